@@ -1,0 +1,35 @@
+// What every command file provides to the command layer, and the options all share.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace duckpart::cli {
+
+struct GlobalOptions {
+  bool json = false;   // machine-readable output on stdout
+  bool quiet = false;  // no progress, no chatter
+};
+
+// A registered command: run() is called after parsing when the command was chosen,
+// and returns the process exit code. Errors are thrown (duckpart::Error, db::DbError).
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// Each command file defines one of these; app.cc calls them all.
+Command AddDemoCommand(CLI::App& root, const GlobalOptions& global);
+
+// Adds --json and --quiet to a subcommand.
+void AddOutputFlags(CLI::App& sub, GlobalOptions& global);
+
+// Prints JSON to stdout (pretty on a terminal, one line otherwise).
+void PrintJson(const nlohmann::json& value);
+// True when stdout/stderr is a terminal.
+bool StdoutIsTerminal();
+bool StderrIsTerminal();
+
+}  // namespace duckpart::cli
