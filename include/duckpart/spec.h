@@ -17,6 +17,9 @@
 // A bare column (e.g. "channel") is shorthand for identity(channel).
 // Two fields may not have the same Name(). Range literals must be strictly increasing
 // where they can be compared as written (all numbers); otherwise the planner checks them.
+// Clarifications: numbers are compared by exact decimal value (1.0 equals 1); a quoted
+// column may not be empty; a keyword not followed by "(" is a column ("month" is
+// identity(month)); NUL bytes are rejected in quoted names and strings.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +64,8 @@ struct Spec {
 // A spec that does not parse. what() is one line naming the 0-based character
 // position and what was expected there, e.g.
 //   "invalid spec at position 9: expected ')' after the column name"
+// The position is a byte offset into the text. `message` is the part after the colon
+// ("expected ..."); control characters in it are escaped to keep what() on one line.
 class SpecError : public InputError {
  public:
   SpecError(size_t position, const std::string& message);
@@ -79,7 +84,10 @@ std::string ToString(const Field& field);
 // "param": 8, "name": "user_id_bucket"}, {"transform": "range", "column": "amount",
 // "bounds": [{"number": "10"}, {"string": "x"}], ...}]}.
 nlohmann::json ToJson(const Spec& spec);
-// Inverse of ToJson. Throws InputError on malformed JSON.
+// "param" is present only for bucket, truncate and quantile, "bounds" only for range;
+// "name" is informative (checked if present).
+// Inverse of ToJson. Throws InputError on malformed JSON, and on any spec that ParseSpec
+// would reject (bad param, duplicate name, ...).
 Spec SpecFromJson(const nlohmann::json& json);
 
 }  // namespace duckpart
