@@ -10,7 +10,8 @@ namespace {
 
 // u(k): a uniform number in [0, 1) drawn from row i, the seed and a stream k.
 std::string Uniform(int stream) {
-  return "(hash(i, $seed, " + std::to_string(stream) + ") / 18446744073709551616.0)";
+  // hash(i * 64 + k) decorrelates the streams; hash(a, b) alone mixes too little.
+  return "(hash(i * 64 + " + std::to_string(stream) + ", $seed) / 18446744073709551616.0)";
 }
 
 std::string EventsSql(int64_t rows, int64_t seed) {
