@@ -1,0 +1,117 @@
+// The planner: from a source and a spec to the exact list of partitions.
+//
+//   Workspace ws(source, engine);
+//   Plan plan = MakePlan(ws, ParseSpec("month(ts)"), PlanOptions{});
+//   for (const auto& p : plan.partitions) std::cout << p.path << " " << p.rows << "\n";
+//
+// Every row maps to exactly one partition through a pure SQL expression of the row
+// (ResolvedField::key_sql), so gaps and overlaps are impossible by construction. NULL
+// keys form their own partition. The planning pass also records, per partition, the
+// order-independent content checksum of its rows: the writer and the validator prove
+// conservation against it.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "duckpart/source.h"
+#include "duckpart/spec.h"
+
+namespace duckpart {
+
+// One boundary of a range or quantile field: rows with `column < sql` (or `<=` when
+// inclusive) fall below it. Cuts are in ascending order; a heavy value h of a quantile
+// field gives two cuts, `< h` and `<= h`, so [h, h] is a partition of its own.
+struct Cut {
+  bool inclusive = false;
+  std::string sql;   // a literal of the column's type, e.g. CAST('2024-01-01' AS DATE)
+  std::string text;  // the value for people, e.g. 2024-01-01
+  bool operator==(const Cut&) const = default;
+};
+
+// A spec field bound to a column of the source.
+struct ResolvedField {
+  Field field;
+  std::string column_type;
+  // SQL giving the field's key from a row (columns referenced by quoted name). Typed:
+  // DATE for month/day, TIMESTAMP for hour, INTEGER year, BIGINT bucket/range/quantile
+  // index, the column's type for identity and truncate. NULL for NULL input.
+  std::string key_sql;
+  // SQL giving the VARCHAR path value from the key, with the key written as `$k`.
+  std::string label_sql;
+  // range and quantile: the ordered cuts; the field's key is the index of the first
+  // cut the value falls below (0..cuts.size()).
+  std::vector<Cut> cuts;
+  int64_t heavy_values = 0;  // quantile: values that got a partition of their own
+  // quantile: "exact" or "approximate (...)".
+  std::string quantile_method;
+};
+
+struct PlannedPartition {
+  int64_t id = 0;                                // dense, in key order, NULLs last
+  std::vector<std::optional<std::string>> keys;  // per field, the path value; nullopt = NULL
+  std::string path;                              // Hive path "ts_month=2024-01/..."
+  int64_t rows = 0;
+  std::string checksum;  // decimal sum of 64-bit row hashes (HUGEINT), "0" when empty
+  int64_t est_bytes = 0;  // estimated uncompressed bytes
+  // range/quantile fields: human-readable bounds of this partition's range, per field
+  // ("[10, 20)"); empty for other transforms.
+  std::vector<std::string> ranges;
+};
+
+struct ColumnStats {
+  std::string column, type;
+  int64_t nulls = 0;
+  int64_t distinct_estimate = 0;
+  std::string min, max;  // as text; empty when all NULL
+};
+
+struct Balance {
+  int64_t partitions = 0;
+  double mean = 0, median = 0, stddev = 0, cv = 0, max_over_median = 0;
+  std::string verdict;                // "balanced", "skewed", "empty"
+  std::vector<std::string> warnings;  // each a sentence with advice
+};
+
+struct PlanOptions {
+  int64_t max_partitions_warning = 10000;
+  int64_t small_partition_rows = 0;        // 0 = derived: warn below 1/1000 of the mean
+  int64_t exact_quantile_max_rows = 50'000'000;  // above this, approximate quantiles
+};
+
+struct Plan {
+  Spec spec;
+  std::string source;  // SourceOptions::Describe()
+  std::vector<ColumnInfo> schema;
+  std::vector<ResolvedField> fields;
+  std::vector<ColumnStats> stats;  // per spec column
+  std::vector<PlannedPartition> partitions;
+  int64_t total_rows = 0;
+  std::string total_checksum = "0";
+  int64_t est_bytes = 0;
+  Balance balance;
+};
+
+// Analyses the source, resolves the spec and enumerates the partitions in one pass
+// over the source (plus one for quantile boundaries). Creates the temporary table
+// `__duckpart_keys` (key columns k0..kn, pid, rows, checksum) in the workspace for
+// the writer. Throws InputError when the spec does not fit the source (unknown
+// column, a transform that does not fit the type, unparseable dates).
+Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options);
+
+// SQL of the order-independent content checksum over the given columns:
+// sum(hash(c1, c2, ...)::HUGEINT). Shared by planner, writer and validator.
+std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier = "");
+std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier = "");
+
+// Balance statistics over partition row counts.
+Balance ComputeBalance(const std::vector<int64_t>& rows, const PlanOptions& options);
+
+nlohmann::json ToJson(const Plan& plan);
+nlohmann::json ToJson(const ResolvedField& field);
+ResolvedField ResolvedFieldFromJson(const nlohmann::json& json);
+
+}  // namespace duckpart

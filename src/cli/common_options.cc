@@ -1,0 +1,45 @@
+#include "cli/common_options.h"
+
+#include <fmt/format.h>
+
+namespace duckpart::cli {
+
+void AddSourceOptions(CLI::App& sub, SourceOptions& source) {
+  sub.add_option("--db", source.db_path, "Source DuckDB database file (opened read-only)");
+  sub.add_option("--table", source.table, "Source table in --db");
+  sub.add_option("--query", source.query, "Source SQL query (over --db when given)");
+  sub.add_option("--from", source.from, "Source files: a path or glob of Parquet, CSV or JSON");
+}
+
+void AddEngineOptions(CLI::App& sub, EngineOptions& engine) {
+  sub.add_option("--memory-limit", engine.memory_limit, "DuckDB memory limit, e.g. 256MB, 4GB")
+      ->capture_default_str();
+  sub.add_option("--threads", engine.threads, "Worker threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--temp-dir", engine.temp_directory, "Where DuckDB spills (default: beside the target)");
+  sub.add_option("--max-temp-size", engine.max_temp_size, "Cap on spilled bytes, e.g. 50GB");
+  sub.add_option("--timezone", engine.timezone, "Zone for time transforms of TIMESTAMPTZ columns")
+      ->capture_default_str();
+}
+
+std::string FormatBytes(int64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string FormatCount(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+}  // namespace duckpart::cli

@@ -1,0 +1,212 @@
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "db/database.h"
+#include "db/sql.h"
+#include "duckpart/error.h"
+#include "duckpart/hive_path.h"
+#include "duckpart/plan.h"
+#include "plan/column_types.h"
+#include "plan/transform.h"
+
+namespace duckpart {
+namespace {
+
+using plan::ClassifyType;
+using plan::TypeClass;
+
+// Columns the spec reads, each once, in spec order.
+std::vector<std::string> SpecColumns(const Spec& spec) {
+  std::vector<std::string> out;
+  for (const auto& f : spec.fields) {
+    if (std::find(out.begin(), out.end(), f.column) == out.end()) out.push_back(f.column);
+  }
+  return out;
+}
+
+bool NeedsTimeCast(const Spec& spec, const std::string& column, const std::string& type) {
+  if (ClassifyType(type) != TypeClass::kString) return false;
+  for (const auto& f : spec.fields) {
+    if (f.column == column && plan::IsTimeTransform(f.transform)) return true;
+  }
+  return false;
+}
+
+// One scan: NULLs, distinct estimate, min and max of each spec column, and for VARCHAR
+// columns under time transforms, the values that do not parse as timestamps.
+std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t* total) {
+  const auto columns = SpecColumns(spec);
+  std::string sql = "SELECT count(*)";
+  for (const auto& name : columns) {
+    const ColumnInfo* col = ws.FindColumn(name);
+    if (!col) return {};  // ResolveField reports it with the list of columns
+    const std::string c = db::QuoteIdent(name);
+    sql += ", count(*) - count(" + c + "), approx_count_distinct(" + c + "), CAST(min(" + c +
+           ") AS VARCHAR), CAST(max(" + c + ") AS VARCHAR)";
+    if (NeedsTimeCast(spec, name, col->type)) {
+      const std::string bad = " FILTER (WHERE " + c + " IS NOT NULL AND TRY_CAST(" + c +
+                              " AS TIMESTAMP) IS NULL)";
+      sql += ", count(*)" + bad + ", min(" + c + ")" + bad + ", max(" + c + ")" + bad;
+    }
+  }
+  db::Result r = ws.conn().Query(sql + " FROM " + ws.relation());
+  *total = r.GetInt64(0, 0);
+  std::vector<ColumnStats> stats;
+  uint64_t i = 1;
+  for (const auto& name : columns) {
+    const ColumnInfo* col = ws.FindColumn(name);
+    ColumnStats s{name, col->type, r.GetInt64(0, i), r.GetInt64(0, i + 1),
+                  r.GetOptionalString(0, i + 2).value_or(""), r.GetOptionalString(0, i + 3).value_or("")};
+    i += 4;
+    if (NeedsTimeCast(spec, name, col->type)) {
+      if (const int64_t bad = r.GetInt64(0, i); bad > 0) {
+        throw InputError("column '" + name + "' has " + std::to_string(bad) +
+                         " values that are not dates or timestamps, e.g. '" + r.GetString(0, i + 1) +
+                         "' and '" + r.GetString(0, i + 2) + "'");
+      }
+      i += 3;
+    }
+    stats.push_back(std::move(s));
+  }
+  return stats;
+}
+
+std::string KeyName(size_t i) { return "__dp_k" + std::to_string(i); }
+std::string LabelName(size_t i) { return "__dp_l" + std::to_string(i); }
+
+// The one pass that enumerates the partitions: keys, row counts and checksums, into the
+// temporary table __duckpart_keys, numbered densely in key order with NULLs last.
+void BuildKeysTable(Workspace& ws, const std::vector<ResolvedField>& fields) {
+  std::string keys, labels, order;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    keys += fields[i].key_sql + " AS " + KeyName(i) + ", ";
+    labels += plan::LabelOf(fields[i].label_sql, KeyName(i)) + " AS " + LabelName(i) + ", ";
+    order += (i ? ", " : "") + KeyName(i) + " NULLS LAST";
+  }
+  std::string group;
+  for (size_t i = 0; i < fields.size(); ++i) group += (i ? ", " : "") + KeyName(i);
+  ws.conn().Execute(
+      "CREATE OR REPLACE TEMP TABLE __duckpart_keys AS SELECT " + group + ", " + labels +
+      "CAST(row_number() OVER (ORDER BY " + order + ") - 1 AS BIGINT) AS pid, rows, checksum FROM ("
+      "SELECT " + group + ", count(*) AS rows, sum(CAST(__dp_h AS HUGEINT)) AS checksum FROM ("
+      "SELECT " + keys + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
+      " AS s) GROUP BY " + group + ")");
+}
+
+// Bytes per row, estimated on a sample: fixed widths, and string lengths as sampled.
+double EstimateRowBytes(Workspace& ws) {
+  std::string sql = "SELECT 0";
+  for (const auto& c : ws.columns()) {
+    const TypeClass tc = ClassifyType(c.type);
+    const std::string q = db::QuoteIdent(c.name);
+    if (tc == TypeClass::kString) {
+      sql += " + coalesce(avg(strlen(CAST(" + q + " AS VARCHAR))), 0)";
+    } else if (tc == TypeClass::kBlob) {
+      sql += " + coalesce(avg(octet_length(" + q + ")), 0)";
+    } else if (tc == TypeClass::kNested) {
+      sql += " + coalesce(avg(strlen(CAST(" + q + " AS VARCHAR))), 0)";
+    } else {
+      sql += " + 8";
+    }
+  }
+  try {
+    db::Result r = ws.conn().Query(sql + " FROM (SELECT * FROM " + ws.relation() +
+                                   " LIMIT 100000) AS s");
+    return r.IsNull(0, 0) ? 8.0 : r.GetDouble(0, 0);
+  } catch (const db::DbError&) {
+    return 8.0 * static_cast<double>(ws.columns().size());
+  }
+}
+
+void ReadPartitions(Workspace& ws, Plan& plan) {
+  const size_t n = plan.fields.size();
+  std::string cols;
+  for (size_t i = 0; i < n; ++i) cols += LabelName(i) + ", ";
+  db::Result r = ws.conn().Query("SELECT " + cols +
+                                 "pid, rows, CAST(checksum AS VARCHAR) FROM __duckpart_keys ORDER BY pid");
+  const double row_bytes = EstimateRowBytes(ws);
+  std::set<std::string> paths;
+  for (uint64_t row = 0; row < r.RowCount(); ++row) {
+    PlannedPartition p;
+    for (size_t i = 0; i < n; ++i) {
+      p.keys.push_back(r.GetOptionalString(row, i));
+      p.path += (i ? "/" : "") + HiveSegment(plan.fields[i].field.Name(), p.keys.back());
+    }
+    p.id = r.GetInt64(row, n);
+    p.rows = r.GetInt64(row, n + 1);
+    p.checksum = r.GetString(row, n + 2);
+    p.est_bytes = static_cast<int64_t>(row_bytes * static_cast<double>(p.rows));
+    if (!paths.insert(p.path).second) {
+      throw RuntimeFailure("two partitions would share the path '" + p.path + "'");
+    }
+    plan.partitions.push_back(std::move(p));
+  }
+}
+
+std::string RangeText(const std::vector<Cut>& cuts, int64_t index) {
+  const auto i = static_cast<size_t>(index);
+  std::string lo = i == 0 ? "(-inf" : (cuts[i - 1].inclusive ? "(" : "[") + cuts[i - 1].text;
+  std::string hi = i == cuts.size() ? "+inf)" : cuts[i].text + (cuts[i].inclusive ? "]" : ")");
+  return lo + ", " + hi;
+}
+
+void DescribeRanges(Plan& plan) {
+  for (auto& p : plan.partitions) {
+    for (size_t i = 0; i < plan.fields.size(); ++i) {
+      const auto& f = plan.fields[i];
+      const bool ranged = f.field.transform == Transform::kRange ||
+                          f.field.transform == Transform::kQuantile;
+      p.ranges.push_back(ranged && p.keys[i] ? RangeText(f.cuts, std::stoll(*p.keys[i])) : "");
+    }
+  }
+}
+
+}  // namespace
+
+std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
+  std::string sql = "hash(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + (qualifier.empty() ? "" : qualifier + ".") + db::QuoteIdent(columns[i].name);
+  }
+  return sql + ")";
+}
+
+std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
+  return "coalesce(sum(CAST(" + RowHashSql(columns, qualifier) + " AS HUGEINT)), 0)";
+}
+
+Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
+  if (spec.fields.empty()) throw InputError("the spec has no fields");
+  Plan plan{.spec = spec, .source = ws.source().Describe(), .schema = ws.columns()};
+  plan.stats = AnalyseColumns(ws, spec, &plan.total_rows);
+  for (const auto& f : spec.fields) {
+    int64_t nonnull = plan.total_rows;
+    for (const auto& s : plan.stats) {
+      if (s.column == f.column) nonnull = plan.total_rows - s.nulls;
+    }
+    plan.fields.push_back(plan::ResolveField(ws, f, nonnull, options));
+  }
+  try {
+    BuildKeysTable(ws, plan.fields);
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::ErrorKind::kConversion || e.kind() == db::ErrorKind::kInvalidInput) {
+      throw InputError(std::string("the spec cannot be computed on this source: ") + e.what());
+    }
+    throw;
+  }
+  ReadPartitions(ws, plan);
+  DescribeRanges(plan);
+  std::vector<int64_t> rows;
+  for (const auto& p : plan.partitions) {
+    rows.push_back(p.rows);
+    plan.est_bytes += p.est_bytes;
+  }
+  db::Result total = ws.conn().Query(
+      "SELECT CAST(coalesce(sum(checksum), 0) AS VARCHAR) FROM __duckpart_keys");
+  plan.total_checksum = total.GetString(0, 0);
+  plan.balance = ComputeBalance(rows, options);
+  return plan;
+}
+
+}  // namespace duckpart

@@ -1,0 +1,27 @@
+// Binds spec fields to source columns: the key and label SQL of each transform, and
+// the cuts of range and quantile fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "duckpart/plan.h"
+#include "duckpart/source.h"
+
+namespace duckpart::plan {
+
+// Resolves one field. `nonnull_rows` is the column's count of non-NULL values (for
+// quantile). Throws InputError when the transform does not fit the column.
+ResolvedField ResolveField(Workspace& ws, const Field& field, int64_t nonnull_rows,
+                           const PlanOptions& options);
+
+// The CASE expression mapping a column to its range index through the cuts.
+std::string RangeKeySql(const std::string& column_sql, const std::vector<Cut>& cuts);
+
+// Replaces every `$k` in label_sql by key_sql.
+std::string LabelOf(const std::string& label_sql, const std::string& key_sql);
+
+// True for time transforms (year, month, day, hour).
+bool IsTimeTransform(Transform t);
+
+}  // namespace duckpart::plan

@@ -1,0 +1,112 @@
+#include <filesystem>
+
+#include "db/database.h"
+#include "db/sql.h"
+#include "duckpart/error.h"
+#include "duckpart/source.h"
+
+namespace duckpart {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string FilesRelation(const std::string& from) {
+  std::string lower = from;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lit = db::QuoteLiteral(from);
+  if (EndsWith(lower, ".parquet")) return "read_parquet(" + lit + ")";
+  if (EndsWith(lower, ".csv") || EndsWith(lower, ".csv.gz") || EndsWith(lower, ".tsv")) {
+    return "read_csv(" + lit + ", auto_detect = true)";
+  }
+  if (EndsWith(lower, ".json") || EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson")) {
+    return "read_json_auto(" + lit + ")";
+  }
+  throw InputError("--from '" + from + "': cannot tell the format; name files ending in "
+                   ".parquet, .csv, .tsv, .json, .jsonl or .ndjson");
+}
+
+void CheckSourceOptions(const SourceOptions& s) {
+  const int kinds = (!s.table.empty()) + (!s.query.empty()) + (!s.from.empty());
+  if (kinds != 1) throw InputError("give exactly one source: --table, --query or --from");
+  if (!s.table.empty() && s.db_path.empty()) throw InputError("--table needs --db FILE");
+  if (!s.db_path.empty()) {
+    if (!fs::exists(s.db_path)) throw InputError("database '" + s.db_path + "' does not exist");
+    if (fs::is_directory(s.db_path)) throw InputError("--db '" + s.db_path + "' is a directory");
+  }
+}
+
+}  // namespace
+
+std::string SourceOptions::Describe() const {
+  if (!table.empty()) return "table " + table + " in " + db_path;
+  if (!query.empty()) return db_path.empty() ? "query" : "query over " + db_path;
+  return "files " + from;
+}
+
+Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
+    : source_(source), engine_(engine) {
+  CheckSourceOptions(source);
+  database_ = std::make_unique<db::Database>(db::DatabaseOptions{
+      .memory_limit = engine.memory_limit,
+      .threads = engine.threads,
+      .temp_directory = engine.temp_directory,
+      .max_temp_directory_size = engine.max_temp_size});
+  conn_ = std::make_unique<db::Connection>(*database_);
+  conn_->Execute("SET preserve_insertion_order = false; SET enable_progress_bar = true; "
+                 "SET enable_progress_bar_print = false");
+  if (!source.db_path.empty()) {
+    try {
+      conn_->Execute("ATTACH " + db::QuoteLiteral(source.db_path) + " AS src (READ_ONLY)");
+    } catch (const db::DbError& e) {
+      throw InputError("cannot open database '" + source.db_path + "': " + e.what());
+    }
+  }
+  if (!source.table.empty()) {
+    relation_ = "src.main." + db::QuoteIdent(source.table);
+    db::Result r = conn_->Query(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
+        "AND table_name = " + db::QuoteLiteral(source.table));
+    db::Result v = conn_->Query(
+        "SELECT count(*) FROM duckdb_views() WHERE database_name = 'src' AND schema_name = 'main' "
+        "AND view_name = " + db::QuoteLiteral(source.table));
+    if (r.GetInt64(0, 0) + v.GetInt64(0, 0) == 0) {
+      throw InputError("table '" + source.table + "' does not exist in " + source.db_path);
+    }
+  } else if (!source.query.empty()) {
+    if (!source.db_path.empty()) conn_->Execute("USE src");
+    relation_ = "(" + source.query + ")";
+  } else {
+    relation_ = FilesRelation(source.from);
+  }
+  try {
+    db::Result d = conn_->Query("DESCRIBE SELECT * FROM " + relation_ + " AS s");
+    for (uint64_t i = 0; i < d.RowCount(); ++i) {
+      columns_.push_back({d.GetString(i, 0), d.GetString(i, 1)});
+    }
+  } catch (const db::DbError& e) {
+    throw InputError("cannot read the source (" + source.Describe() + "): " + e.what());
+  }
+  // Keys never depend on the session's zone: time transforms name their zone explicitly.
+  conn_->Execute("SET TimeZone = 'UTC'");
+  try {
+    conn_->Execute("SELECT timezone(" + db::QuoteLiteral(engine.timezone) +
+                   ", TIMESTAMPTZ '2000-01-01 00:00:00+00')");
+  } catch (const db::DbError&) {
+    throw InputError("unknown --timezone '" + engine.timezone + "'");
+  }
+}
+
+Workspace::~Workspace() = default;
+
+const ColumnInfo* Workspace::FindColumn(const std::string& name) const {
+  for (const auto& c : columns_) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace duckpart
