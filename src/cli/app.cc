@@ -53,6 +53,10 @@ int Main(int argc, char** argv) {
   GlobalOptions global;
   std::vector<Command> commands;
   commands.push_back(AddDemoCommand(app, global));
+  commands.push_back(AddPlanCommand(app, global));
+  commands.push_back(AddRunCommand(app, global));
+  commands.push_back(AddValidateCommand(app, global));
+  commands.push_back(AddQueryCommand(app, global));
   for (auto& c : commands) AddOutputFlags(*c.app, global);
 
   try {

@@ -22,6 +22,10 @@ struct Command {
 
 // Each command file defines one of these; app.cc calls them all.
 Command AddDemoCommand(CLI::App& root, const GlobalOptions& global);
+Command AddPlanCommand(CLI::App& root, const GlobalOptions& global);
+Command AddRunCommand(CLI::App& root, const GlobalOptions& global);
+Command AddValidateCommand(CLI::App& root, const GlobalOptions& global);
+Command AddQueryCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);

@@ -1,0 +1,67 @@
+// The dataset's own metadata, kept beside the data in `_duckpart/manifest.json`.
+//
+//   Manifest m = ReadManifest("out/events");        // through the dataset's link
+//   m.partitions[0].files[0].path                   // relative to the dataset root
+//
+// A manifest is written once, inside a version folder that is not yet visible, and
+// published by the atomic swap of the dataset link (see DatasetStore). Readers of a
+// dataset therefore never see a half-written manifest.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "duckpart/plan.h"
+
+namespace duckpart {
+
+inline constexpr const char* kManifestDir = "_duckpart";
+inline constexpr const char* kManifestFile = "_duckpart/manifest.json";
+
+struct ManifestFile {
+  std::string path;  // relative to the dataset root, e.g. "ts_month=2024-01/data_0.parquet"
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  bool operator==(const ManifestFile&) const = default;
+};
+
+struct ManifestPartition {
+  int64_t id = 0;
+  std::string path;  // Hive path relative to the dataset root
+  std::vector<std::optional<std::string>> keys;
+  std::vector<std::string> ranges;  // per field, "[lo, hi)" for range/quantile fields
+  int64_t rows = 0;
+  std::string checksum;  // order-independent content checksum (decimal HUGEINT)
+  int64_t bytes = 0;
+  std::vector<ManifestFile> files;
+};
+
+struct Manifest {
+  int64_t version = 0;
+  std::string created_at;  // UTC, ISO 8601
+  std::string source;
+  Spec spec;
+  std::vector<ResolvedField> fields;
+  std::vector<ColumnInfo> schema;
+  int64_t total_rows = 0;
+  std::string total_checksum = "0";
+  int64_t total_bytes = 0;
+  std::vector<ManifestPartition> partitions;
+};
+
+nlohmann::json ToJson(const Manifest& m);
+// Throws InputError when the JSON is not a duckpart manifest.
+Manifest ManifestFromJson(const nlohmann::json& j);
+
+// Reads DIR/_duckpart/manifest.json. Throws InputError when DIR holds no dataset.
+Manifest ReadManifest(const std::string& dataset_dir);
+// Writes the manifest durably (temporary file, fsync, rename, fsync of the folder).
+void WriteManifest(const std::string& dataset_dir, const Manifest& m);
+
+// The current time as ISO 8601 UTC.
+std::string NowUtc();
+
+}  // namespace duckpart

@@ -1,0 +1,63 @@
+// The main job: write the partitions of a plan as a Hive-style Parquet dataset,
+// verify them, and publish them atomically.
+//
+//   Workspace ws(source, engine);
+//   RunResult r = RunToParquet(ws, ParseSpec("month(ts)"), RunOptions{.target = "out/events"});
+//
+// Steps: lock the target; plan (one pass: keys, counts, checksums); write every
+// partition in one pass of the source (a DuckDB partitioned COPY on a dense partition
+// id, sorted by it when there are many partitions so memory stays bounded); move each
+// partition to its Hive path; read the staged files back once and prove rows,
+// checksums and placement against the plan; write the manifest; publish by one atomic
+// link swap; remove the superseded version. Any failure before the swap leaves the
+// previous version untouched and removes the staging folder.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "duckpart/manifest.h"
+#include "duckpart/plan.h"
+#include "duckpart/source.h"
+
+namespace duckpart {
+
+struct RunOptions {
+  std::string target;         // dataset directory (becomes a link to its current version)
+  bool replace = false;       // allow replacing an existing dataset
+  bool verify = true;         // read the staged data back and prove it before publishing
+  std::string sort_by;        // comma-separated columns ordering rows inside each partition
+  std::string compression = "snappy";
+  // With more partitions than this, the input is sorted by partition first, which
+  // bounds memory at any partition count.
+  int64_t sorted_write_threshold = 64;
+  PlanOptions plan;
+};
+
+struct RunResult {
+  Plan plan;
+  Manifest manifest;
+  std::string strategy;  // "direct" or "sorted"
+  int64_t files = 0;
+  double plan_seconds = 0, write_seconds = 0, verify_seconds = 0, total_seconds = 0;
+};
+
+// Called with a phase name ("plan", "write", "verify", "publish") when one starts.
+using PhaseCallback = std::function<void(const std::string& phase)>;
+
+// Runs the job. Throws InputError (exit 2) for a target that exists without
+// `replace`, a target that is not a dataset, or a spec that does not fit; CheckFailed
+// (exit 1) when the staged data does not match the plan; RuntimeFailure or
+// db::DbError for IO, memory or interrupts. In every failure case nothing is published.
+RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& options,
+                       const PhaseCallback& on_phase = {});
+
+// Checks the target before any work: throws InputError as RunToParquet would.
+void CheckParquetTarget(const RunOptions& options, const SourceOptions& source);
+
+// The store folder of a target (where its versions, lock and spill folder live).
+std::string StoreDirOf(const std::string& target);
+
+}  // namespace duckpart

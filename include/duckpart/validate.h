@@ -1,0 +1,35 @@
+// Proof that a dataset holds what its manifest says (and, when given, what its source
+// holds): conservation (rows and content checksum per partition and in total),
+// placement (every row's key recomputed through the spec), files (present, recorded
+// size and rows, no orphans, readable) and schema (the source's columns and types).
+//
+//   ValidationReport r = ValidateDataset("out/events", nullptr);
+//   if (!r.ok()) ...  // r.problems name each failing partition or file
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "duckpart/manifest.h"
+#include "duckpart/source.h"
+
+namespace duckpart {
+
+struct ValidationReport {
+  std::string dataset;
+  int64_t version = 0;
+  int64_t partitions = 0, files = 0, rows = 0;
+  std::string checksum = "0";
+  bool compared_with_source = false;
+  std::vector<std::string> problems;
+  bool ok() const { return problems.empty(); }
+};
+
+// Validates the Parquet dataset at `dir`. With `source` (a Workspace over the original
+// source), also proves the dataset equals the source, per partition. Throws InputError
+// when `dir` holds no dataset.
+ValidationReport ValidateDataset(const std::string& dir, Workspace* source,
+                                 const EngineOptions& engine);
+
+}  // namespace duckpart

@@ -1,0 +1,162 @@
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "check/verify.h"
+#include "db/database.h"
+#include "db/sql.h"
+#include "duckpart/validate.h"
+#include "plan/transform.h"
+
+namespace duckpart {
+namespace {
+
+namespace fs = std::filesystem;
+
+void CheckFiles(const std::string& root, const Manifest& m, ValidationReport& r) {
+  std::set<std::string> listed;
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) {
+      listed.insert(f.path);
+      const fs::path path = fs::path(root) / f.path;
+      std::error_code ec;
+      const auto size = fs::file_size(path, ec);
+      if (ec) continue;  // reported as missing by the data check
+      if (static_cast<int64_t>(size) != f.bytes) {
+        r.problems.push_back("file " + f.path + " has " + std::to_string(size) + " bytes, the manifest says " +
+                             std::to_string(f.bytes));
+      }
+    }
+  }
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    const std::string rel = fs::path(e.path()).lexically_relative(root).string();
+    if (rel.rfind(std::string(kManifestDir) + "/", 0) == 0) continue;
+    if (!listed.count(rel)) r.problems.push_back("orphan file " + rel + " is not in the manifest");
+  }
+}
+
+void CheckFileRows(const Manifest& m, const check::VerifyReport& v, ValidationReport& r) {
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) {
+      auto it = v.files.find(f.path);
+      if (it != v.files.end() && f.rows > 0 && it->second.rows != f.rows) {
+        r.problems.push_back("file " + f.path + " has " + std::to_string(it->second.rows) +
+                             " rows, the manifest says " + std::to_string(f.rows));
+      }
+    }
+  }
+}
+
+std::string FileList(const std::string& root, const Manifest& m) {
+  std::string list;
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) {
+      if (fs::exists(fs::path(root) / f.path)) {
+        list += (list.empty() ? "" : ", ") + db::QuoteLiteral((fs::path(root) / f.path).string());
+      }
+    }
+  }
+  return list;
+}
+
+std::vector<ColumnInfo> Describe(db::Connection& conn, const std::string& files) {
+  std::vector<ColumnInfo> cols;
+  db::Result d = conn.Query("DESCRIBE SELECT * FROM read_parquet([" + files + "], union_by_name = true)");
+  for (uint64_t i = 0; i < d.RowCount(); ++i) cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
+  return cols;
+}
+
+void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& m, ValidationReport& r) {
+  const std::string all = FileList(root, m);
+  if (all.empty()) return;
+  try {
+    const auto cols = Describe(conn, all);
+    bool same = cols.size() == m.schema.size();
+    for (size_t i = 0; same && i < cols.size(); ++i) same = cols[i].name == m.schema[i].name && cols[i].type == m.schema[i].type;
+    if (same) return;
+  } catch (const db::DbError&) {
+    return;  // unreadable files are named by the data check
+  }
+  for (const auto& p : m.partitions) {  // name the files that differ
+    for (const auto& f : p.files) {
+      try {
+        const auto cols = Describe(conn, db::QuoteLiteral((fs::path(root) / f.path).string()));
+        for (const auto& want : m.schema) {
+          auto it = std::find_if(cols.begin(), cols.end(), [&](const ColumnInfo& c) { return c.name == want.name; });
+          if (it == cols.end()) {
+            r.problems.push_back("file " + f.path + " lacks column " + want.name);
+          } else if (it->type != want.type) {
+            r.problems.push_back("file " + f.path + ": column " + want.name + " is " + it->type + ", expected " + want.type);
+          }
+        }
+      } catch (const db::DbError&) {
+      }
+    }
+  }
+}
+
+// One pass over the source: rows and checksum per partition key, compared to the manifest.
+void CompareWithSource(Workspace& ws, const Manifest& m, ValidationReport& r) {
+  std::string labels, group;
+  for (size_t i = 0; i < m.fields.size(); ++i) {
+    labels += plan::LabelOf(m.fields[i].label_sql, m.fields[i].key_sql) + " AS __dp_l" + std::to_string(i) + ", ";
+    group += (i ? ", " : "") + std::string("__dp_l") + std::to_string(i);
+  }
+  db::Result q = ws.conn().Query("SELECT " + group + ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " +
+                                 labels + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
+                                 " AS s) GROUP BY " + group);
+  const size_t n = m.fields.size();
+  std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>> src;
+  for (uint64_t row = 0; row < q.RowCount(); ++row) {
+    std::vector<std::optional<std::string>> keys;
+    for (size_t i = 0; i < n; ++i) keys.push_back(q.GetOptionalString(row, i));
+    src[keys] = {q.GetInt64(row, n), q.GetString(row, n + 1)};
+  }
+  for (const auto& p : m.partitions) {
+    auto it = src.find(p.keys);
+    if (it == src.end()) {
+      r.problems.push_back("partition " + p.path + " has no rows in the source");
+      continue;
+    }
+    if (it->second.first != p.rows || it->second.second != p.checksum) {
+      r.problems.push_back("partition " + p.path + " differs from the source: " + std::to_string(p.rows) +
+                           " rows in the dataset, " + std::to_string(it->second.first) + " in the source");
+    }
+    src.erase(it);
+  }
+  for (const auto& [keys, v] : src) {
+    std::string path;
+    for (size_t i = 0; i < n; ++i) path += (i ? "/" : "") + m.fields[i].field.Name() + "=" + keys[i].value_or("NULL");
+    r.problems.push_back("the source has " + std::to_string(v.first) + " rows for " + path +
+                         " that the dataset lacks");
+  }
+}
+
+}  // namespace
+
+ValidationReport ValidateDataset(const std::string& dir, Workspace* source, const EngineOptions& engine) {
+  const Manifest m = ReadManifest(dir);
+  const std::string root = fs::canonical(dir).string();
+  ValidationReport r{.dataset = dir, .version = m.version, .partitions = static_cast<int64_t>(m.partitions.size())};
+  for (const auto& p : m.partitions) r.files += static_cast<int64_t>(p.files.size());
+  db::Database database(db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads,
+                                            .temp_directory = engine.temp_directory});
+  db::Connection conn(database);
+  conn.Execute("SET TimeZone = 'UTC'");
+  CheckFiles(root, m, r);
+  const check::VerifyReport v = check::VerifyParquet(conn, root, m);
+  r.problems.insert(r.problems.end(), v.problems.begin(), v.problems.end());
+  r.rows = v.rows;
+  r.checksum = v.checksum;
+  CheckFileRows(m, v, r);
+  CheckSchema(conn, root, m, r);
+  if (source) {
+    r.compared_with_source = true;
+    CompareWithSource(*source, m, r);
+  }
+  return r;
+}
+
+}  // namespace duckpart

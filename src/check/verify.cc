@@ -1,0 +1,143 @@
+#include "check/verify.h"
+
+#include <filesystem>
+
+#include "db/sql.h"
+#include "plan/transform.h"
+
+namespace duckpart::check {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Abs(const std::string& root, const std::string& rel) {
+  return (fs::path(root) / rel).lexically_normal().string();
+}
+
+// __dp_expect(__dp_file, __dp_pid, __dp_l0, ...): each file with its partition's labels.
+void LoadExpectations(db::Connection& conn, const std::string& root, const Manifest& m) {
+  std::string cols = "__dp_file VARCHAR, __dp_pid BIGINT";
+  for (size_t i = 0; i < m.fields.size(); ++i) cols += ", __dp_l" + std::to_string(i) + " VARCHAR";
+  conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_expect (" + cols + ")");
+  db::Appender app(conn, "", "__dp_expect");
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) {
+      app.Append(Abs(root, f.path)).Append(p.id);
+      for (const auto& k : p.keys) {
+        if (k) app.Append(*k);
+        else app.AppendNull();
+      }
+      app.EndRow();
+    }
+  }
+  app.Flush();
+}
+
+std::string MisplacedSql(const Manifest& m) {
+  std::string cond;
+  for (size_t i = 0; i < m.fields.size(); ++i) {
+    const auto& f = m.fields[i];
+    cond += (i ? " OR " : "") + plan::LabelOf(f.label_sql, f.key_sql) +
+            " IS DISTINCT FROM e.__dp_l" + std::to_string(i);
+  }
+  return cond;
+}
+
+// Files that cannot be read at all are found one by one, so each is named.
+void ReportUnreadable(db::Connection& conn, const std::string& root, const Manifest& m,
+                      VerifyReport& report) {
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) {
+      const std::string path = Abs(root, f.path);
+      if (!fs::exists(path)) {
+        report.problems.push_back("partition " + p.path + ": file " + f.path + " is missing");
+        continue;
+      }
+      try {
+        conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ")");
+      } catch (const db::DbError& e) {
+        report.problems.push_back("file " + f.path + " is unreadable or truncated: " + e.what());
+      }
+    }
+  }
+}
+
+void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& report) {
+  db::Result r = conn.Query(
+      "SELECT __dp_pid, sum(n), CAST(sum(c) AS VARCHAR), sum(bad) FROM __dp_found GROUP BY __dp_pid");
+  std::map<int64_t, std::tuple<int64_t, std::string, int64_t>> found;
+  for (uint64_t i = 0; i < r.RowCount(); ++i) {
+    found[r.GetInt64(i, 0)] = {r.GetInt64(i, 1), r.GetString(i, 2), r.GetInt64(i, 3)};
+  }
+  for (const auto& p : m.partitions) {
+    auto it = found.find(p.id);
+    const int64_t rows = it == found.end() ? 0 : std::get<0>(it->second);
+    const std::string sum = it == found.end() ? "0" : std::get<1>(it->second);
+    const int64_t bad = it == found.end() ? 0 : std::get<2>(it->second);
+    if (rows != p.rows) {
+      report.problems.push_back("partition " + p.path + ": " + std::to_string(rows) +
+                                " rows, expected " + std::to_string(p.rows));
+    } else if (sum != p.checksum) {
+      report.problems.push_back("partition " + p.path + ": content checksum " + sum +
+                                " differs from the expected " + p.checksum);
+    }
+    if (bad > 0) {
+      report.problems.push_back("partition " + p.path + ": " + std::to_string(bad) +
+                                " rows belong to another partition");
+    }
+  }
+}
+
+}  // namespace
+
+std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
+  std::string sql = "hash(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + std::string("CAST(r.") + db::QuoteIdent(columns[i].name) + " AS " +
+           columns[i].type + ")";
+  }
+  return sql + ")";
+}
+
+VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& m) {
+  VerifyReport report;
+  std::string list;
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) list += (list.empty() ? "" : ", ") + db::QuoteLiteral(Abs(root, f.path));
+  }
+  if (list.empty()) {
+    if (m.total_rows != 0) report.problems.push_back("the manifest lists no files but " +
+                                                     std::to_string(m.total_rows) + " rows");
+    return report;
+  }
+  LoadExpectations(conn, root, m);
+  try {
+    conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_found AS SELECT e.__dp_file AS file, e.__dp_pid, "
+                 "count(*) AS n, sum(CAST(" + CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, "
+                 "count(*) FILTER (WHERE " + MisplacedSql(m) + ") AS bad FROM read_parquet([" + list +
+                 "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
+                 "ON r.filename = e.__dp_file GROUP BY ALL");
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::ErrorKind::kInterrupt) throw;
+    ReportUnreadable(conn, root, m, report);
+    if (report.problems.empty()) report.problems.push_back(std::string("cannot read the data: ") + e.what());
+    return report;
+  }
+  ComparePartitions(conn, m, report);
+  db::Result files = conn.Query("SELECT file, n, CAST(c AS VARCHAR) FROM __dp_found");
+  for (uint64_t i = 0; i < files.RowCount(); ++i) {
+    const std::string rel = fs::path(files.GetString(i, 0)).lexically_relative(root).string();
+    report.files[rel] = {files.GetInt64(i, 1), files.GetString(i, 2)};
+  }
+  db::Result total = conn.Query("SELECT coalesce(sum(n), 0), CAST(coalesce(sum(c), 0) AS VARCHAR) FROM __dp_found");
+  report.rows = total.GetInt64(0, 0);
+  report.checksum = total.GetString(0, 1);
+  if (report.rows != m.total_rows || report.checksum != m.total_checksum) {
+    report.problems.push_back("total: " + std::to_string(report.rows) + " rows (checksum " +
+                              report.checksum + "), expected " + std::to_string(m.total_rows) +
+                              " (checksum " + m.total_checksum + ")");
+  }
+  return report;
+}
+
+}  // namespace duckpart::check

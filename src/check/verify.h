@@ -1,0 +1,41 @@
+// Reads a dataset's Parquet files once and proves them against a manifest:
+// per partition and in total, the row count and the order-independent content
+// checksum; and placement: every row's key, recomputed through the spec, is the key
+// of the partition it is filed under.
+//
+//   VerifyReport r = VerifyParquet(conn, "/data/out/events", manifest);
+//   if (!r.ok()) for (auto& p : r.problems) std::cerr << p << "\n";
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "duckpart/manifest.h"
+
+namespace duckpart::check {
+
+struct FileFound {
+  int64_t rows = 0;
+  std::string checksum;
+};
+
+struct VerifyReport {
+  std::vector<std::string> problems;        // one sentence each, naming partition or file
+  std::map<std::string, FileFound> files;   // by path relative to the root
+  int64_t rows = 0;
+  std::string checksum = "0";
+  bool ok() const { return problems.empty(); }
+};
+
+// `expected.partitions[*].files` name the files to read (paths relative to `root`);
+// their rows and checksums are compared to `expected`. Unreadable files are reported,
+// not thrown. Row counts per file in the manifest are checked when non-zero.
+VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& expected);
+
+// hash(CAST(c1 AS T1), ...): the row hash of the planner, over values read back.
+std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);
+
+}  // namespace duckpart::check

@@ -1,0 +1,122 @@
+#include "duckpart/manifest.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "duckpart/error.h"
+#include "util/fs.h"
+
+namespace duckpart {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFormat = "duckpart-manifest";
+constexpr int kFormatVersion = 1;
+
+json PartitionToJson(const ManifestPartition& p) {
+  json keys = json::array(), files = json::array();
+  for (const auto& k : p.keys) keys.push_back(k ? json(*k) : json(nullptr));
+  for (const auto& f : p.files) files.push_back({{"path", f.path}, {"rows", f.rows}, {"bytes", f.bytes}});
+  json out = {{"id", p.id}, {"path", p.path}, {"keys", keys}, {"rows", p.rows},
+              {"checksum", p.checksum}, {"bytes", p.bytes}, {"files", files}};
+  bool any = false;
+  for (const auto& r : p.ranges) any |= !r.empty();
+  if (any) out["ranges"] = p.ranges;
+  return out;
+}
+
+ManifestPartition PartitionFromJson(const json& j) {
+  ManifestPartition p;
+  p.id = j.at("id").get<int64_t>();
+  p.path = j.at("path").get<std::string>();
+  for (const auto& k : j.at("keys")) {
+    p.keys.push_back(k.is_null() ? std::nullopt : std::optional<std::string>(k.get<std::string>()));
+  }
+  p.ranges = j.value("ranges", std::vector<std::string>{});
+  p.rows = j.at("rows").get<int64_t>();
+  p.checksum = j.at("checksum").get<std::string>();
+  p.bytes = j.at("bytes").get<int64_t>();
+  for (const auto& f : j.at("files")) {
+    p.files.push_back({f.at("path").get<std::string>(), f.at("rows").get<int64_t>(),
+                       f.at("bytes").get<int64_t>()});
+  }
+  return p;
+}
+
+}  // namespace
+
+json ToJson(const Manifest& m) {
+  json fields = json::array(), schema = json::array(), parts = json::array();
+  for (const auto& f : m.fields) fields.push_back(ToJson(f));
+  for (const auto& c : m.schema) schema.push_back({{"name", c.name}, {"type", c.type}});
+  for (const auto& p : m.partitions) parts.push_back(PartitionToJson(p));
+  return {{"format", kFormat}, {"format_version", kFormatVersion}, {"version", m.version},
+          {"created_at", m.created_at}, {"source", m.source}, {"spec", ToString(m.spec)},
+          {"fields", fields}, {"schema", schema}, {"total_rows", m.total_rows},
+          {"total_checksum", m.total_checksum}, {"total_bytes", m.total_bytes},
+          {"partitions", parts}};
+}
+
+Manifest ManifestFromJson(const json& j) {
+  try {
+    if (j.at("format") != kFormat) throw InputError("not a duckpart manifest");
+    if (j.at("format_version").get<int>() > kFormatVersion) {
+      throw InputError("the manifest is of a newer format; upgrade duckpart");
+    }
+    Manifest m;
+    m.version = j.at("version").get<int64_t>();
+    m.created_at = j.at("created_at").get<std::string>();
+    m.source = j.at("source").get<std::string>();
+    m.spec = ParseSpec(j.at("spec").get<std::string>());
+    for (const auto& f : j.at("fields")) m.fields.push_back(ResolvedFieldFromJson(f));
+    for (const auto& c : j.at("schema")) {
+      m.schema.push_back({c.at("name").get<std::string>(), c.at("type").get<std::string>()});
+    }
+    m.total_rows = j.at("total_rows").get<int64_t>();
+    m.total_checksum = j.at("total_checksum").get<std::string>();
+    m.total_bytes = j.at("total_bytes").get<int64_t>();
+    for (const auto& p : j.at("partitions")) m.partitions.push_back(PartitionFromJson(p));
+    return m;
+  } catch (const json::exception& e) {
+    throw InputError(std::string("malformed manifest: ") + e.what());
+  }
+}
+
+Manifest ReadManifest(const std::string& dataset_dir) {
+  const fs::path path = fs::path(dataset_dir) / kManifestFile;
+  if (!fs::exists(dataset_dir)) throw InputError("no dataset at '" + dataset_dir + "'");
+  if (!fs::exists(path)) {
+    throw InputError("'" + dataset_dir + "' is not a duckpart dataset (no " + kManifestFile + ")");
+  }
+  std::ifstream in(path);
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw InputError("cannot parse " + path.string() + ": " + e.what());
+  }
+  return ManifestFromJson(j);
+}
+
+void WriteManifest(const std::string& dataset_dir, const Manifest& m) {
+  const fs::path dir = fs::path(dataset_dir) / kManifestDir;
+  fs::create_directories(dir);
+  util::WriteFileDurably((dir / "manifest.json").string(), ToJson(m).dump(1));
+}
+
+std::string NowUtc() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace duckpart

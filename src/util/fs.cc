@@ -1,0 +1,62 @@
+#include "util/fs.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "duckpart/error.h"
+
+namespace duckpart::util {
+namespace {
+
+[[noreturn]] void Fail(const std::string& what, const std::string& path) {
+  throw RuntimeFailure(what + " '" + path + "': " + std::strerror(errno));
+}
+
+}  // namespace
+
+void WriteFileDurably(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) Fail("cannot create", tmp);
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      Fail("cannot write", tmp);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    Fail("cannot sync", tmp);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) Fail("cannot rename onto", path);
+  SyncDirectory(std::filesystem::path(path).parent_path().string());
+}
+
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) Fail("cannot open folder", dir);
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void ReplaceSymlink(const std::string& target, const std::string& link) {
+  const std::string tmp = link + ".duckpart-link-tmp";
+  ::unlink(tmp.c_str());
+  if (::symlink(target.c_str(), tmp.c_str()) != 0) Fail("cannot create link", tmp);
+  if (::rename(tmp.c_str(), link.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    Fail("cannot publish link", link);
+  }
+  SyncDirectory(std::filesystem::path(link).parent_path().string());
+}
+
+}  // namespace duckpart::util
