@@ -6,6 +6,8 @@
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
+#include "plan/column_types.h"
+#include "plan/transform.h"
 
 namespace duckpart::plan {
 namespace {
@@ -59,6 +61,35 @@ std::vector<std::string> HeavyValues(Workspace& ws, const ResolvedField& f, int6
   return heavy;
 }
 
+// Partitions per segment for k regular partitions in all, in proportion to the rows.
+std::vector<int64_t> SegmentParts(const std::vector<int64_t>& segment_rows, int64_t regular_rows,
+                                  int64_t k) {
+  std::vector<int64_t> parts;
+  for (auto rows : segment_rows) {
+    const double share = static_cast<double>(rows) / static_cast<double>(regular_rows);
+    const int64_t n = std::llround(share * static_cast<double>(k));
+    parts.push_back(rows == 0 ? 0 : std::max<int64_t>(1, n));
+  }
+  return parts;
+}
+
+// Coefficient of variation of the partition sizes that SegmentParts gives.
+double SegmentCv(const std::vector<int64_t>& segment_rows, const std::vector<int64_t>& parts) {
+  double total = 0, count = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    total += static_cast<double>(segment_rows[i]);
+    count += static_cast<double>(parts[i]);
+  }
+  const double mean = total / count;
+  double var = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] == 0) continue;
+    const double size = static_cast<double>(segment_rows[i]) / static_cast<double>(parts[i]);
+    var += static_cast<double>(parts[i]) * (size - mean) * (size - mean);
+  }
+  return std::sqrt(var / count) / mean;
+}
+
 }  // namespace
 
 std::string IndexLabelSql(size_t cuts) {
@@ -70,7 +101,8 @@ void CheckCutsIncrease(Workspace& ws, const ResolvedField& f) {
   for (const auto& cut : f.cuts) {
     try {
       ws.conn().Execute("SELECT " + cut.sql);
-    } catch (const db::DbError&) {
+    } catch (const db::DbError& e) {
+      if (e.kind() == db::ErrorKind::kInterrupt) throw;
       throw InputError("range bound '" + cut.text + "' is not a valid " + f.column_type +
                        " for column '" + f.field.column + "'");
     }
@@ -86,50 +118,82 @@ void CheckCutsIncrease(Workspace& ws, const ResolvedField& f) {
 
 void ComputeQuantileCuts(Workspace& ws, ResolvedField& f, int64_t nonnull_rows,
                          const PlanOptions& options) {
-  const bool exact = nonnull_rows <= options.exact_quantile_max_rows;
+  // DuckDB has no approximate quantile of strings: those are always exact.
+  const bool exact = nonnull_rows <= options.exact_quantile_max_rows ||
+                     ClassifyType(f.column_type) == TypeClass::kString;
   f.quantile_method = exact ? "exact" : "approximate (t-digest, rank error about 1%)";
   if (nonnull_rows == 0) return;
   const std::string c = db::QuoteIdent(f.field.column);
   const auto heavy = HeavyValues(ws, f, nonnull_rows, exact);
-  const int64_t parts = std::max<int64_t>(1, f.field.param - static_cast<int64_t>(heavy.size()));
   std::string filter = c + " IS NOT NULL";
   if (!heavy.empty()) filter += " AND " + c + " NOT IN (" + InList(heavy, f.column_type) + ")";
-  auto regular = parts > 1 ? ListValues(ws.conn(), "(SELECT " + QuantileAgg(c, parts, exact) +
-                                                       " FILTER (WHERE " + filter + ") FROM " +
-                                                       ws.relation() + ")")
-                           : std::vector<std::string>{};
-  // Merge in value order (by DuckDB's comparison, not text order): a regular cut at or
-  // next to a heavy value is dropped, so the heavy partition replaces a regular one.
-  std::string values = "SELECT v, 0 AS heavy FROM (SELECT unnest([" + InList(regular, f.column_type) +
-                       "]::" + f.column_type + "[]) AS v)";
-  if (!heavy.empty()) {
-    values += " UNION ALL SELECT v, 1 FROM (SELECT unnest([" + InList(heavy, f.column_type) + "]::" +
-              f.column_type + "[]) AS v)";
+
+  // The heavy values split the other values into segments (below the first, between two,
+  // above the last). Each segment gets regular partitions in proportion to its rows, cut
+  // at its own quantiles, so that the regular partitions hold about equal rows wherever
+  // the heavy values lie.
+  std::vector<Cut> heavy_cuts;
+  for (const auto& h : heavy) heavy_cuts.push_back({false, Literal(h, f.column_type), h});
+  const std::string segment = heavy.empty() ? "0" : RangeKeySql(c, heavy_cuts);
+  std::vector<int64_t> segment_rows(heavy.size() + 1, 0);
+  if (heavy.empty()) {
+    segment_rows[0] = nonnull_rows;
+  } else {
+    db::Result r = ws.conn().Query("SELECT " + segment + " AS seg, count(*) FROM " + ws.relation() +
+                                   " WHERE " + filter + " GROUP BY seg");
+    for (uint64_t i = 0; i < r.RowCount(); ++i) {
+      segment_rows[static_cast<size_t>(r.GetInt64(i, 0))] = r.GetInt64(i, 1);
+    }
   }
-  db::Result r = ws.conn().Query("SELECT CAST(v AS VARCHAR), heavy FROM (" + values +
-                                 ") WHERE v IS NOT NULL ORDER BY v, heavy DESC");
-  std::vector<std::pair<std::string, bool>> merged;
-  for (uint64_t i = 0; i < r.RowCount(); ++i) merged.emplace_back(r.GetString(i, 0), r.GetInt64(i, 1));
-  std::vector<bool> drop(merged.size(), false);
-  for (size_t i = 0; i < merged.size(); ++i) {
-    if (!merged[i].second) continue;
-    // drop the regular cut equal to h, else the next regular one above it
-    for (size_t j = i + 1; j < merged.size(); ++j) {
-      if (!merged[j].second && !drop[j]) {
-        drop[j] = true;
-        break;
+  int64_t regular_rows = 0;
+  for (auto rows : segment_rows) regular_rows += rows;
+  // About N - heavy regular partitions: of the counts from one fewer to `heavy` more, the
+  // one whose split over the segments gives the most even sizes (the nearest on ties).
+  const auto heavy_count = static_cast<int64_t>(heavy.size());
+  const int64_t parts = std::max<int64_t>(1, f.field.param - heavy_count);
+  std::vector<int64_t> best = SegmentParts(segment_rows, regular_rows, parts);
+  if (regular_rows > 0 && heavy_count > 0) {
+    double best_cv = SegmentCv(segment_rows, best);
+    for (int64_t step = 1; step <= heavy_count; ++step) {
+      for (int64_t k : {parts + step, parts - step}) {
+        if (k < 1 || k < parts - 1) continue;
+        auto candidate = SegmentParts(segment_rows, regular_rows, k);
+        const double cv = SegmentCv(segment_rows, candidate);
+        if (cv < best_cv - 1e-9) {
+          best_cv = cv;
+          best = std::move(candidate);
+        }
       }
     }
   }
-  for (size_t i = 0; i < merged.size(); ++i) {
-    if (drop[i] && !merged[i].second) continue;
-    const auto& [text, is_heavy] = merged[i];
-    const std::string sql = Literal(text, f.column_type);
-    if (is_heavy) {
-      f.cuts.push_back({false, sql, text});
-      f.cuts.push_back({true, sql, text});
-    } else if (f.cuts.empty() || f.cuts.back().text != text) {
-      f.cuts.push_back({false, sql, text});
+  std::string aggs, unions;
+  for (size_t i = 0; i < segment_rows.size(); ++i) {
+    const int64_t segment_parts = best[i];
+    if (segment_parts < 2) continue;
+    const std::string n = std::to_string(i);
+    aggs += (aggs.empty() ? "" : ", ") + QuantileAgg(c, segment_parts, exact) + " FILTER (WHERE " +
+            filter + " AND " + segment + " = " + n + ") AS l" + n;
+    unions += (unions.empty() ? "" : " UNION ALL ") + std::string("SELECT ") + n +
+              " AS seg, unnest(l" + n + ") AS v FROM q";
+  }
+  std::vector<std::vector<std::string>> regular(segment_rows.size());
+  if (!aggs.empty()) {
+    db::Result r = ws.conn().Query("WITH q AS MATERIALIZED (SELECT " + aggs + " FROM " +
+                                   ws.relation() + ") SELECT seg, CAST(v AS VARCHAR) FROM (" +
+                                   unions +
+                                   ") WHERE v IS NOT NULL GROUP BY seg, v ORDER BY seg, v");
+    for (uint64_t i = 0; i < r.RowCount(); ++i) {
+      regular[static_cast<size_t>(r.GetInt64(i, 0))].push_back(r.GetString(i, 1));
+    }
+  }
+  // Regular cuts lie strictly between the heavy values around them, so all cuts ascend.
+  for (size_t i = 0; i < regular.size(); ++i) {
+    for (const auto& text : regular[i]) {
+      f.cuts.push_back({false, Literal(text, f.column_type), text});
+    }
+    if (i < heavy.size()) {
+      f.cuts.push_back({false, Literal(heavy[i], f.column_type), heavy[i]});
+      f.cuts.push_back({true, Literal(heavy[i], f.column_type), heavy[i]});
     }
   }
   f.heavy_values = static_cast<int64_t>(heavy.size());

@@ -34,8 +34,14 @@ void ResolveTime(ResolvedField& r, const std::string& zone) {
   const std::string not_finite = " ELSE CAST($k AS VARCHAR) END";
   switch (r.field.transform) {
     case Transform::kYear:
-      r.key_sql = "year(" + t + ")";
-      r.label_sql = "CAST($k AS VARCHAR)";
+      // year() of an infinite date is NULL: keep infinities out of the NULL partition as
+      // the INTEGER extremes, labelled back as infinity.
+      r.key_sql = "CASE WHEN isfinite(" + t + ") THEN year(" + t + ") WHEN " + t +
+                  " > '2000-01-01' THEN 2147483647 WHEN " + t +
+                  " < '2000-01-01' THEN -2147483648 END";
+      r.label_sql =
+          "CASE WHEN $k = 2147483647 THEN 'infinity' WHEN $k = -2147483648 THEN '-infinity' "
+          "ELSE CAST($k AS VARCHAR) END";
       break;
     case Transform::kMonth:
       r.key_sql = "CAST(date_trunc('month', " + t + ") AS DATE)";
@@ -53,13 +59,18 @@ void ResolveTime(ResolvedField& r, const std::string& zone) {
 
 void ResolveTruncate(ResolvedField& r) {
   const std::string c = db::QuoteIdent(r.field.column);
-  const std::string w = "CAST(" + std::to_string(r.field.param) + " AS " + r.column_type + ")";
   switch (ClassifyType(r.column_type)) {
     case TypeClass::kInteger:
-      // floor to a multiple of W, also for negative values (Iceberg's truncate)
-      r.key_sql = "(" + c + " - (((" + c + " % " + w + ") + " + w + ") % " + w + "))";
+    case TypeClass::kDecimal: {
+      // floor to a multiple of W, also for negative values (Iceberg's truncate), in exact
+      // arithmetic: c - c % W truncates toward zero without overflow, and negative
+      // remainders step one W further down. W is a plain literal so that a W beyond the
+      // column's type still binds.
+      const std::string m = "(" + c + " % " + std::to_string(r.field.param) + ")";
+      r.key_sql = "CAST(" + c + " - " + m + " - CASE WHEN " + m + " < 0 THEN " +
+                  std::to_string(r.field.param) + " ELSE 0 END AS " + r.column_type + ")";
       break;
-    case TypeClass::kDecimal:
+    }
     case TypeClass::kFloat:
       r.key_sql = "CAST(floor(" + c + " / " + std::to_string(r.field.param) + ") * " +
                   std::to_string(r.field.param) + " AS " + r.column_type + ")";
