@@ -33,6 +33,9 @@ struct RunOptions {
   // With more partitions than this, the input is sorted by partition first, which
   // bounds memory at any partition count.
   int64_t sorted_write_threshold = 64;
+  // A partition whose writer left several files smaller than this in all (two threads
+  // meeting at a partition, or a flush) is merged into one file before verification.
+  int64_t target_file_size = 512LL * 1024 * 1024;
   PlanOptions plan;
 };
 
@@ -41,6 +44,7 @@ struct RunResult {
   Manifest manifest;
   std::string strategy;  // "direct" or "sorted"
   int64_t files = 0;
+  int64_t merged_partitions = 0;  // partitions rewritten as one file (merged or sorted)
   double plan_seconds = 0, write_seconds = 0, verify_seconds = 0, total_seconds = 0;
 };
 

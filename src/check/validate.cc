@@ -49,36 +49,27 @@ void CheckFileRows(const Manifest& m, const check::VerifyReport& v, ValidationRe
   }
 }
 
-std::string FileList(const std::string& root, const Manifest& m) {
-  std::string list;
-  for (const auto& p : m.partitions) {
-    for (const auto& f : p.files) {
-      if (fs::exists(fs::path(root) / f.path)) {
-        list += (list.empty() ? "" : ", ") + db::QuoteLiteral((fs::path(root) / f.path).string());
-      }
-    }
-  }
-  return list;
-}
-
 std::vector<ColumnInfo> Describe(db::Connection& conn, const std::string& files) {
   std::vector<ColumnInfo> cols;
-  db::Result d = conn.Query("DESCRIBE SELECT * FROM read_parquet([" + files + "], union_by_name = true)");
+  db::Result d = conn.Query("DESCRIBE SELECT * FROM read_parquet([" + files + "], union_by_name = true, hive_partitioning = false)");
   for (uint64_t i = 0; i < d.RowCount(); ++i) cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
   return cols;
 }
 
 void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& m, ValidationReport& r) {
-  const std::string all = FileList(root, m);
-  if (all.empty()) return;
-  try {
-    const auto cols = Describe(conn, all);
-    bool same = cols.size() == m.schema.size();
-    for (size_t i = 0; same && i < cols.size(); ++i) same = cols[i].name == m.schema[i].name && cols[i].type == m.schema[i].type;
-    if (same) return;
-  } catch (const db::DbError&) {
-    return;  // unreadable files are named by the data check
+  bool same = true;
+  for (const auto& batch : check::ManifestFileBatches(root, m)) {
+    try {
+      const auto cols = Describe(conn, batch);
+      same = same && cols.size() == m.schema.size();
+      for (size_t i = 0; same && i < cols.size(); ++i) {
+        same = cols[i].name == m.schema[i].name && cols[i].type == m.schema[i].type;
+      }
+    } catch (const db::DbError&) {
+      return;  // unreadable or missing files are named by the data check
+    }
   }
+  if (same) return;
   for (const auto& p : m.partitions) {  // name the files that differ
     for (const auto& f : p.files) {
       try {

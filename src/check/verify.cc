@@ -19,7 +19,9 @@ void LoadExpectations(db::Connection& conn, const std::string& root, const Manif
   std::string cols = "__dp_file VARCHAR, __dp_pid BIGINT";
   for (size_t i = 0; i < m.fields.size(); ++i) cols += ", __dp_l" + std::to_string(i) + " VARCHAR";
   conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_expect (" + cols + ")");
-  db::Appender app(conn, "", "__dp_expect");
+  // In the temp catalog by name: with --db and --query the default database is the
+  // read-only source (USE src), where an appender cannot be made.
+  db::Appender app(conn, "temp", "main", "__dp_expect");
   for (const auto& p : m.partitions) {
     for (const auto& f : p.files) {
       app.Append(Abs(root, f.path)).Append(p.id);
@@ -54,7 +56,7 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
         continue;
       }
       try {
-        conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ")");
+        conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ", hive_partitioning = false)");
       } catch (const db::DbError& e) {
         report.problems.push_back("file " + f.path + " is unreadable or truncated: " + e.what());
       }
@@ -99,24 +101,52 @@ std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
   return sql + ")";
 }
 
+namespace {
+
+// Reading many files in one scan costs memory outside DuckDB's limit (per-file reader
+// state, about 10 KB a file), so files are read in batches of this many.
+constexpr size_t kFilesPerScan = 1000;
+
+std::vector<std::string> FileBatches(const std::string& root, const Manifest& m) {
+  std::vector<std::string> batches;
+  size_t in_batch = 0;
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) {
+      if (in_batch == 0) batches.emplace_back();
+      batches.back() += (in_batch ? ", " : "") + db::QuoteLiteral(Abs(root, f.path));
+      in_batch = (in_batch + 1) % kFilesPerScan;
+    }
+  }
+  return batches;
+}
+
+void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files) {
+  conn.Execute("INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
+               "sum(CAST(" + CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
+               MisplacedSql(m) + ") AS bad FROM read_parquet([" + files +
+               "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
+               "ON r.filename = e.__dp_file GROUP BY ALL");
+}
+
+}  // namespace
+
+std::vector<std::string> ManifestFileBatches(const std::string& root, const Manifest& m) {
+  return FileBatches(root, m);
+}
+
 VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& m) {
   VerifyReport report;
-  std::string list;
-  for (const auto& p : m.partitions) {
-    for (const auto& f : p.files) list += (list.empty() ? "" : ", ") + db::QuoteLiteral(Abs(root, f.path));
-  }
-  if (list.empty()) {
+  const auto batches = FileBatches(root, m);
+  if (batches.empty()) {
     if (m.total_rows != 0) report.problems.push_back("the manifest lists no files but " +
                                                      std::to_string(m.total_rows) + " rows");
     return report;
   }
   LoadExpectations(conn, root, m);
+  conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_found (file VARCHAR, __dp_pid BIGINT, n BIGINT, "
+               "c HUGEINT, bad BIGINT)");
   try {
-    conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_found AS SELECT e.__dp_file AS file, e.__dp_pid, "
-                 "count(*) AS n, sum(CAST(" + CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, "
-                 "count(*) FILTER (WHERE " + MisplacedSql(m) + ") AS bad FROM read_parquet([" + list +
-                 "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
-                 "ON r.filename = e.__dp_file GROUP BY ALL");
+    for (const auto& batch : batches) ScanBatch(conn, m, batch);
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;
     ReportUnreadable(conn, root, m, report);

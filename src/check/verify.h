@@ -35,6 +35,10 @@ struct VerifyReport {
 // not thrown. Row counts per file in the manifest are checked when non-zero.
 VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& expected);
 
+// The manifest's files as absolute SQL literals, in comma-separated batches small
+// enough to read in one scan within the memory limit.
+std::vector<std::string> ManifestFileBatches(const std::string& root, const Manifest& m);
+
 // hash(CAST(c1 AS T1), ...): the row hash of the planner, over values read back.
 std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);
 

@@ -53,6 +53,9 @@ Database::Database(const DatabaseOptions& options) {
   SetOption(config, "max_temp_directory_size", options.max_temp_directory_size);
   // Extensions beyond the built-in ones are never downloaded behind the user's back.
   SetOption(config, "autoinstall_known_extensions", "false");
+  // duckpart reads each file once; DuckDB's file cache would only hold memory (measured:
+  // 255 MB of cached Parquet pages and 4x the peak RSS when reading 21,000 files).
+  SetOption(config, "enable_external_file_cache", "false");
 
   const bool in_memory = options.path.empty() || options.path == ":memory:";
   char* error = nullptr;
@@ -61,6 +64,26 @@ Database::Database(const DatabaseOptions& options) {
     std::string message = error ? error : "unknown error";
     duckdb_free(error);
     throw DbError(KindFromMessage(message), message);
+  }
+  // DuckDB 1.4 accepts max_temp_directory_size in the start-up configuration (and reports
+  // it) but does not enforce it; set at run time, it is enforced.
+  if (!options.max_temp_directory_size.empty()) {
+    duckdb_connection conn = nullptr;
+    duckdb_result result;
+    std::string sql = "SET max_temp_directory_size = '";
+    for (char c : options.max_temp_directory_size) sql += c == '\'' ? std::string("''") : std::string(1, c);
+    sql += "'";
+    bool ok = false;
+    if (duckdb_connect(db_, &conn) == DuckDBSuccess) {
+      ok = duckdb_query(conn, sql.c_str(), &result) == DuckDBSuccess;
+      duckdb_destroy_result(&result);
+      duckdb_disconnect(&conn);
+    }
+    if (!ok) {
+      duckdb_close(&db_);
+      throw DbError(ErrorKind::kInvalidInput, "invalid DuckDB setting max_temp_directory_size = '" +
+                                                  options.max_temp_directory_size + "'");
+    }
   }
 }
 
@@ -196,6 +219,18 @@ Result PreparedStatement::Execute() {
 Appender::Appender(Connection& conn, const std::string& schema, const std::string& table) {
   if (duckdb_appender_create(conn.handle(), schema.empty() ? nullptr : schema.c_str(),
                              table.c_str(), &appender_) == DuckDBError) {
+    std::string message = duckdb_appender_error(appender_) ? duckdb_appender_error(appender_)
+                                                           : "cannot create appender";
+    duckdb_appender_destroy(&appender_);
+    throw DbError(ErrorKind::kCatalog, message);
+  }
+}
+
+Appender::Appender(Connection& conn, const std::string& catalog, const std::string& schema,
+                   const std::string& table) {
+  if (duckdb_appender_create_ext(conn.handle(), catalog.empty() ? nullptr : catalog.c_str(),
+                                 schema.empty() ? nullptr : schema.c_str(), table.c_str(),
+                                 &appender_) == DuckDBError) {
     std::string message = duckdb_appender_error(appender_) ? duckdb_appender_error(appender_)
                                                            : "cannot create appender";
     duckdb_appender_destroy(&appender_);

@@ -71,6 +71,8 @@ class Result {
   bool IsNull(uint64_t row, uint64_t col);
   // Typed access; DuckDB casts the value when the column has another type.
   // A NULL reads as 0, "" or false; check IsNull() first where it matters.
+  // GetString does not convert TIMESTAMPTZ or nested types (it reads "" for them):
+  // CAST such columns to VARCHAR in the query.
   int64_t GetInt64(uint64_t row, uint64_t col);
   double GetDouble(uint64_t row, uint64_t col);
   bool GetBool(uint64_t row, uint64_t col);
@@ -137,6 +139,9 @@ class PreparedStatement {
 class Appender {
  public:
   Appender(Connection& conn, const std::string& schema, const std::string& table);
+  // A table of a given catalog, e.g. ("temp", "main", "t") for a TEMP table: an empty
+  // catalog means the default database, which `USE` may have made a read-only one.
+  Appender(Connection& conn, const std::string& catalog, const std::string& schema, const std::string& table);
   ~Appender();
   Appender(const Appender&) = delete;
   Appender& operator=(const Appender&) = delete;
