@@ -20,6 +20,9 @@ build: deps $(BUILD)/Makefile
 demo: build
 	$(BUILD)/duckpart demo
 
+bench: build
+	bench/run.sh
+
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
