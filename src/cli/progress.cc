@@ -35,18 +35,19 @@ ProgressReporter::~ProgressReporter() {
 bool ProgressReporter::Interrupted() { return g_interrupted; }
 
 void ProgressReporter::Phase(const std::string& name) {
+  // A Ctrl-C that arrived between queries interrupted none of them; no later phase
+  // (publish included) may start after it.
+  if (g_interrupted) throw db::DbError(db::ErrorKind::kInterrupt, "interrupted before " + name);
   std::lock_guard<std::mutex> lock(mu_);
   phase_ = name;
   phase_start_ = std::chrono::steady_clock::now();
 }
 
 void ProgressReporter::Loop() {
-  bool sent = false;
   while (!stop_) {
-    if (g_interrupted && !sent) {
-      conn_.Interrupt();
-      sent = true;
-    }
+    // Repeated while the command runs: DuckDB forgets an interrupt that arrives between
+    // two queries, and the next query must be stopped too.
+    if (g_interrupted) conn_.Interrupt();
     if (show_) Draw();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -1,6 +1,7 @@
-// A progress line on stderr while a long query runs, and Ctrl-C handling: the first
-// SIGINT interrupts the running DuckDB query (the command then cleans up and fails
-// with an interrupt error); the progress line is drawn only on a terminal.
+// A progress line on stderr while a long query runs, and Ctrl-C handling: SIGINT
+// interrupts the running DuckDB query and every later one, and Phase() refuses to start
+// a new phase (the command then cleans up and fails with an interrupt error); the
+// progress line is drawn only on a terminal.
 #pragma once
 
 #include <atomic>
@@ -23,6 +24,8 @@ class ProgressReporter {
   ProgressReporter(const ProgressReporter&) = delete;
   ProgressReporter& operator=(const ProgressReporter&) = delete;
 
+  // Marks the start of a phase. Throws db::DbError (ErrorKind::kInterrupt) once Ctrl-C
+  // was pressed, so that no phase starts after it.
   void Phase(const std::string& name);
   // True once Ctrl-C was pressed.
   static bool Interrupted();

@@ -114,7 +114,8 @@ double EstimateRowBytes(Workspace& ws) {
     db::Result r = ws.conn().Query(sql + " FROM (SELECT * FROM " + ws.relation() +
                                    " LIMIT 100000) AS s");
     return r.IsNull(0, 0) ? 8.0 : r.GetDouble(0, 0);
-  } catch (const db::DbError&) {
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::ErrorKind::kInterrupt) throw;  // Ctrl-C is never an estimate's failure
     return 8.0 * static_cast<double>(ws.columns().size());
   }
 }
