@@ -58,6 +58,7 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
       try {
         conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ", hive_partitioning = false)");
       } catch (const db::DbError& e) {
+        if (e.kind() == db::ErrorKind::kInterrupt) throw;  // Ctrl-C, not a damaged file
         report.problems.push_back("file " + f.path + " is unreadable or truncated: " + e.what());
       }
     }
