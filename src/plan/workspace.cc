@@ -50,11 +50,17 @@ std::string SourceOptions::Describe() const {
 Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
     : source_(source), engine_(engine) {
   CheckSourceOptions(source);
-  database_ = std::make_unique<db::Database>(db::DatabaseOptions{
-      .memory_limit = engine.memory_limit,
-      .threads = engine.threads,
-      .temp_directory = engine.temp_directory,
-      .max_temp_directory_size = engine.max_temp_size});
+  try {
+    database_ = std::make_unique<db::Database>(db::DatabaseOptions{
+        .memory_limit = engine.memory_limit,
+        .threads = engine.threads,
+        .temp_directory = engine.temp_directory,
+        .max_temp_directory_size = engine.max_temp_size});
+  } catch (const db::DbError& e) {
+    // A bad --memory-limit, --threads or --max-temp-size: bad input, nothing was done.
+    if (e.kind() == db::ErrorKind::kInvalidInput) throw InputError(e.what());
+    throw;
+  }
   conn_ = std::make_unique<db::Connection>(*database_);
   conn_->Execute("SET preserve_insertion_order = false; SET enable_progress_bar = true; "
                  "SET enable_progress_bar_print = false");

@@ -1,6 +1,8 @@
 #include "util/fs.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -49,14 +51,58 @@ void SyncDirectory(const std::string& dir) {
 }
 
 void ReplaceSymlink(const std::string& target, const std::string& link) {
-  const std::string tmp = link + ".duckpart-link-tmp";
+  const std::string tmp = link + kLinkTempSuffix;
   ::unlink(tmp.c_str());
+  ::rmdir(tmp.c_str());  // an empty folder left by an interrupted exchange
   if (::symlink(target.c_str(), tmp.c_str()) != 0) Fail("cannot create link", tmp);
+  struct stat st {};
+  if (::lstat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    // rename() cannot put a link over a folder; exchange them atomically instead.
+    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE) == 0) {
+      if (::rmdir(tmp.c_str()) != 0) {  // the folder, now under the temporary name
+        // Not empty after all (a file arrived): put it back and give up.
+        const int saved = errno;
+        ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE);
+        ::unlink(tmp.c_str());
+        errno = saved;
+        Fail("cannot replace the folder", link);
+      }
+      SyncDirectory(std::filesystem::path(link).parent_path().string());
+      return;
+    }
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+      const int saved = errno;
+      ::unlink(tmp.c_str());
+      errno = saved;
+      Fail("cannot publish link", link);
+    }
+    // A file system without RENAME_EXCHANGE: remove the empty folder first.
+    if (::rmdir(link.c_str()) != 0) {
+      const int saved = errno;
+      ::unlink(tmp.c_str());
+      errno = saved;
+      Fail("cannot replace the empty folder", link);
+    }
+  }
   if (::rename(tmp.c_str(), link.c_str()) != 0) {
+    const int saved = errno;
     ::unlink(tmp.c_str());
+    errno = saved;
     Fail("cannot publish link", link);
   }
   SyncDirectory(std::filesystem::path(link).parent_path().string());
+}
+
+void SyncFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) Fail("cannot open", path);
+  if (::fsync(fd) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    Fail("cannot sync", path);
+  }
+  ::close(fd);
 }
 
 }  // namespace duckpart::util

@@ -10,8 +10,16 @@ namespace duckpart::util {
 void WriteFileDurably(const std::string& path, const std::string& content);
 // fsync of a folder, so that renames inside it survive a crash.
 void SyncDirectory(const std::string& dir);
+// The name suffix of the new link that ReplaceSymlink makes beside `link` before renaming
+// it over `link`; a process killed in between leaves it behind.
+inline constexpr const char* kLinkTempSuffix = ".duckpart-link-tmp";
+
 // Atomically points the symbolic link `link` at `target` (a new link is made beside it
-// and renamed over it). Throws RuntimeFailure.
+// and renamed over it). When `link` is an empty folder, the new link and the folder are
+// exchanged atomically (renameat2 RENAME_EXCHANGE) and the folder is then removed, so
+// `link` never disappears. Throws RuntimeFailure.
 void ReplaceSymlink(const std::string& target, const std::string& link);
+// fsync of a file's data, so that a rename of it that follows survives a crash.
+void SyncFile(const std::string& path);
 
 }  // namespace duckpart::util

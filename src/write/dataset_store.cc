@@ -4,7 +4,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <random>
 
 #include "duckpart/error.h"
@@ -17,13 +20,22 @@ namespace {
 
 constexpr const char* kVersionPrefix = "v";
 
-std::string VersionName(int64_t v) {
+}  // namespace
+
+std::string DatasetStore::VersionName(int64_t v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%s%06lld", kVersionPrefix, static_cast<long long>(v));
   return buf;
 }
 
-}  // namespace
+std::optional<int64_t> DatasetStore::ParseVersionName(const std::string& name) {
+  if (name.size() < 2 || name.rfind(kVersionPrefix, 0) != 0) return std::nullopt;
+  for (size_t i = 1; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+  }
+  if (name.size() > 19) return std::nullopt;
+  return std::stoll(name.substr(1));
+}
 
 DatasetStore::DatasetStore(const std::string& target) {
   fs::path t = fs::absolute(target).lexically_normal();
@@ -49,13 +61,7 @@ std::optional<int64_t> DatasetStore::CurrentVersion() const {
   if (ec) return std::nullopt;
   const std::string expected_parent = store_.filename().string();
   if (link.parent_path() != expected_parent) return std::nullopt;
-  const std::string name = link.filename().string();
-  if (name.rfind(kVersionPrefix, 0) != 0) return std::nullopt;
-  try {
-    return std::stoll(name.substr(1));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  return ParseVersionName(link.filename().string());
 }
 
 int64_t DatasetStore::NextVersion() const {
@@ -74,7 +80,7 @@ fs::path DatasetStore::NewStaging() const {
 }
 
 void DatasetStore::Publish(int64_t version) const {
-  if (Inspect() == TargetState::kEmptyDir) fs::remove(target_);
+  // An empty target folder is exchanged with the new link atomically (see ReplaceSymlink).
   util::ReplaceSymlink((store_.filename() / VersionName(version)).string(), target_.string());
 }
 
@@ -98,10 +104,21 @@ size_t DatasetStore::RemoveLeftovers() const {
 }
 
 StoreLock::StoreLock(const DatasetStore& store) {
-  fs::create_directories(store.store());
+  std::error_code ec;
+  fs::create_directories(store.store(), ec);
+  if (ec == std::errc::permission_denied || ec == std::errc::operation_not_permitted ||
+      ec == std::errc::read_only_file_system) {
+    throw InputError("cannot write in the folder of '" + store.target().string() + "': " + ec.message());
+  }
+  if (ec) throw RuntimeFailure("cannot create '" + store.store().string() + "': " + ec.message());
   const std::string path = (store.store() / "lock").string();
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw RuntimeFailure("cannot open the lock file " + path);
+  if (fd_ < 0) {
+    if (errno == EACCES || errno == EPERM || errno == EROFS) {
+      throw InputError("cannot write in '" + store.store().string() + "': " + std::strerror(errno));
+    }
+    throw RuntimeFailure("cannot open the lock file " + path + ": " + std::strerror(errno));
+  }
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
     fd_ = -1;
@@ -112,6 +129,27 @@ StoreLock::StoreLock(const DatasetStore& store) {
   if (::ftruncate(fd_, 0) == 0) {
     [[maybe_unused]] auto n = ::write(fd_, pid.data(), pid.size());
   }
+}
+
+StoreLock::Holder StoreLock::Probe(const DatasetStore& store) {
+  Holder h;
+  const std::string path = (store.store() / "lock").string();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return h;  // no lock file: nobody ever locked, or the store is gone
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    h.held = errno == EWOULDBLOCK;
+  } else {
+    ::flock(fd, LOCK_UN);
+  }
+  char buf[32] = {};
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  ::close(fd);
+  if (n > 0) {
+    char* end = nullptr;
+    const long long pid = std::strtoll(buf, &end, 10);
+    if (end != buf && pid > 0) h.pid = pid;
+  }
+  return h;
 }
 
 StoreLock::~StoreLock() {

@@ -42,6 +42,10 @@ class DatasetStore {
   // Removes Leftovers(); returns how many entries were removed.
   size_t RemoveLeftovers() const;
 
+  // "v000002" for 2, and back (nullopt for a name that is not a version folder's).
+  static std::string VersionName(int64_t version);
+  static std::optional<int64_t> ParseVersionName(const std::string& name);
+
  private:
   std::filesystem::path target_;
   std::filesystem::path store_;
@@ -51,11 +55,20 @@ class DatasetStore {
 // when the process dies, so a killed writer never leaves a stale lock behind.
 class StoreLock {
  public:
-  // Throws InputError when another process holds the lock.
+  // Throws InputError when another process holds the lock, or when the store cannot be
+  // made for lack of permission (nothing was changed in either case).
   explicit StoreLock(const DatasetStore& store);
   ~StoreLock();
   StoreLock(const StoreLock&) = delete;
   StoreLock& operator=(const StoreLock&) = delete;
+
+  struct Holder {
+    bool held = false;        // a live process holds the lock now
+    std::optional<int64_t> pid;  // the pid the lock file names (the holder's, or the last one's)
+  };
+  // Whether another process holds the lock, without creating anything and without
+  // blocking (a shared lock is tried and released at once).
+  static Holder Probe(const DatasetStore& store);
 
  private:
   int fd_ = -1;

@@ -1,0 +1,60 @@
+// duckpart restore: a Parquet backup back into a table, in one verified transaction.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/common_options.h"
+#include "duckpart/backup.h"
+#include "duckpart/retry.h"
+
+namespace duckpart::cli {
+namespace {
+
+int RunRestore(const RestoreOptions& o, int max_attempts, const GlobalOptions& global) {
+  // Out of memory is retried with fewer threads; nothing else is (see duckpart/retry.h).
+  RetryPolicy policy{.max_attempts = max_attempts, .initial_threads = o.engine.threads};
+  policy.outcome_note = "the database is as it was";
+  policy.space_path = o.db_path;
+  RestoreResult r;
+  RunVoidWithRetries(
+      [&](const Attempt& a) {
+        RestoreOptions attempt = o;
+        if (a.threads > 0) attempt.engine.threads = a.threads;
+        r = RestoreTable(attempt);
+      },
+      policy, [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; });
+  if (global.json) {
+    PrintJson({{"table", r.table}, {"database", o.db_path}, {"file", o.from}, {"rows", r.rows},
+               {"checksum", r.checksum}, {"replaced", r.replaced}, {"from_backup", r.from_backup},
+               {"created_database", r.created_database}, {"verified", true}, {"seconds", r.seconds}});
+  } else if (!global.quiet) {
+    std::cout << fmt::format("Restored table {} in {} from {}: {} rows, {} columns{}\n", r.table, o.db_path, o.from,
+                             FormatCount(r.rows), r.schema.size(),
+                             r.replaced ? " (replaced the existing table)" : "")
+              << fmt::format("  verified (rows and checksum equal the {}) in {:.1f} s\n",
+                             r.from_backup ? "backup's record" : "file", r.seconds);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global) {
+  auto* sub = root.add_subcommand("restore", "Load a Parquet backup into a table, verified, in one transaction");
+  auto o = std::make_shared<RestoreOptions>();
+  sub->add_option("--from", o->from, "The Parquet file (a duckpart backup or any Parquet file)")->required();
+  sub->add_option("--db", o->db_path, "Database file (created if missing)")->required();
+  sub->add_option("--table", o->table, "Table to create")->required();
+  sub->add_flag("--replace", o->replace, "Replace the table if it exists");
+  AddEngineOptions(*sub, o->engine);
+  auto max_attempts = std::make_shared<int>(3);
+  sub->add_option("--max-attempts", *max_attempts, "Attempts when out of memory, each with half the threads")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  return {sub, [o, max_attempts, &global] { return RunRestore(*o, *max_attempts, global); }};
+}
+
+}  // namespace duckpart::cli
