@@ -57,6 +57,10 @@ int Main(int argc, char** argv) {
   commands.push_back(AddRunCommand(app, global));
   commands.push_back(AddValidateCommand(app, global));
   commands.push_back(AddQueryCommand(app, global));
+  commands.push_back(AddRecoverCommand(app, global));
+  commands.push_back(AddCleanupCommand(app, global));
+  commands.push_back(AddBackupCommand(app, global));
+  commands.push_back(AddRestoreCommand(app, global));
   for (auto& c : commands) AddOutputFlags(*c.app, global);
 
   try {

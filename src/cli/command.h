@@ -26,6 +26,10 @@ Command AddPlanCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRunCommand(CLI::App& root, const GlobalOptions& global);
 Command AddValidateCommand(CLI::App& root, const GlobalOptions& global);
 Command AddQueryCommand(CLI::App& root, const GlobalOptions& global);
+Command AddRecoverCommand(CLI::App& root, const GlobalOptions& global);
+Command AddCleanupCommand(CLI::App& root, const GlobalOptions& global);
+Command AddBackupCommand(CLI::App& root, const GlobalOptions& global);
+Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);

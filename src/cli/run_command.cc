@@ -12,6 +12,7 @@
 #include "duckpart/error.h"
 #include "duckpart/run.h"
 #include "duckpart/spec.h"
+#include "duckpart/table_run.h"
 
 namespace duckpart::cli {
 namespace {
@@ -20,8 +21,10 @@ struct RunArgs {
   SourceOptions source;
   EngineOptions engine;
   RunOptions run;
+  TableRunOptions tables;  // --to-db
   std::string by;
   bool no_verify = false;
+  bool compression_given = false;
 };
 
 nlohmann::json ResultJson(const RunResult& r, const std::string& target) {
@@ -44,7 +47,65 @@ void PrintResult(const RunResult& r, const std::string& target, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
+nlohmann::json TableResultJson(const TableRunResult& r) {
+  return {{"target", {{"database", r.database}, {"schema", r.schema}, {"view", r.view}}},
+          {"version", r.manifest.version}, {"strategy", r.strategy}, {"same_file", r.same_file},
+          {"partitions", r.tables.size()}, {"tables", r.tables.size()}, {"rows", r.manifest.total_rows},
+          {"checksum", r.manifest.total_checksum}, {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
+          {"seconds", {{"plan", r.plan_seconds}, {"stage", r.stage_seconds}, {"write", r.write_seconds},
+                       {"verify", r.verify_seconds}, {"commit", r.commit_seconds}, {"total", r.total_seconds}}}};
+}
+
+void PrintTableResult(const TableRunResult& r, bool verified) {
+  std::cout << fmt::format(
+      "Published schema {} in {} (version {}): {} partition tables, {} rows, view {}\n"
+      "  {} in {:.1f} s (plan {:.1f} s, stage {:.1f} s [{}], write {:.1f} s, verify {:.1f} s, commit {:.1f} s)\n",
+      r.schema, r.database, r.manifest.version, FormatCount(static_cast<int64_t>(r.tables.size())),
+      FormatCount(r.manifest.total_rows), r.view,
+      verified ? "verified (rows, checksums, placement, types) before commit" : "NOT verified (--no-verify)",
+      r.total_seconds, r.plan_seconds, r.stage_seconds, r.strategy, r.write_seconds, r.verify_seconds,
+      r.commit_seconds);
+  for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
+}
+
+// --to-db: partition tables in a DuckDB database, published in one transaction.
+int RunRunTables(RunArgs& args, const GlobalOptions& global) {
+  const Spec spec = ParseSpec(args.by);
+  if (args.compression_given) throw InputError("--compression applies to --to (Parquet) only");
+  TableRunOptions& o = args.tables;
+  o.replace = args.run.replace;
+  o.verify = !args.no_verify;
+  o.sort_by = args.run.sort_by;
+  o.plan = args.run.plan;
+  o = ResolveTableTarget(o, args.source);
+  if (args.engine.temp_directory.empty()) args.engine.temp_directory = o.database + ".tmp";
+  Workspace ws(args.source, args.engine);
+  ProgressReporter progress(ws.conn(), !global.quiet && !global.json && StderrIsTerminal());
+  TableRunResult result;
+  try {
+    result = RunToTables(ws, spec, o, [&](const std::string& p) { progress.Phase(p); });
+  } catch (const db::DbError& e) {
+    if (e.kind() == db::ErrorKind::kInterrupt || ProgressReporter::Interrupted()) {
+      throw RuntimeFailure("interrupted; the transaction was rolled back and the database is as it was");
+    }
+    throw;
+  }
+  if (global.json) {
+    PrintJson(TableResultJson(result));
+  } else if (!global.quiet) {
+    PrintTableResult(result, o.verify);
+  }
+  return 0;
+}
+
 int RunRun(RunArgs& args, const GlobalOptions& global) {
+  if (args.run.target.empty() == args.tables.database.empty()) {
+    throw InputError("give exactly one target: --to DIR (Parquet dataset) or --to-db FILE (partition tables)");
+  }
+  if (!args.tables.database.empty()) return RunRunTables(args, global);
+  if (!args.tables.schema.empty() || !args.tables.view.empty()) {
+    throw InputError("--schema and --view apply to --to-db only");
+  }
   const Spec spec = ParseSpec(args.by);
   args.run.verify = !args.no_verify;
   CheckParquetTarget(args.run, args.source);
@@ -73,19 +134,38 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand("run", "Write the partitions as a Parquet dataset, verify, publish atomically");
+  auto* sub = root.add_subcommand(
+      "run", "Write the partitions as a Parquet dataset (--to) or as partition tables in a DuckDB database "
+             "(--to-db), verify, publish atomically");
+  sub->footer(
+      "--to-db FILE writes one table per partition into schema <table>_parts of FILE (which may be the source's "
+      "own database; the source table is only read), catalog tables <schema>._duckpart_spec and "
+      "<schema>._duckpart_partitions, and the view main.<table>_partitioned over all of them, in one transaction "
+      "that is verified before COMMIT: a failure or a kill leaves the database as it was.");
   auto args = std::make_shared<RunArgs>();
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
   sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")->required();
-  sub->add_option("--to", args->run.target, "Target dataset folder")->required();
-  sub->add_flag("--replace", args->run.replace, "Replace the dataset at --to (the old version stays until the new one is published)");
+  sub->add_option("--to", args->run.target, "Target dataset folder (Parquet, Hive layout)");
+  sub->add_option("--to-db", args->tables.database,
+                  "Target DuckDB database file for partition tables (created if missing; may be the --db file)");
+  sub->add_option("--schema", args->tables.schema, "With --to-db: schema of the partition tables (default: <table>_parts)");
+  sub->add_option("--view", args->tables.view,
+                  "With --to-db: name of the view over all partitions, in schema main (default: <table>_partitioned, or "
+                  "<schema>_partitioned when --schema is given)");
+  sub->add_flag("--replace", args->run.replace,
+                "Replace the dataset at --to, or the schema and view at --to-db (the old one stays until the new one "
+                "is published)");
   sub->add_flag("--no-verify", args->no_verify, "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->run.sort_by, "Columns ordering rows inside each partition, e.g. \"ts,id\"");
-  sub->add_option("--compression", args->run.compression, "Parquet compression: snappy, zstd, gzip, lz4, uncompressed")
-      ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}))
-      ->capture_default_str();
-  return {sub, [args, &global] { return RunRun(*args, global); }};
+  auto* compression =
+      sub->add_option("--compression", args->run.compression, "Parquet compression: snappy, zstd, gzip, lz4, uncompressed")
+          ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}))
+          ->capture_default_str();
+  return {sub, [args, &global, compression] {
+            args->compression_given = compression->count() > 0;
+            return RunRun(*args, global);
+          }};
 }
 
 }  // namespace duckpart::cli
