@@ -208,14 +208,18 @@ RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& option
   CheckParquetTarget(options, ws.source());
   SortColumns(ws, options.sort_by);
   write::DatasetStore store(options.target);
-  write::StoreLock lock(store);
-  CheckParquetTarget(options, ws.source());  // again, now that we hold the lock
 
+  // Plan before taking the lock: a spec that does not fit the source fails here and
+  // leaves nothing beside the target.
   RunResult result;
   phase("plan");
   auto t = Clock::now();
   result.plan = MakePlan(ws, spec, options.plan);
   result.plan_seconds = Since(t);
+
+  write::StoreLock lock(store);
+  CheckParquetTarget(options, ws.source());  // again, now that we hold the lock
+  store.RemoveLeftovers();  // what a killed run left: its staging folder, a superseded version
 
   const fs::path staging = store.NewStaging();
   StagingGuard guard(staging);
