@@ -10,6 +10,7 @@
 #include "cli/progress.h"
 #include "db/database.h"
 #include "duckpart/error.h"
+#include "duckpart/retry.h"
 #include "duckpart/run.h"
 #include "duckpart/spec.h"
 #include "duckpart/table_run.h"
@@ -25,11 +26,13 @@ struct RunArgs {
   std::string by;
   bool no_verify = false;
   bool compression_given = false;
+  int max_attempts = 3;
 };
 
 nlohmann::json ResultJson(const RunResult& r, const std::string& target) {
   return {{"target", target}, {"version", r.manifest.version}, {"strategy", r.strategy},
           {"partitions", r.manifest.partitions.size()}, {"files", r.files},
+          {"rewritten_partitions", r.merged_partitions},
           {"rows", r.manifest.total_rows}, {"bytes", r.manifest.total_bytes},
           {"checksum", r.manifest.total_checksum}, {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
           {"seconds", {{"plan", r.plan_seconds}, {"write", r.write_seconds},
@@ -112,17 +115,29 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
   if (args.engine.temp_directory.empty()) {
     args.engine.temp_directory = (std::filesystem::path(StoreDirOf(args.run.target)) / "tmp").string();
   }
-  Workspace ws(args.source, args.engine);
-  ProgressReporter progress(ws.conn(), !global.quiet && !global.json && StderrIsTerminal());
-  RunResult result;
-  try {
-    result = RunToParquet(ws, spec, args.run, [&](const std::string& p) { progress.Phase(p); });
-  } catch (const db::DbError& e) {
-    if (e.kind() == db::ErrorKind::kInterrupt || ProgressReporter::Interrupted()) {
-      throw RuntimeFailure("interrupted; nothing was published and the previous version is intact");
-    }
-    throw;
-  }
+  // Out of memory is retried with half the threads and more spilling; integrity
+  // failures, bad input, IO errors and interrupts are not (see duckpart/retry.h).
+  RetryPolicy policy;
+  policy.max_attempts = args.max_attempts;
+  policy.initial_threads = args.engine.threads;
+  policy.interrupted = [] { return ProgressReporter::Interrupted(); };
+  policy.space_path = StoreDirOf(args.run.target);
+  const RunResult result = RunWithRetries(
+      [&](const Attempt& attempt) {
+        EngineOptions engine = args.engine;
+        RunOptions run = args.run;
+        ApplyAttempt(attempt, engine, run);
+        Workspace ws(args.source, engine);
+        if (const std::string sql = AttemptSettingsSql(attempt); !sql.empty()) ws.conn().Execute(sql);
+        ProgressReporter progress(ws.conn(), !global.quiet && !global.json && StderrIsTerminal());
+        try {
+          return RunToParquet(ws, spec, run, [&](const std::string& p) { progress.Phase(p); });
+        } catch (const db::DbError& e) {
+          if (ProgressReporter::Interrupted()) throw db::DbError(db::ErrorKind::kInterrupt, e.what());
+          throw;
+        }
+      },
+      policy, [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; });
   if (global.json) {
     PrintJson(ResultJson(result, args.run.target));
   } else if (!global.quiet) {
@@ -156,6 +171,10 @@ Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_flag("--replace", args->run.replace,
                 "Replace the dataset at --to, or the schema and view at --to-db (the old one stays until the new one "
                 "is published)");
+  sub->add_option("--max-attempts", args->max_attempts,
+                  "Attempts when out of memory, each with half the threads and more spilling")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   sub->add_flag("--no-verify", args->no_verify, "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->run.sort_by, "Columns ordering rows inside each partition, e.g. \"ts,id\"");
   auto* compression =
