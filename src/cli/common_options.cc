@@ -1,6 +1,6 @@
 #include "cli/common_options.h"
 
-#include <fmt/format.h>
+#include "util/format.h"
 
 namespace duckpart::cli {
 
@@ -22,24 +22,7 @@ void AddEngineOptions(CLI::App& sub, EngineOptions& engine) {
       ->capture_default_str();
 }
 
-std::string FormatBytes(int64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
-}
-
-std::string FormatCount(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (n < 0 ? "-" : "") + out;
-}
+std::string FormatBytes(int64_t bytes) { return util::FormatBytes(bytes); }
+std::string FormatCount(int64_t n) { return util::FormatCount(n); }
 
 }  // namespace duckpart::cli

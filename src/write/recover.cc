@@ -1,3 +1,4 @@
+#include "util/format.h"
 #include "duckpart/recover.h"
 
 #include <fmt/format.h>
@@ -50,17 +51,6 @@ void Measure(const fs::path& path, StoreItem& item) {
       if (!size_ec) item.bytes += static_cast<int64_t>(size);
     }
   }
-}
-
-std::string Bytes(int64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
 }
 
 std::string StateName(DatasetStore::TargetState s) {
@@ -185,20 +175,20 @@ std::string Describe(const StoreItem& item) {
   switch (item.kind) {
     case Kind::kStaging:
       what = item.files ? fmt::format("staging folder {} (unpublished work: {}, {})", item.name, Files(item.files),
-                                      Bytes(item.bytes))
+                                      util::FormatBytes(item.bytes))
                         : fmt::format("empty staging folder {}", item.name);
       break;
     case Kind::kUnpublishedVersion:
-      what = fmt::format("unpublished version {} ({}, {})", item.name, Files(item.files), Bytes(item.bytes));
+      what = fmt::format("unpublished version {} ({}, {})", item.name, Files(item.files), util::FormatBytes(item.bytes));
       break;
     case Kind::kSupersededVersion:
-      what = fmt::format("superseded version {} ({}, {})", item.name, Files(item.files), Bytes(item.bytes));
+      what = fmt::format("superseded version {} ({}, {})", item.name, Files(item.files), util::FormatBytes(item.bytes));
       break;
     case Kind::kLinkTemp:
       what = fmt::format("link {} that was never renamed into place", item.name);
       break;
     case Kind::kSpill:
-      what = fmt::format("{} of spilled data ({}) in {}", Files(item.files), Bytes(item.bytes), item.name);
+      what = fmt::format("{} of spilled data ({}) in {}", Files(item.files), util::FormatBytes(item.bytes), item.name);
       break;
     case Kind::kUnknown:
       what = fmt::format("unknown entry {}", item.name);
@@ -470,7 +460,7 @@ DatabaseRecoverReport DatabaseWork(const std::string& database, bool dry_run, bo
   if (!dry_run) conn.Execute("CHECKPOINT");  // the WAL's committed transactions into the file
   if (r.wal_bytes > 0) {
     r.actions.push_back(fmt::format("{} the write-ahead log ({}): committed transactions {}, an unfinished one {}",
-                                    dry_run ? "would replay" : "replayed", Bytes(r.wal_bytes),
+                                    dry_run ? "would replay" : "replayed", util::FormatBytes(r.wal_bytes),
                                     dry_run ? "would be kept" : "kept", dry_run ? "would be discarded" : "discarded"));
   }
   if (spilled.files > 0) {

@@ -1,3 +1,4 @@
+#include "util/format.h"
 #include "duckpart/retry.h"
 
 #include <fmt/format.h>
@@ -36,17 +37,6 @@ std::string FirstLine(const std::string& message) {
   return line;
 }
 
-std::string Bytes(int64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
-}
-
 int ResolvedThreads(int threads) {
   if (threads > 0) return threads;
   const unsigned hw = std::thread::hardware_concurrency();
@@ -64,7 +54,7 @@ std::string Settings(const Attempt& a) {
 std::string SpaceNote(const RetryPolicy& policy) {
   std::string note;
   const int64_t needed = policy.space_needed ? policy.space_needed() : 0;
-  if (needed > 0) note = fmt::format("; the job needs about {} (estimate)", Bytes(needed));
+  if (needed > 0) note = fmt::format("; the job needs about {} (estimate)", util::FormatBytes(needed));
   if (!policy.space_path.empty()) {
     std::error_code ec;
     fs::path probe = policy.space_path;
@@ -72,7 +62,7 @@ std::string SpaceNote(const RetryPolicy& policy) {
     const auto space = fs::space(probe.empty() ? fs::path(".") : probe, ec);
     if (!ec) {
       note += fmt::format("{} {} is free on the file system of {}", needed > 0 ? " and" : ";",
-                          Bytes(static_cast<int64_t>(space.available)), policy.space_path);
+                          util::FormatBytes(static_cast<int64_t>(space.available)), policy.space_path);
     }
   }
   return note;
