@@ -58,6 +58,9 @@ class Workspace {
   const EngineOptions& engine() const { return engine_; }
   // The column with this exact name, or nullptr.
   const ColumnInfo* FindColumn(const std::string& name) const;
+  // A comma-separated column list ("ts, id") as names, each checked to exist. Throws
+  // InputError naming `option` and the first unknown column.
+  std::vector<std::string> ColumnList(const std::string& list, const std::string& option) const;
 
  private:
   SourceOptions source_;

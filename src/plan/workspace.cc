@@ -96,6 +96,12 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
   } catch (const db::DbError& e) {
     throw InputError("cannot read the source (" + source.Describe() + "): " + e.what());
   }
+  for (const auto& c : columns_) {
+    if (c.name.rfind("__dp_", 0) == 0) {
+      throw InputError("column '" + c.name + "': names starting with __dp_ are reserved by duckpart; "
+                       "rename it in a --query");
+    }
+  }
   // Keys never depend on the session's zone: time transforms name their zone explicitly.
   conn_->Execute("SET TimeZone = 'UTC'");
   try {
@@ -113,6 +119,24 @@ const ColumnInfo* Workspace::FindColumn(const std::string& name) const {
     if (c.name == name) return &c;
   }
   return nullptr;
+}
+
+std::vector<std::string> Workspace::ColumnList(const std::string& list, const std::string& option) const {
+  std::vector<std::string> cols;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string col = list.substr(start, comma - start);
+    col.erase(0, col.find_first_not_of(' '));
+    col.erase(col.find_last_not_of(' ') + 1);
+    if (!col.empty()) {
+      if (!FindColumn(col)) throw InputError(option + ": unknown column '" + col + "'");
+      cols.push_back(col);
+    }
+    start = comma + 1;
+  }
+  return cols;
 }
 
 }  // namespace duckpart

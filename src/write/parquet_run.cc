@@ -33,6 +33,14 @@ class StagingGuard {
   fs::path dir_;
 };
 
+// Only the key columns and the partition id of the keys table, all __dp_-prefixed, so
+// that source columns named rows, pid or checksum never clash in the key expressions.
+std::string KeyColumns(const std::vector<ResolvedField>& fields) {
+  std::string cols;
+  for (size_t i = 0; i < fields.size(); ++i) cols += (i ? ", " : "") + std::string("__dp_k") + std::to_string(i);
+  return cols;
+}
+
 std::string JoinCondition(const std::vector<ResolvedField>& fields) {
   std::string on;
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -40,25 +48,6 @@ std::string JoinCondition(const std::vector<ResolvedField>& fields) {
           std::to_string(i);
   }
   return on;
-}
-
-// The --sort-by columns, each checked against the source before any work.
-std::vector<std::string> SortColumns(const Workspace& ws, const std::string& sort_by) {
-  std::vector<std::string> cols;
-  size_t start = 0;
-  while (start <= sort_by.size()) {
-    size_t comma = sort_by.find(',', start);
-    if (comma == std::string::npos) comma = sort_by.size();
-    std::string col = sort_by.substr(start, comma - start);
-    col.erase(0, col.find_first_not_of(' '));
-    col.erase(col.find_last_not_of(' ') + 1);
-    if (!col.empty()) {
-      if (!ws.FindColumn(col)) throw InputError("--sort-by: unknown column '" + col + "'");
-      cols.push_back(col);
-    }
-    start = comma + 1;
-  }
-  return cols;
 }
 
 // With sorted input each thread's flush covers partitions in key order; this many
@@ -77,8 +66,8 @@ void WritePartitions(Workspace& ws, const Plan& plan, const RunOptions& options,
                       "; SET partitioned_write_max_open_files = 16");
   }
   ws.conn().Execute(
-      "COPY (SELECT s.*, k.pid AS __dp_pid FROM " + ws.relation() + " AS s JOIN __duckpart_keys AS k ON " +
-      JoinCondition(plan.fields) + (sorted ? " ORDER BY k.pid" : "") + ") TO " + db::QuoteLiteral(raw.string()) +
+      "COPY (SELECT s.*, k.__dp_pid FROM " + ws.relation() + " AS s JOIN (SELECT " + KeyColumns(plan.fields) + ", pid AS __dp_pid FROM __duckpart_keys) AS k ON " +
+      JoinCondition(plan.fields) + (sorted ? " ORDER BY k.__dp_pid" : "") + ") TO " + db::QuoteLiteral(raw.string()) +
       " (FORMAT parquet, PARTITION_BY (__dp_pid), COMPRESSION " + db::QuoteIdent(options.compression) + ")");
 }
 
@@ -206,7 +195,7 @@ RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& option
     if (on_phase) on_phase(name);
   };
   CheckParquetTarget(options, ws.source());
-  SortColumns(ws, options.sort_by);
+  ws.ColumnList(options.sort_by, "--sort-by");
   write::DatasetStore store(options.target);
 
   // Plan before taking the lock: a spec that does not fit the source fails here and
@@ -234,7 +223,7 @@ RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& option
   if (!result.plan.partitions.empty()) WritePartitions(ws, result.plan, options, sorted, raw);
   auto parts = result.plan.partitions.empty() ? std::vector<ManifestPartition>{}
                                               : PlacePartitions(result.plan, raw, data);
-  result.merged_partitions = CompactPartitions(ws, parts, data, options, SortColumns(ws, options.sort_by));
+  result.merged_partitions = CompactPartitions(ws, parts, data, options, ws.ColumnList(options.sort_by, "--sort-by"));
   fs::remove_all(raw);
   result.manifest = MakeManifest(result.plan, std::move(parts), version);
   result.write_seconds = Since(t);

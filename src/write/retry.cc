@@ -70,16 +70,18 @@ std::string SpaceNote(const RetryPolicy& policy) {
 
 [[noreturn]] void Rethrow(std::exception_ptr e, FailureClass c, const RetryPolicy& policy, int attempts,
                           const Attempt& last) {
-  std::string message;
+  std::string message, e_what;
   try {
     std::rethrow_exception(e);
   } catch (const Error& ex) {
     // InputError and CheckFailed keep their exit codes and words; a RuntimeFailure too,
     // unless it is a full disk, which gets the space it needed.
     if (c != FailureClass::kDiskFull || ex.code() != ExitCode::kRuntime) throw;
-    message = FirstLine(ex.what());
+    e_what = ex.what();
+    message = FirstLine(e_what);
   } catch (const std::exception& ex) {
-    message = FirstLine(ex.what());
+    e_what = ex.what();
+    message = FirstLine(e_what);
   } catch (...) {
     throw;
   }
@@ -92,6 +94,11 @@ std::string SpaceNote(const RetryPolicy& policy) {
                        : std::string(""),
           message, outcome));
     case FailureClass::kDiskFull:
+      if (Contains(e_what, "max_temp_directory_size")) {
+        // DuckDB names the cap only in its advice lines, which `message` leaves out.
+        throw RuntimeFailure("out of spill space: the cap on spilled data (--max-temp-size, DuckDB's "
+                             "max_temp_directory_size) was reached: " + message + outcome);
+      }
       throw RuntimeFailure("out of disk space: " + message + SpaceNote(policy) + outcome);
     case FailureClass::kIo:
       throw RuntimeFailure(message + outcome);

@@ -65,21 +65,6 @@ constexpr const char* kStageTable = "__duckpart_stage";
 // Partitions below this many rows are written single-threaded (see RunToTables).
 constexpr int64_t kSmallTableRows = 100'000;
 
-std::vector<std::string> SplitColumns(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    std::string col = list.substr(start, comma - start);
-    col.erase(0, col.find_first_not_of(' '));
-    col.erase(col.find_last_not_of(' ') + 1);
-    if (!col.empty()) out.push_back(col);
-    start = comma + 1;
-  }
-  return out;
-}
-
 // The current default database of the connection ("memory", or "src" for a query source).
 std::string CurrentDatabase(db::Connection& conn) {
   return conn.Query("SELECT current_database()").GetString(0, 0);
@@ -419,9 +404,7 @@ TableRunResult RunToTables(Workspace& ws, const Spec& spec, const TableRunOption
   if (o.staging != "auto" && o.staging != "scan" && o.staging != "sorted") {
     throw InputError("staging must be auto, scan or sorted, not '" + o.staging + "'");
   }
-  for (const auto& c : SplitColumns(o.sort_by)) {
-    if (!ws.FindColumn(c)) throw InputError("--sort-by: unknown column '" + c + "'");
-  }
+  ws.ColumnList(o.sort_by, "--sort-by");  // checked before any work
   db::Connection& conn = ws.conn();
   TableRunResult result;
   result.database = o.database;
@@ -480,7 +463,7 @@ TableRunResult RunToTables(Workspace& ws, const Spec& spec, const TableRunOption
   std::string cols;
   for (const auto& c : result.plan.schema) cols += (cols.empty() ? "" : ", ") + db::QuoteIdent(c.name);
   std::string order;
-  for (const auto& c : SplitColumns(o.sort_by)) order += (order.empty() ? " ORDER BY " : ", ") + db::QuoteIdent(c);
+  for (const auto& c : ws.ColumnList(o.sort_by, "--sort-by")) order += (order.empty() ? " ORDER BY " : ", ") + db::QuoteIdent(c);
 
   phase("write");
   t = Clock::now();

@@ -199,6 +199,39 @@ INSTANTIATE_TEST_SUITE_P(Transforms, RunTransform, ::testing::ValuesIn(Cases()),
 // ---------------------------------------------------------------------------------
 // NULL, 'NULL' and '' stay three different partitions.
 
+// Source columns named like duckpart's own bookkeeping columns (rows, pid, checksum)
+// must not clash with them anywhere in the run.
+TEST(RunColumnNames, ColumnsNamedRowsPidChecksumArePartitionedExactly) {
+  TempDir dir;
+  const std::string db_path = dir / "s.db";
+  {
+    db::Database database(db::DatabaseOptions{.path = db_path});
+    db::Connection conn(database);
+    conn.Execute("CREATE TABLE t AS SELECT i % 7 AS \"rows\", i % 3 AS pid, i AS checksum, "
+                 "CASE WHEN i % 11 = 0 THEN NULL ELSE i % 5 END AS k FROM range(5000) r(i)");
+    conn.Execute("CREATE TABLE reserved AS SELECT 1 AS __dp_k0");
+  }
+  RunResult r = RunDuckpart({"run", "--db", db_path, "--table", "t", "--by", "identity(rows), pid",
+                             "--to", dir / "ds", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["partitions"], 21);
+  db::Database mem(db::DatabaseOptions{});
+  db::Connection conn(mem);
+  db::Result back = conn.Query(
+      "SELECT count(*), sum(hash(\"rows\", pid, checksum, k)::HUGEINT)::VARCHAR FROM read_parquet(" +
+      db::QuoteLiteral(dir / "ds/**/*.parquet") + ", hive_partitioning = false)");
+  conn.Execute("ATTACH " + db::QuoteLiteral(db_path) + " AS s (READ_ONLY)");
+  db::Result src = conn.Query("SELECT count(*), sum(hash(\"rows\", pid, checksum, k)::HUGEINT)::VARCHAR FROM s.t");
+  EXPECT_EQ(back.GetInt64(0, 0), 5000);
+  EXPECT_EQ(back.GetString(0, 1), src.GetString(0, 1));
+  EXPECT_EQ(RunDuckpart({"validate", dir / "ds", "--db", db_path, "--table", "t"}).exit_code, 0);
+  // duckpart's own prefix is refused up front, clearly
+  RunResult reserved = RunDuckpart({"run", "--db", db_path, "--table", "reserved", "--by", "__dp_k0",
+                                    "--to", dir / "r"});
+  EXPECT_EQ(reserved.exit_code, 2);
+  EXPECT_NE(reserved.err.find("reserved by duckpart"), std::string::npos) << reserved.err;
+}
+
 TEST(RunNulls, NullTheStringNullAndEmptyAreThreeFoldersAndThreeAnswers) {
   TempDir dir;
   const std::string db = MakeDemo(dir / "src", kRows);

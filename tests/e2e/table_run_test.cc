@@ -106,6 +106,8 @@ struct E2eSpec {
   std::string name, spec;
 };
 
+void PrintTo(const E2eSpec& c, std::ostream* os) { *os << c.spec; }
+
 class TableRunSpecs : public TableRunE2e, public ::testing::WithParamInterface<E2eSpec> {};
 
 TEST_P(TableRunSpecs, WritesVerifiesAndValidatesAgainstTheSource) {
@@ -243,6 +245,8 @@ TEST_F(TableRunE2e, ValidateAsksWhichSchemaWhenThereAreSeveral) {
 struct E2eDamage {
   std::string name, sql, needle;
 };
+
+void PrintTo(const E2eDamage& d, std::ostream* os) { *os << d.name; }
 
 class TableDamageE2e : public TableRunE2e, public ::testing::WithParamInterface<E2eDamage> {};
 

@@ -436,6 +436,21 @@ TEST(TableRun, SameFileValidatesAgainstTheSource) {
   EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
 }
 
+TEST(TableRun, SameFileWithAQuerySource) {
+  Fixture f;
+  const std::string before = Look(f.source).Str(Checksum("t"));
+  Workspace ws(SourceOptions{.db_path = f.source, .query = "SELECT * FROM t WHERE id % 2 = 0"}, Engine());
+  const TableRunResult r =
+      RunToTables(ws, ParseSpec("month(ts)"), TableRunOptions{.database = f.source, .schema = "even"});
+  EXPECT_TRUE(r.same_file);
+  Look look(f.source);
+  EXPECT_EQ(look.Str(Checksum("t")), before);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM even_partitioned"), 1500);
+  EXPECT_EQ(look.Str(Checksum("even_partitioned")), look.Str(Checksum("(SELECT * FROM t WHERE id % 2 = 0)")));
+  // The query still binds in the workspace afterwards (its default database is back).
+  EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 1500);
+}
+
 TEST(TableRun, SameFileWorkspaceIsReadOnlyAgainAfterTheRun) {
   Fixture f;
   Workspace ws(SourceOptions{.db_path = f.source, .table = "t"}, Engine());
