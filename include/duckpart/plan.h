@@ -107,6 +107,12 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options);
 std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier = "");
 std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier = "");
 
+// " JOIN (SELECT __dp_k0.., pid AS __dp_pid FROM __duckpart_keys) AS k ON <keys match>":
+// joins the source (aliased `s`, its columns referenced unqualified) to the keys table of
+// MakePlan, exposing only __dp_-prefixed columns so no source column can clash; each row
+// then has its partition id as k.__dp_pid.
+std::string KeysJoinSql(const std::vector<ResolvedField>& fields);
+
 // Balance statistics over partition row counts.
 Balance ComputeBalance(const std::vector<int64_t>& rows, const PlanOptions& options);
 

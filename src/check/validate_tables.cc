@@ -1,4 +1,5 @@
 // Validation of partition tables in a DuckDB database (the target of `run --to-db`).
+#include "check/verify.h"
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -108,21 +109,8 @@ void CompareCatalog(const write::TableCatalog& cat, ValidationReport& r) {
 // One pass over the source: rows and checksum per partition key, compared to the catalog.
 void CompareWithSource(Workspace& ws, const Manifest& m, const std::vector<TablePartition>& parts,
                        ValidationReport& r) {
-  std::string labels, group;
-  for (size_t i = 0; i < m.fields.size(); ++i) {
-    labels += plan::LabelOf(m.fields[i].label_sql, m.fields[i].key_sql) + " AS __dp_l" + std::to_string(i) + ", ";
-    group += (i ? ", " : "") + std::string("__dp_l") + std::to_string(i);
-  }
-  db::Result q = ws.conn().Query("SELECT " + group + ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " +
-                                 labels + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
-                                 " AS s) GROUP BY " + group);
   const size_t n = m.fields.size();
-  std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>> src;
-  for (uint64_t row = 0; row < q.RowCount(); ++row) {
-    std::vector<std::optional<std::string>> keys;
-    for (size_t i = 0; i < n; ++i) keys.push_back(q.GetOptionalString(row, i));
-    src[keys] = {q.GetInt64(row, n), q.GetString(row, n + 1)};
-  }
+  check::KeyCounts src = check::SourceKeyCounts(ws, m.fields);
   for (const auto& p : parts) {
     auto it = src.find(p.keys);
     if (it == src.end()) {

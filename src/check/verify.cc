@@ -93,6 +93,25 @@ void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& re
 
 }  // namespace
 
+KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields) {
+  std::string labels, group;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    labels += plan::LabelOf(fields[i].label_sql, fields[i].key_sql) + " AS __dp_l" + std::to_string(i) + ", ";
+    group += (i ? ", " : "") + std::string("__dp_l") + std::to_string(i);
+  }
+  db::Result q = ws.conn().Query("SELECT " + group + ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " +
+                                 labels + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
+                                 " AS s) GROUP BY " + group);
+  const size_t n = fields.size();
+  KeyCounts counts;
+  for (uint64_t row = 0; row < q.RowCount(); ++row) {
+    std::vector<std::optional<std::string>> keys;
+    for (size_t i = 0; i < n; ++i) keys.push_back(q.GetOptionalString(row, i));
+    counts[keys] = {q.GetInt64(row, n), q.GetString(row, n + 1)};
+  }
+  return counts;
+}
+
 std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
   std::string sql = "hash(";
   for (size_t i = 0; i < columns.size(); ++i) {

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/database.h"
@@ -38,6 +40,11 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
 // The manifest's files as absolute SQL literals, in comma-separated batches small
 // enough to read in one scan within the memory limit.
 std::vector<std::string> ManifestFileBatches(const std::string& root, const Manifest& m);
+
+// Rows and content checksum per partition key (the path values), from one pass over the
+// source through the stored key expressions.
+using KeyCounts = std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>>;
+KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields);
 
 // hash(CAST(c1 AS T1), ...): the row hash of the planner, over values read back.
 std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);

@@ -165,6 +165,15 @@ void DescribeRanges(Plan& plan) {
 
 }  // namespace
 
+std::string KeysJoinSql(const std::vector<ResolvedField>& fields) {
+  std::string keys, on;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    keys += KeyName(i) + ", ";
+    on += (i ? " AND " : "") + std::string("(") + fields[i].key_sql + ") IS NOT DISTINCT FROM k." + KeyName(i);
+  }
+  return " JOIN (SELECT " + keys + "pid AS __dp_pid FROM __duckpart_keys) AS k ON " + on;
+}
+
 std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
   std::string sql = "hash(";
   for (size_t i = 0; i < columns.size(); ++i) {

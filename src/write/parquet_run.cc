@@ -33,23 +33,6 @@ class StagingGuard {
   fs::path dir_;
 };
 
-// Only the key columns and the partition id of the keys table, all __dp_-prefixed, so
-// that source columns named rows, pid or checksum never clash in the key expressions.
-std::string KeyColumns(const std::vector<ResolvedField>& fields) {
-  std::string cols;
-  for (size_t i = 0; i < fields.size(); ++i) cols += (i ? ", " : "") + std::string("__dp_k") + std::to_string(i);
-  return cols;
-}
-
-std::string JoinCondition(const std::vector<ResolvedField>& fields) {
-  std::string on;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    on += (i ? " AND " : "") + std::string("(") + fields[i].key_sql + ") IS NOT DISTINCT FROM k.__dp_k" +
-          std::to_string(i);
-  }
-  return on;
-}
-
 // With sorted input each thread's flush covers partitions in key order; this many
 // partitions per flush keeps the buffers (a block each) few at any partition count.
 constexpr int64_t kPartitionsPerFlush = 8;
@@ -66,8 +49,7 @@ void WritePartitions(Workspace& ws, const Plan& plan, const RunOptions& options,
                       "; SET partitioned_write_max_open_files = 16");
   }
   ws.conn().Execute(
-      "COPY (SELECT s.*, k.__dp_pid FROM " + ws.relation() + " AS s JOIN (SELECT " + KeyColumns(plan.fields) + ", pid AS __dp_pid FROM __duckpart_keys) AS k ON " +
-      JoinCondition(plan.fields) + (sorted ? " ORDER BY k.__dp_pid" : "") + ") TO " + db::QuoteLiteral(raw.string()) +
+      "COPY (SELECT s.*, k.__dp_pid FROM " + ws.relation() + " AS s" + KeysJoinSql(plan.fields) + (sorted ? " ORDER BY k.__dp_pid" : "") + ") TO " + db::QuoteLiteral(raw.string()) +
       " (FORMAT parquet, PARTITION_BY (__dp_pid), COMPRESSION " + db::QuoteIdent(options.compression) + ")");
 }
 

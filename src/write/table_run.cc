@@ -181,27 +181,13 @@ TargetState InspectTarget(db::Connection& conn, const std::string& alias, const 
   return s;
 }
 
-std::string JoinCondition(const std::vector<ResolvedField>& fields) {
-  std::string on;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    on += (i ? " AND " : "") + std::string("(") + fields[i].key_sql + ") IS NOT DISTINCT FROM k.__dp_k" +
-          std::to_string(i);
-  }
-  return on;
-}
-
 // One pass of the source: every row with its partition id, into a temporary table of
 // the workspace (which spills to the temp directory under the memory limit).
 void Stage(Workspace& ws, const Plan& plan, bool sorted) {
-  std::string keys;
-  for (size_t i = 0; i < plan.fields.size(); ++i) keys += "__dp_k" + std::to_string(i) + ", ";
-  // Only the keys and the pid of the keys table, so that no source column can clash
-  // with its other columns (rows, checksum, ...).
   SessionSettings settings(ws.conn());
   settings.Set("preserve_insertion_order", sorted ? "true" : "false");
   ws.conn().Execute("CREATE OR REPLACE TEMP TABLE " + std::string(kStageTable) + " AS SELECT s.*, k.__dp_pid FROM " +
-                    ws.relation() + " AS s JOIN (SELECT " + keys + "pid AS __dp_pid FROM __duckpart_keys) AS k ON " +
-                    JoinCondition(plan.fields) + (sorted ? " ORDER BY k.__dp_pid" : ""));
+                    ws.relation() + " AS s" + KeysJoinSql(plan.fields) + (sorted ? " ORDER BY k.__dp_pid" : ""));
 }
 
 // How many times the staged rows all partition scans would read together: per row group
@@ -219,14 +205,10 @@ double ScanAmplification(db::Connection& conn) {
 // done while staging. nullopt when the source has no rowid (a view, a query, files).
 std::optional<double> SourceScanAmplification(Workspace& ws, const Plan& plan) {
   if (ws.source().table.empty()) return std::nullopt;
-  std::string keys;
-  for (size_t i = 0; i < plan.fields.size(); ++i) keys += "__dp_k" + std::to_string(i) + ", ";
   try {
     return ws.conn()
         .Query(kAmplificationSql + std::string("(SELECT k.__dp_pid, s.__dp_group FROM (SELECT *, rowid // 122880 AS ") +
-               "__dp_group FROM " + ws.relation() + ") AS s JOIN (SELECT " + keys +
-               "pid AS __dp_pid FROM __duckpart_keys) AS k ON " + JoinCondition(plan.fields) +
-               ") GROUP BY __dp_group)")
+               "__dp_group FROM " + ws.relation() + ") AS s" + KeysJoinSql(plan.fields) + ") GROUP BY __dp_group)")
         .GetDouble(0, 0);
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;

@@ -363,7 +363,7 @@ TEST(TableRun, ColumnsNamedLikeTheKeysTableStillWork) {
   TempDir dir;
   const std::string src = MakeDb(dir / "s.db",
                                  "CREATE TABLE t AS SELECT i AS pid, i % 3 AS \"rows\", i % 5 AS checksum, "
-                                 "'x' || (i % 4) AS __dp_k1 FROM range(500) r(i)");
+                                 "'x' || (i % 4) AS k FROM range(500) r(i)");
   Workspace ws(SourceOptions{.db_path = src, .table = "t"}, Engine());
   const TableRunResult r =
       RunToTables(ws, ParseSpec("identity(\"rows\"), bucket(2, checksum)"), TableRunOptions{.database = dir / "d.db"});
@@ -371,6 +371,9 @@ TEST(TableRun, ColumnsNamedLikeTheKeysTableStillWork) {
   EXPECT_EQ(r.manifest.total_rows, 500);
   const ValidationReport v = ValidateTables(dir / "d.db", "", nullptr, Engine());
   EXPECT_TRUE(v.ok()) << Problems(v);
+  // duckpart's own prefix is refused before any work
+  const std::string reserved = MakeDb(dir / "r.db", "CREATE TABLE t AS SELECT 1 AS __dp_k1");
+  EXPECT_THROW(Workspace(SourceOptions{.db_path = reserved, .table = "t"}, Engine()), InputError);
 }
 
 TEST(TableRun, EmptySourceGivesAnEmptyViewOfTheRightType) {
