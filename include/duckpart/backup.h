@@ -7,7 +7,7 @@
 //
 // Backup reads the source database read-only, writes to a temporary name beside the
 // file, reads the file back and proves the row count and the order-independent content
-// checksum (plan.h's ChecksumSql over the source columns) equal the table's, and only
+// checksum (src/plan/keys.h: ChecksumSql over the source columns) equal the table's, and only
 // then renames it into place. The file carries the count, the checksum and the column
 // types in its Parquet key-value metadata (duckpart_rows, duckpart_checksum,
 // duckpart_schema, duckpart_table), so that a restore proves the file intact before it
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "duckpart/operation.h"
 #include "duckpart/source.h"
 
 namespace duckpart {
@@ -75,5 +76,11 @@ struct RestoreResult {
 // checksum, or the restored table from the file; the database is left as it was),
 // RuntimeFailure or db::DbError.
 RestoreResult RestoreTable(const RestoreOptions& options);
+
+// BackupTable and RestoreTable with retries: out of memory is retried with half the
+// threads up to control.max_attempts (see duckpart/retry.h), each retry reported through
+// control.on_warning; every other failure ends it as the single call would.
+BackupResult RunBackup(const BackupOptions& options, const OperationControl& control);
+RestoreResult RunRestore(const RestoreOptions& options, const OperationControl& control);
 
 }  // namespace duckpart

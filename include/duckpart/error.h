@@ -1,9 +1,13 @@
-// Errors that end a duckpart operation, each with the exit code the CLI returns.
+// Errors that end a duckpart operation, each with its failure class and the exit code
+// the CLI returns.
 //
 //   throw InputError("unknown column 'ts2' in table events");   // exit 2
 //   throw CheckFailed("2 partitions differ from the manifest");  // exit 1
+//   throw RuntimeFailure(FailureClass::kDiskFull, "no space left on /data");  // exit 3
 //
-// DuckDB's own failures arrive as db::DbError and are mapped at the CLI boundary.
+// DuckDB's own failures arrive as db::DbError inside the library and become one of these
+// in one place (ops::TranslateFailure); retries and exit codes read the class, never the
+// message text.
 #pragma once
 
 #include <stdexcept>
@@ -13,31 +17,53 @@ namespace duckpart {
 
 enum class ExitCode : int { kOk = 0, kCheckFailed = 1, kUsage = 2, kRuntime = 3 };
 
+// Why an operation failed; decides whether it is worth another attempt.
+enum class FailureClass {
+  kOutOfMemory,   // DuckDB out of memory, std::bad_alloc
+  kDiskFull,      // no space left on a device, or the spill cap (max_temp_directory_size) hit
+  kIo,            // other IO errors (permissions, missing files, ...)
+  kInterrupted,   // Ctrl-C / SIGTERM, or DuckDB's interrupt
+  kIntegrity,     // CheckFailed: the written data did not match
+  kInvalidInput,  // InputError, and DuckDB parser/binder/catalog/conversion errors
+  kOther,
+};
+
 class Error : public std::runtime_error {
  public:
-  Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ExitCode code, FailureClass failure, const std::string& message)
+      : std::runtime_error(message), code_(code), failure_(failure) {}
   ExitCode code() const { return code_; }
+  FailureClass failure() const { return failure_; }
 
  private:
   const ExitCode code_;
+  const FailureClass failure_;
 };
 
 // Bad input found before any work: nothing was changed.
 class InputError : public Error {
  public:
-  explicit InputError(const std::string& message) : Error(ExitCode::kUsage, message) {}
+  explicit InputError(const std::string& message) : Error(ExitCode::kUsage, FailureClass::kInvalidInput, message) {}
 };
 
 // A check (validation, integrity) did not hold.
 class CheckFailed : public Error {
  public:
-  explicit CheckFailed(const std::string& message) : Error(ExitCode::kCheckFailed, message) {}
+  explicit CheckFailed(const std::string& message)
+      : Error(ExitCode::kCheckFailed, FailureClass::kIntegrity, message) {}
 };
 
-// The work itself failed (IO, out of memory after retries, interrupted).
+// The work itself failed (IO, out of memory after retries, ...).
 class RuntimeFailure : public Error {
  public:
-  explicit RuntimeFailure(const std::string& message) : Error(ExitCode::kRuntime, message) {}
+  explicit RuntimeFailure(const std::string& message) : RuntimeFailure(FailureClass::kOther, message) {}
+  RuntimeFailure(FailureClass failure, const std::string& message) : Error(ExitCode::kRuntime, failure, message) {}
+};
+
+// The operation was cancelled (Ctrl-C, SIGTERM, a CancelToken) before its commit point.
+class Interrupted : public RuntimeFailure {
+ public:
+  explicit Interrupted(const std::string& message) : RuntimeFailure(FailureClass::kInterrupted, message) {}
 };
 
 }  // namespace duckpart

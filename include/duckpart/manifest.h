@@ -21,24 +21,6 @@ namespace duckpart {
 inline constexpr const char* kManifestDir = "_duckpart";
 inline constexpr const char* kManifestFile = "_duckpart/manifest.json";
 
-struct ManifestFile {
-  std::string path;  // relative to the dataset root, e.g. "ts_month=2024-01/data_0.parquet"
-  int64_t rows = 0;
-  int64_t bytes = 0;
-  bool operator==(const ManifestFile&) const = default;
-};
-
-struct ManifestPartition {
-  int64_t id = 0;
-  std::string path;  // Hive path relative to the dataset root
-  std::vector<std::optional<std::string>> keys;
-  std::vector<std::string> ranges;  // per field, "[lo, hi)" for range/quantile fields
-  int64_t rows = 0;
-  std::string checksum;  // order-independent content checksum (decimal HUGEINT)
-  int64_t bytes = 0;
-  std::vector<ManifestFile> files;
-};
-
 struct Manifest {
   int64_t version = 0;
   std::string created_at;  // UTC, ISO 8601
@@ -49,7 +31,7 @@ struct Manifest {
   int64_t total_rows = 0;
   std::string total_checksum = "0";
   int64_t total_bytes = 0;
-  std::vector<ManifestPartition> partitions;
+  std::vector<Partition> partitions;  // `table` is not stored here
 };
 
 nlohmann::json ToJson(const Manifest& m);

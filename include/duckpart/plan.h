@@ -50,16 +50,30 @@ struct ResolvedField {
   std::string quantile_method;
 };
 
-struct PlannedPartition {
+// One file of a partition (Parquet targets), relative to the dataset root.
+struct PartitionFile {
+  std::string path;  // e.g. "ts_month=2024-01/data_0.parquet"
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  bool operator==(const PartitionFile&) const = default;
+};
+
+// One partition, the same record through plan, write, manifest and both targets: the
+// planner fills the key, rows and checksum; a target adds where the rows went (files of
+// a Parquet dataset, or the table of a partition-tables target).
+struct Partition {
   int64_t id = 0;                                // dense, in key order, NULLs last
   std::vector<std::optional<std::string>> keys;  // per field, the path value; nullopt = NULL
   std::string path;                              // Hive path "ts_month=2024-01/..."
-  int64_t rows = 0;
-  std::string checksum;  // decimal sum of 64-bit row hashes (HUGEINT), "0" when empty
-  int64_t est_bytes = 0;  // estimated uncompressed bytes
   // range/quantile fields: human-readable bounds of this partition's range, per field
   // ("[10, 20)"); empty for other transforms.
   std::vector<std::string> ranges;
+  int64_t rows = 0;
+  std::string checksum = "0";  // decimal sum of 64-bit row hashes (HUGEINT)
+  int64_t est_bytes = 0;       // the plan's estimate of uncompressed bytes
+  int64_t bytes = 0;           // bytes written (Parquet files)
+  std::vector<PartitionFile> files;  // Parquet target: the partition's files
+  std::string table;                 // partition-tables target: the table's name
 };
 
 struct ColumnStats {
@@ -88,7 +102,7 @@ struct Plan {
   std::vector<ColumnInfo> schema;
   std::vector<ResolvedField> fields;
   std::vector<ColumnStats> stats;  // per spec column
-  std::vector<PlannedPartition> partitions;
+  std::vector<Partition> partitions;
   int64_t total_rows = 0;
   std::string total_checksum = "0";
   int64_t est_bytes = 0;
@@ -101,17 +115,6 @@ struct Plan {
 // the writer. Throws InputError when the spec does not fit the source (unknown
 // column, a transform that does not fit the type, unparseable dates).
 Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options);
-
-// SQL of the order-independent content checksum over the given columns:
-// sum(hash(c1, c2, ...)::HUGEINT). Shared by planner, writer and validator.
-std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier = "");
-std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier = "");
-
-// " JOIN (SELECT __dp_k0.., pid AS __dp_pid FROM __duckpart_keys) AS k ON <keys match>":
-// joins the source (aliased `s`, its columns referenced unqualified) to the keys table of
-// MakePlan, exposing only __dp_-prefixed columns so no source column can clash; each row
-// then has its partition id as k.__dp_pid.
-std::string KeysJoinSql(const std::vector<ResolvedField>& fields);
 
 // Balance statistics over partition row counts.
 Balance ComputeBalance(const std::vector<int64_t>& rows, const PlanOptions& options);

@@ -30,7 +30,8 @@ struct StoreItem {
     kSupersededVersion,   // a version older than the published one
     kLinkTemp,            // NAME.duckpart-link-tmp beside the target: a link never renamed into place
     kSpill,               // files in the store's tmp folder, spilled by a process that died
-    kUnknown,             // anything else in the store
+    kTempFile,            // _duckpart_store.tmp: the store's marker, half rewritten
+    kUnknown,             // anything else in the store: not duckpart's, never removed
   };
   Kind kind = Kind::kUnknown;
   std::string path;  // absolute

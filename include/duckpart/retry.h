@@ -32,20 +32,11 @@
 #include <string>
 #include <vector>
 
+#include "duckpart/error.h"
 #include "duckpart/run.h"
 #include "duckpart/source.h"
 
 namespace duckpart {
-
-enum class FailureClass {
-  kOutOfMemory,   // DuckDB out of memory, std::bad_alloc
-  kDiskFull,      // no space left on a device, or the spill cap (max_temp_directory_size) hit
-  kIo,            // other IO errors (permissions, missing files, ...)
-  kInterrupted,   // Ctrl-C / SIGTERM, or DuckDB's interrupt
-  kIntegrity,     // CheckFailed: the written data did not match
-  kInvalidInput,  // InputError, and DuckDB parser/binder/catalog/conversion errors
-  kOther,
-};
 
 // "out of memory", "disk full", "IO error", "interrupted", "integrity failure",
 // "invalid input", "failure".

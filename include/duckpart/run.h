@@ -19,6 +19,7 @@
 #include <string>
 
 #include "duckpart/manifest.h"
+#include "duckpart/operation.h"
 #include "duckpart/plan.h"
 #include "duckpart/source.h"
 
@@ -46,15 +47,18 @@ struct RunResult {
   int64_t files = 0;
   int64_t merged_partitions = 0;  // partitions rewritten as one file (merged or sorted)
   double plan_seconds = 0, write_seconds = 0, verify_seconds = 0, total_seconds = 0;
+  Outcome outcome;  // phases, attempts, whether the commit point was passed
 };
 
-// Called with a phase name ("plan", "write", "verify", "publish") when one starts.
+// Called with a phase name (PhaseName: "plan", "stage", "write", "verify", "commit")
+// when one starts.
 using PhaseCallback = std::function<void(const std::string& phase)>;
 
-// Runs the job. Throws InputError (exit 2) for a target that exists without
-// `replace`, a target that is not a dataset, or a spec that does not fit; CheckFailed
-// (exit 1) when the staged data does not match the plan; RuntimeFailure or
-// db::DbError for IO, memory or interrupts. In every failure case nothing is published.
+// Runs the job once over `ws` (no retries; see RunDataset in run_request.h for the
+// retrying form). Throws InputError (exit 2) for a target that exists without `replace`,
+// a target that is not a dataset, or a spec that does not fit; CheckFailed (exit 1) when
+// the staged data does not match the plan; RuntimeFailure (its FailureClass saying why)
+// for IO, memory or interrupts. In every failure case nothing is published.
 RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& options,
                        const PhaseCallback& on_phase = {});
 

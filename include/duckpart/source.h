@@ -2,7 +2,7 @@
 //
 //   Workspace ws(SourceOptions{.db_path = "analytics.db", .table = "events"},
 //                EngineOptions{.memory_limit = "1GB", .threads = 2});
-//   ws.conn().Query("SELECT count(*) FROM " + ws.relation());
+//   ws.columns();    // the source's columns and types
 //
 // The workspace is an in-memory DuckDB with the source database ATTACHed READ_ONLY as
 // "src", so the source is never modified. Files are read with read_parquet, read_csv or
@@ -50,7 +50,6 @@ class Workspace {
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
-  db::Connection& conn() { return *conn_; }
   // A SQL relation (a parenthesised subquery or a quoted name) reading the source.
   const std::string& relation() const { return relation_; }
   const std::vector<ColumnInfo>& columns() const { return columns_; }
@@ -63,6 +62,8 @@ class Workspace {
   std::vector<std::string> ColumnList(const std::string& list, const std::string& option) const;
 
  private:
+  // The library's own code reaches the session through src/plan/workspace_access.h.
+  friend db::Connection& WorkspaceConnection(Workspace& ws);
   SourceOptions source_;
   EngineOptions engine_;
   std::unique_ptr<db::Database> database_;

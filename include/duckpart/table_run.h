@@ -86,36 +86,27 @@ struct TableRunOptions {
   std::function<void(db::Connection&, const std::string& catalog)> before_verify;
 };
 
-struct TablePartition {
-  int64_t id = 0;
-  std::string path;   // the Hive path, as in a Parquet dataset
-  std::string table;  // table name inside the schema
-  std::vector<std::optional<std::string>> keys;
-  std::vector<std::string> ranges;
-  int64_t rows = 0;
-  std::string checksum;
-};
-
 struct TableRunResult {
   Plan plan;
   Manifest manifest;  // as stored in _duckpart_spec
   std::string database, schema, view;  // view as "main.<name>"
-  std::vector<TablePartition> tables;
+  std::vector<Partition> tables;  // each with its table name
   bool same_file = false;  // the target is the source's own database file
   std::string strategy;    // "scan" (unsorted staging) or "sorted"
   double scan_amplification = 0;  // estimated rows read by unsorted scans / rows (auto only)
   double plan_seconds = 0, stage_seconds = 0, write_seconds = 0, verify_seconds = 0,
          commit_seconds = 0, total_seconds = 0;
+  Outcome outcome;  // phases, attempts, whether the commit point was passed
 };
 
 // Resolves the defaults of schema and view for this source. Throws InputError when the
 // source is not a table and no schema is given, or a name is unusable.
 TableRunOptions ResolveTableTarget(const TableRunOptions& options, const SourceOptions& source);
 
-// Runs the job. Throws InputError (exit 2) before any work for an existing schema
+// Runs the job once over `ws`. Throws InputError (exit 2) before any work for an existing schema
 // without `replace`, a schema or view that is not duckpart's, an unusable target file or
 // a spec that does not fit; CheckFailed (exit 1) when verification fails (rolled back);
-// RuntimeFailure or db::DbError for IO, memory or interrupts (rolled back).
+// RuntimeFailure (its FailureClass saying why) for IO, memory or interrupts (rolled back).
 TableRunResult RunToTables(Workspace& ws, const Spec& spec, const TableRunOptions& options,
                            const PhaseCallback& on_phase = {});
 

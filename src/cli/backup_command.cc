@@ -8,24 +8,14 @@
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "duckpart/backup.h"
-#include "duckpart/retry.h"
 
 namespace duckpart::cli {
 namespace {
 
-int RunBackup(const BackupOptions& o, int max_attempts, const GlobalOptions& global) {
-  // Out of memory is retried with fewer threads; nothing else is (see duckpart/retry.h).
-  RetryPolicy policy{.max_attempts = max_attempts, .initial_threads = o.engine.threads};
-  policy.outcome_note = "nothing was written";
-  policy.space_path = o.to;
-  BackupResult r;
-  RunVoidWithRetries(
-      [&](const Attempt& a) {
-        BackupOptions attempt = o;
-        if (a.threads > 0) attempt.engine.threads = a.threads;
-        r = BackupTable(attempt);
-      },
-      policy, [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; });
+int BackupCommand(const BackupOptions& o, int max_attempts, const GlobalOptions& global) {
+  OperationControl control{.max_attempts = max_attempts};
+  control.on_warning = [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; };
+  const BackupResult r = duckpart::RunBackup(o, control);
   if (global.json) {
     PrintJson({{"table", o.table}, {"database", o.db_path}, {"file", r.file}, {"rows", r.rows},
                {"checksum", r.checksum}, {"bytes", r.bytes}, {"columns", r.schema.size()},
@@ -55,7 +45,7 @@ Command AddBackupCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_option("--max-attempts", *max_attempts, "Attempts when out of memory, each with half the threads")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  return {sub, [o, max_attempts, &global] { return RunBackup(*o, *max_attempts, global); }};
+  return {sub, [o, max_attempts, &global] { return BackupCommand(*o, *max_attempts, global); }};
 }
 
 }  // namespace duckpart::cli

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "plan/workspace_access.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/progress.h"
@@ -29,7 +30,7 @@ RunResult PartitionSample(const std::string& db_path, const std::string& target,
   const EngineOptions engine{.memory_limit = "1GB",
                              .temp_directory = StoreDirOf(target) + "/tmp"};
   Workspace ws(SourceOptions{.db_path = db_path, .table = "events"}, engine);
-  ProgressReporter progress(ws.conn(), !quiet && StderrIsTerminal());
+  ProgressReporter progress(WorkspaceConnection(ws), !quiet && StderrIsTerminal());
   return RunToParquet(ws, ParseSpec("month(ts)"), RunOptions{.target = target, .replace = true},
                       [&](const std::string& p) { progress.Phase(p); });
 }

@@ -8,24 +8,14 @@
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "duckpart/backup.h"
-#include "duckpart/retry.h"
 
 namespace duckpart::cli {
 namespace {
 
-int RunRestore(const RestoreOptions& o, int max_attempts, const GlobalOptions& global) {
-  // Out of memory is retried with fewer threads; nothing else is (see duckpart/retry.h).
-  RetryPolicy policy{.max_attempts = max_attempts, .initial_threads = o.engine.threads};
-  policy.outcome_note = "the database is as it was";
-  policy.space_path = o.db_path;
-  RestoreResult r;
-  RunVoidWithRetries(
-      [&](const Attempt& a) {
-        RestoreOptions attempt = o;
-        if (a.threads > 0) attempt.engine.threads = a.threads;
-        r = RestoreTable(attempt);
-      },
-      policy, [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; });
+int RestoreCommand(const RestoreOptions& o, int max_attempts, const GlobalOptions& global) {
+  OperationControl control{.max_attempts = max_attempts};
+  control.on_warning = [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; };
+  const RestoreResult r = duckpart::RunRestore(o, control);
   if (global.json) {
     PrintJson({{"table", r.table}, {"database", o.db_path}, {"file", o.from}, {"rows", r.rows},
                {"checksum", r.checksum}, {"replaced", r.replaced}, {"from_backup", r.from_backup},
@@ -54,7 +44,7 @@ Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_option("--max-attempts", *max_attempts, "Attempts when out of memory, each with half the threads")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  return {sub, [o, max_attempts, &global] { return RunRestore(*o, *max_attempts, global); }};
+  return {sub, [o, max_attempts, &global] { return RestoreCommand(*o, *max_attempts, global); }};
 }
 
 }  // namespace duckpart::cli

@@ -8,10 +8,8 @@
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/progress.h"
-#include "db/database.h"
 #include "duckpart/error.h"
-#include "duckpart/retry.h"
-#include "duckpart/run.h"
+#include "duckpart/run_request.h"
 #include "duckpart/spec.h"
 #include "duckpart/table_run.h"
 
@@ -71,77 +69,50 @@ void PrintTableResult(const TableRunResult& r, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
-// --to-db: partition tables in a DuckDB database, published in one transaction.
-int RunRunTables(RunArgs& args, const GlobalOptions& global) {
-  const Spec spec = ParseSpec(args.by);
-  if (args.compression_given) throw InputError("--compression applies to --to (Parquet) only");
-  TableRunOptions& o = args.tables;
-  o.replace = args.run.replace;
-  o.verify = !args.no_verify;
-  o.sort_by = args.run.sort_by;
-  o.plan = args.run.plan;
-  o = ResolveTableTarget(o, args.source);
-  if (args.engine.temp_directory.empty()) args.engine.temp_directory = o.database + ".tmp";
-  Workspace ws(args.source, args.engine);
-  ProgressReporter progress(ws.conn(), !global.quiet && !global.json && StderrIsTerminal());
-  TableRunResult result;
-  try {
-    result = RunToTables(ws, spec, o, [&](const std::string& p) { progress.Phase(p); });
-  } catch (const db::DbError& e) {
-    if (e.kind() == db::ErrorKind::kInterrupt || ProgressReporter::Interrupted()) {
-      throw RuntimeFailure("interrupted; the transaction was rolled back and the database is as it was");
-    }
-    throw;
+void PrintWarnings(const Outcome& outcome) {
+  for (const auto& w : outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
+  if (outcome.cancelled_during_commit) {
+    std::cerr << "duckpart: warning: interrupted during the commit; the new version was published\n";
   }
-  if (global.json) {
-    PrintJson(TableResultJson(result));
-  } else if (!global.quiet) {
-    PrintTableResult(result, o.verify);
-  }
-  return 0;
 }
 
 int RunRun(RunArgs& args, const GlobalOptions& global) {
-  if (args.run.target.empty() == args.tables.database.empty()) {
+  const bool to_db = !args.tables.database.empty();
+  if (args.run.target.empty() == !to_db) {
     throw InputError("give exactly one target: --to DIR (Parquet dataset) or --to-db FILE (partition tables)");
   }
-  if (!args.tables.database.empty()) return RunRunTables(args, global);
-  if (!args.tables.schema.empty() || !args.tables.view.empty()) {
+  if (!to_db && (!args.tables.schema.empty() || !args.tables.view.empty())) {
     throw InputError("--schema and --view apply to --to-db only");
   }
-  const Spec spec = ParseSpec(args.by);
-  args.run.verify = !args.no_verify;
-  CheckParquetTarget(args.run, args.source);
-  if (args.engine.temp_directory.empty()) {
-    args.engine.temp_directory = (std::filesystem::path(StoreDirOf(args.run.target)) / "tmp").string();
+  if (to_db && args.compression_given) throw InputError("--compression applies to --to (Parquet) only");
+  RunRequest request{.source = args.source, .engine = args.engine, .spec = ParseSpec(args.by)};
+  if (to_db) {
+    TableRunOptions& o = args.tables;
+    o.replace = args.run.replace;
+    o.verify = !args.no_verify;
+    o.sort_by = args.run.sort_by;
+    o.plan = args.run.plan;
+    request.tables = o;
+  } else {
+    args.run.verify = !args.no_verify;
+    request.parquet = args.run;
   }
-  // Out of memory is retried with half the threads and more spilling; integrity
-  // failures, bad input, IO errors and interrupts are not (see duckpart/retry.h).
-  RetryPolicy policy;
-  policy.max_attempts = args.max_attempts;
-  policy.initial_threads = args.engine.threads;
-  policy.interrupted = [] { return ProgressReporter::Interrupted(); };
-  policy.space_path = StoreDirOf(args.run.target);
-  const RunResult result = RunWithRetries(
-      [&](const Attempt& attempt) {
-        EngineOptions engine = args.engine;
-        RunOptions run = args.run;
-        ApplyAttempt(attempt, engine, run);
-        Workspace ws(args.source, engine);
-        if (const std::string sql = AttemptSettingsSql(attempt); !sql.empty()) ws.conn().Execute(sql);
-        ProgressReporter progress(ws.conn(), !global.quiet && !global.json && StderrIsTerminal());
-        try {
-          return RunToParquet(ws, spec, run, [&](const std::string& p) { progress.Phase(p); });
-        } catch (const db::DbError& e) {
-          if (ProgressReporter::Interrupted()) throw db::DbError(db::ErrorKind::kInterrupt, e.what());
-          throw;
-        }
-      },
-      policy, [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; });
-  if (global.json) {
-    PrintJson(ResultJson(result, args.run.target));
-  } else if (!global.quiet) {
-    PrintResult(result, args.run.target, args.run.verify);
+  SignalCancel signals;
+  ProgressLine line(!global.quiet && !global.json && StderrIsTerminal());
+  const OperationControl control{
+      .cancel = &signals.token(),
+      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
+      .on_warning = [&line](const std::string& w) { line.Warn(w); },
+      .max_attempts = args.max_attempts};
+  const RunReport report = RunDataset(request, control);
+  line.Clear();
+  PrintWarnings(report.outcome);
+  if (to_db) {
+    if (global.json) PrintJson(TableResultJson(report.tables));
+    else if (!global.quiet) PrintTableResult(report.tables, !args.no_verify);
+  } else {
+    if (global.json) PrintJson(ResultJson(report.parquet, args.run.target));
+    else if (!global.quiet) PrintResult(report.parquet, args.run.target, !args.no_verify);
   }
   return 0;
 }
@@ -173,7 +144,7 @@ Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
                 "is published)");
   sub->add_option("--max-attempts", args->max_attempts,
                   "Attempts when out of memory, each with half the threads and more spilling")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, kMaxAttempts))
       ->capture_default_str();
   sub->add_flag("--no-verify", args->no_verify, "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->run.sort_by, "Columns ordering rows inside each partition, e.g. \"ts,id\"");

@@ -6,7 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "duckpart/error.h"
-#include "util/fs.h"
+#include "manifest/from_plan.h"
+#include "store/fs.h"
 
 namespace duckpart {
 
@@ -18,7 +19,7 @@ namespace {
 constexpr const char* kFormat = "duckpart-manifest";
 constexpr int kFormatVersion = 1;
 
-json PartitionToJson(const ManifestPartition& p) {
+json PartitionToJson(const Partition& p) {
   json keys = json::array(), files = json::array();
   for (const auto& k : p.keys) keys.push_back(k ? json(*k) : json(nullptr));
   for (const auto& f : p.files) files.push_back({{"path", f.path}, {"rows", f.rows}, {"bytes", f.bytes}});
@@ -30,8 +31,8 @@ json PartitionToJson(const ManifestPartition& p) {
   return out;
 }
 
-ManifestPartition PartitionFromJson(const json& j) {
-  ManifestPartition p;
+Partition PartitionFromJson(const json& j) {
+  Partition p;
   p.id = j.at("id").get<int64_t>();
   p.path = j.at("path").get<std::string>();
   for (const auto& k : j.at("keys")) {
@@ -121,7 +122,7 @@ std::string ManifestText(const Manifest& m) {
 void WriteManifest(const std::string& dataset_dir, const Manifest& m) {
   const fs::path dir = fs::path(dataset_dir) / kManifestDir;
   fs::create_directories(dir);
-  util::WriteFileDurably((dir / "manifest.json").string(), ManifestText(m));
+  store::WriteFileDurably((dir / "manifest.json").string(), ManifestText(m));
 }
 
 std::string NowUtc() {
@@ -132,6 +133,19 @@ std::string NowUtc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+}  // namespace duckpart
+
+namespace duckpart {
+
+Manifest ManifestFromPlan(const Plan& plan, std::vector<Partition> partitions, int64_t version) {
+  Manifest m{.version = version, .created_at = NowUtc(), .source = plan.source, .spec = plan.spec,
+             .fields = plan.fields, .schema = plan.schema, .total_rows = plan.total_rows,
+             .total_checksum = plan.total_checksum};
+  m.partitions = std::move(partitions);
+  for (const auto& p : m.partitions) m.total_bytes += p.bytes;
+  return m;
 }
 
 }  // namespace duckpart

@@ -2,6 +2,8 @@
 #include <map>
 #include <set>
 
+#include "plan/keys.h"
+#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
@@ -50,7 +52,7 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
       sql += ", count(*)" + bad + ", min(" + c + ")" + bad + ", max(" + c + ")" + bad;
     }
   }
-  db::Result r = ws.conn().Query(sql + " FROM " + ws.relation());
+  db::Result r = WorkspaceConnection(ws).Query(sql + " FROM " + ws.relation());
   *total = r.GetInt64(0, 0);
   std::vector<ColumnStats> stats;
   uint64_t i = 1;
@@ -86,7 +88,7 @@ void BuildKeysTable(Workspace& ws, const std::vector<ResolvedField>& fields) {
   }
   std::string group;
   for (size_t i = 0; i < fields.size(); ++i) group += (i ? ", " : "") + KeyName(i);
-  ws.conn().Execute(
+  WorkspaceConnection(ws).Execute(
       "CREATE OR REPLACE TEMP TABLE __duckpart_keys AS SELECT " + group + ", " + labels +
       "CAST(row_number() OVER (ORDER BY " + order + ") - 1 AS BIGINT) AS pid, rows, checksum FROM ("
       "SELECT " + group + ", count(*) AS rows, sum(CAST(__dp_h AS HUGEINT)) AS checksum FROM ("
@@ -111,7 +113,7 @@ double EstimateRowBytes(Workspace& ws) {
     }
   }
   try {
-    db::Result r = ws.conn().Query(sql + " FROM (SELECT * FROM " + ws.relation() +
+    db::Result r = WorkspaceConnection(ws).Query(sql + " FROM (SELECT * FROM " + ws.relation() +
                                    " LIMIT 100000) AS s");
     return r.IsNull(0, 0) ? 8.0 : r.GetDouble(0, 0);
   } catch (const db::DbError& e) {
@@ -124,12 +126,12 @@ void ReadPartitions(Workspace& ws, Plan& plan) {
   const size_t n = plan.fields.size();
   std::string cols;
   for (size_t i = 0; i < n; ++i) cols += LabelName(i) + ", ";
-  db::Result r = ws.conn().Query("SELECT " + cols +
+  db::Result r = WorkspaceConnection(ws).Query("SELECT " + cols +
                                  "pid, rows, CAST(checksum AS VARCHAR) FROM __duckpart_keys ORDER BY pid");
   const double row_bytes = EstimateRowBytes(ws);
   std::set<std::string> paths;
   for (uint64_t row = 0; row < r.RowCount(); ++row) {
-    PlannedPartition p;
+    Partition p;
     for (size_t i = 0; i < n; ++i) {
       p.keys.push_back(r.GetOptionalString(row, i));
       p.path += (i ? "/" : "") + HiveSegment(plan.fields[i].field.Name(), p.keys.back());
@@ -174,6 +176,10 @@ std::string KeysJoinSql(const std::vector<ResolvedField>& fields) {
   return " JOIN (SELECT " + keys + "pid AS __dp_pid FROM __duckpart_keys) AS k ON " + on;
 }
 
+std::string RowsWithPartitionSql(const std::string& relation, const std::vector<ResolvedField>& fields) {
+  return "SELECT s.*, k.__dp_pid FROM " + relation + " AS s" + KeysJoinSql(fields);
+}
+
 std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
   std::string sql = "hash(";
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -212,7 +218,7 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
     rows.push_back(p.rows);
     plan.est_bytes += p.est_bytes;
   }
-  db::Result total = ws.conn().Query(
+  db::Result total = WorkspaceConnection(ws).Query(
       "SELECT CAST(coalesce(sum(checksum), 0) AS VARCHAR) FROM __duckpart_keys");
   plan.total_checksum = total.GetString(0, 0);
   plan.balance = ComputeBalance(rows, options);

@@ -1,3 +1,4 @@
+#include "plan/workspace_access.h"
 #include "plan/quantile.h"
 
 #include <algorithm>
@@ -50,9 +51,9 @@ std::vector<std::string> HeavyValues(Workspace& ws, const ResolvedField& f, int6
                                      bool exact) {
   const std::string c = db::QuoteIdent(f.field.column);
   const auto candidates = ListValues(
-      ws.conn(), "(SELECT " + QuantileAgg(c, f.field.param, exact) + " FROM " + ws.relation() + ")");
+      WorkspaceConnection(ws), "(SELECT " + QuantileAgg(c, f.field.param, exact) + " FROM " + ws.relation() + ")");
   if (candidates.empty()) return {};
-  db::Result r = ws.conn().Query(
+  db::Result r = WorkspaceConnection(ws).Query(
       "SELECT CAST(" + c + " AS VARCHAR) FROM " + ws.relation() + " WHERE " + c + " IN (" +
       InList(candidates, f.column_type) + ") GROUP BY " + c + " HAVING count(*) * " +
       std::to_string(f.field.param) + " > " + std::to_string(rows) + " ORDER BY " + c);
@@ -100,7 +101,7 @@ std::string IndexLabelSql(size_t cuts) {
 void CheckCutsIncrease(Workspace& ws, const ResolvedField& f) {
   for (const auto& cut : f.cuts) {
     try {
-      ws.conn().Execute("SELECT " + cut.sql);
+      WorkspaceConnection(ws).Execute("SELECT " + cut.sql);
     } catch (const db::DbError& e) {
       if (e.kind() == db::ErrorKind::kInterrupt) throw;
       throw InputError("range bound '" + cut.text + "' is not a valid " + f.column_type +
@@ -108,7 +109,7 @@ void CheckCutsIncrease(Workspace& ws, const ResolvedField& f) {
     }
   }
   for (size_t i = 1; i < f.cuts.size(); ++i) {
-    db::Result r = ws.conn().Query("SELECT " + f.cuts[i - 1].sql + " < " + f.cuts[i].sql);
+    db::Result r = WorkspaceConnection(ws).Query("SELECT " + f.cuts[i - 1].sql + " < " + f.cuts[i].sql);
     if (!r.GetBool(0, 0)) {
       throw InputError("range bounds must strictly increase: '" + f.cuts[i - 1].text +
                        "' is not below '" + f.cuts[i].text + "'");
@@ -139,7 +140,7 @@ void ComputeQuantileCuts(Workspace& ws, ResolvedField& f, int64_t nonnull_rows,
   if (heavy.empty()) {
     segment_rows[0] = nonnull_rows;
   } else {
-    db::Result r = ws.conn().Query("SELECT " + segment + " AS seg, count(*) FROM " + ws.relation() +
+    db::Result r = WorkspaceConnection(ws).Query("SELECT " + segment + " AS seg, count(*) FROM " + ws.relation() +
                                    " WHERE " + filter + " GROUP BY seg");
     for (uint64_t i = 0; i < r.RowCount(); ++i) {
       segment_rows[static_cast<size_t>(r.GetInt64(i, 0))] = r.GetInt64(i, 1);
@@ -178,7 +179,7 @@ void ComputeQuantileCuts(Workspace& ws, ResolvedField& f, int64_t nonnull_rows,
   }
   std::vector<std::vector<std::string>> regular(segment_rows.size());
   if (!aggs.empty()) {
-    db::Result r = ws.conn().Query("WITH q AS MATERIALIZED (SELECT " + aggs + " FROM " +
+    db::Result r = WorkspaceConnection(ws).Query("WITH q AS MATERIALIZED (SELECT " + aggs + " FROM " +
                                    ws.relation() + ") SELECT seg, CAST(v AS VARCHAR) FROM (" +
                                    unions +
                                    ") WHERE v IS NOT NULL GROUP BY seg, v ORDER BY seg, v");

@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
@@ -113,6 +114,8 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
 }
 
 Workspace::~Workspace() = default;
+
+db::Connection& WorkspaceConnection(Workspace& ws) { return *ws.conn_; }
 
 const ColumnInfo* Workspace::FindColumn(const std::string& name) const {
   for (const auto& c : columns_) {

@@ -24,8 +24,8 @@
 #include "db/sql.h"
 #include "duckpart/recover.h"
 #include "support/run_binary.h"
-#include "util/fs.h"
-#include "write/dataset_store.h"
+#include "store/fs.h"
+#include "store/dataset_store.h"
 
 namespace duckpart::testing {
 namespace {
@@ -167,7 +167,7 @@ TEST(Crash, KillNineAtRandomMomentsThenRecoverGivesTheOldOrTheNewVersionNeverAMi
     SCOPED_TRACE("trial " + std::to_string(i));
     if (i % 5 == 4) {  // every fifth trial is a first run, on a fresh target
       fs::remove_all(target);
-      fs::remove_all(write::DatasetStore(target).store());
+      fs::remove_all(store::DatasetStore(target).store());
       target = dir / ("t" + std::to_string(++target_no));
       state = -1;
     }
@@ -267,11 +267,11 @@ TEST(Crash, RecoverRefusesWhileAnotherProcessHoldsTheLock) {
   MakeDemo(dir / "a", 2000, 1);
   const std::string target = dir / "ds";
   ASSERT_EQ(RunDuckpart(RunArgs(dir / "a/demo.db", target, false)).exit_code, 0);
-  write::DatasetStore store(target);
+  store::DatasetStore store(target);
   fs::create_directories(store.store() / "staging-1-1/data/k=1");
   std::ofstream(store.store() / "staging-1-1/data/k=1/data_0.parquet") << "half-written";
   {
-    write::StoreLock lock(store);  // this test process is the "live writer"
+    store::StoreLock lock(store);  // this test process is the "live writer"
     for (const char* cmd : {"recover", "cleanup"}) {
       RunResult r = RunDuckpart({cmd, target});
       EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.out << r.err;
@@ -300,7 +300,7 @@ TEST(Crash, RecoverAndCleanupSpeakJson) {
   const std::string target = dir / "ds";
   ASSERT_EQ(RunDuckpart(RunArgs(dir / "a/demo.db", target, false)).exit_code, 0);
   ASSERT_EQ(RunDuckpart(RunArgs(dir / "a/demo.db", target, true)).exit_code, 0);
-  write::DatasetStore store(target);
+  store::DatasetStore store(target);
   fs::copy(store.VersionDir(2), store.VersionDir(1), fs::copy_options::recursive);  // an unremoved old version
   RunResult c = RunDuckpart({"cleanup", target, "--dry-run", "--json"});
   ASSERT_EQ(c.exit_code, 0) << c.err;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "plan/keys.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "support/dataset.h"
@@ -338,7 +339,10 @@ TEST_F(TableRunCrash, KilledAtAnyMomentLeavesAValidState) {
 // then exits 3 saying "rolled back" although the new version was committed. That wrong
 // report is a real defect (an interrupt at or after COMMIT must report the committed
 // version), recorded in the issue note to fix next; the test is re-enabled with the fix.
-TEST_F(TableRunCrash, DISABLED_InterruptRollsBack) {
+// Ctrl-C during a --to-db run: before the commit point the transaction is rolled back
+// and the run says so; once the commit has begun it runs to its end and the run says the
+// new version was published. Either way the report matches the database.
+TEST_F(TableRunCrash, InterruptRollsBack) {
   TempDir tmp;
   const std::string src = tmp / "source.db";
   const std::string to = tmp / "parts.db";
@@ -349,9 +353,17 @@ TEST_F(TableRunCrash, DISABLED_InterruptRollsBack) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   if (!child.Running()) GTEST_SKIP() << "the run finished before it could be interrupted";
   child.Signal(SIGINT);
-  EXPECT_EQ(child.Wait(), 3) << ReadFile(tmp / "err");
-  EXPECT_NE(ReadFile(tmp / "err").find("interrupted"), std::string::npos) << ReadFile(tmp / "err");
-  EXPECT_EQ(StateOf(to), before);
+  const int rc = child.Wait();
+  const std::string err = ReadFile(tmp / "err");
+  if (rc == 0) {
+    EXPECT_NE(err.find("interrupted during the commit; the new version was published"), std::string::npos) << err;
+    EXPECT_NE(StateOf(to), before);
+  } else {
+    EXPECT_EQ(rc, 3) << err;
+    EXPECT_NE(err.find("interrupted"), std::string::npos) << err;
+    EXPECT_NE(err.find("rolled back"), std::string::npos) << err;
+    EXPECT_EQ(StateOf(to), before);
+  }
   EXPECT_EQ(Validate(to).exit_code, 0);
 }
 

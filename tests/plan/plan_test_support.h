@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/plan.h"
@@ -154,7 +155,7 @@ inline KeyCounts HandGroupBy(Workspace& ws, const std::vector<std::string>& labe
     select += label_exprs[i] + " AS __g" + std::to_string(i) + ", ";
     group += (i ? ", " : "") + std::string("__g") + std::to_string(i);
   }
-  return QueryCounts(ws.conn(),
+  return QueryCounts(WorkspaceConnection(ws),
                      "SELECT " + select + "count(*) FROM " + ws.relation() + " AS s" +
                          (where.empty() ? "" : " WHERE " + where) + " GROUP BY " + group,
                      label_exprs.size());
@@ -181,13 +182,13 @@ inline std::string SourceChecksum(Workspace& ws) {
   std::string cols;
   for (const auto& c : ws.columns())
     cols += (cols.empty() ? "" : ", ") + std::string("s.\"") + c.name + "\"";
-  db::Result r = ws.conn().Query("SELECT CAST(coalesce(sum(CAST(hash(" + cols +
+  db::Result r = WorkspaceConnection(ws).Query("SELECT CAST(coalesce(sum(CAST(hash(" + cols +
                                  ") AS HUGEINT)), 0) AS VARCHAR) FROM " + ws.relation() + " AS s");
   return r.GetString(0, 0);
 }
 
 inline int64_t SourceRows(Workspace& ws) {
-  return ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0);
+  return WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0);
 }
 
 inline Keys K(std::optional<std::string> a) { return Keys{std::move(a)}; }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "duckpart/hive_path.h"
 #include "duckpart/plan.h"
@@ -308,7 +309,7 @@ std::map<Keys, GroupStats> QueryGroups(Workspace& ws, const std::vector<std::str
   }
   for (const auto& c : ws.columns())
     cols += (cols.empty() ? "" : ", ") + std::string("s.\"") + c.name + "\"";
-  db::Result r = ws.conn().Query("SELECT " + select + "count(*), CAST(sum(CAST(hash(" + cols +
+  db::Result r = WorkspaceConnection(ws).Query("SELECT " + select + "count(*), CAST(sum(CAST(hash(" + cols +
                                  ") AS HUGEINT)) AS VARCHAR) FROM " + ws.relation() +
                                  " AS s GROUP BY " + group);
   std::map<Keys, GroupStats> out;
@@ -358,7 +359,7 @@ void CheckCase(const RandomCase& c) {
   // same counts (the keys stay typed: only the counts leave DuckDB).
   std::string keys;
   for (const auto& rf : plan.fields) keys += (keys.empty() ? "" : ", ") + rf.key_sql;
-  db::Result by_key = ws.conn().Query("SELECT count(*) AS n FROM " + ws.relation() +
+  db::Result by_key = WorkspaceConnection(ws).Query("SELECT count(*) AS n FROM " + ws.relation() +
                                       " AS s GROUP BY " + keys + " ORDER BY n");
   RC_ASSERT(by_key.RowCount() == plan.partitions.size());
   std::vector<int64_t> key_counts, plan_counts;
@@ -381,7 +382,7 @@ void CheckCase(const RandomCase& c) {
     for (size_t i = 1; i < rf.cuts.size(); ++i) {
       const auto& a = rf.cuts[i - 1];
       const auto& b = rf.cuts[i];
-      const bool increasing = ws.conn().Query("SELECT " + a.sql + " < " + b.sql).GetBool(0, 0) ||
+      const bool increasing = WorkspaceConnection(ws).Query("SELECT " + a.sql + " < " + b.sql).GetBool(0, 0) ||
                               (a.sql == b.sql && !a.inclusive && b.inclusive);
       RC_ASSERT(increasing);
     }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/workspace_access.h"
 #include "duckpart/hive_path.h"
 #include "duckpart/plan.h"
 #include "plan/plan_test_support.h"
@@ -181,7 +182,7 @@ TEST_F(TransformPlan, RangeOfVarcharComparesBytes) {
 TEST_F(TransformPlan, QuantileCutsAreTheExactQuantiles) {
   auto p = Plan("quantile(4, x)");
   const auto& f = p.plan.fields[0];
-  db::Result q = p.ws->conn().Query(
+  db::Result q = WorkspaceConnection(*p.ws).Query(
       "SELECT CAST(v AS VARCHAR) FROM (SELECT unnest(quantile_disc(x, [0.25, 0.5, 0.75])) AS v "
       "FROM " +
       p.ws->relation() + ") ORDER BY v");

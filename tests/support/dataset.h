@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "plan/keys.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "support/run_binary.h"

@@ -36,10 +36,17 @@ inline std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// Runs DUCKPART_BINARY with args (each passed as one argument, never re-split).
-inline RunResult RunDuckpart(const std::vector<std::string>& args) {
+// Runs DUCKPART_BINARY with args (each passed as one argument, never re-split), with
+// `env` ("NAME=value" each) added to its environment.
+inline RunResult RunDuckpart(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
   TempDir io;
-  std::string cmd = ShellQuote(DUCKPART_BINARY);
+  std::string cmd;
+  if (!env.empty()) {
+    cmd = "env";
+    for (const auto& e : env) cmd += " " + ShellQuote(e);
+    cmd += " ";
+  }
+  cmd += ShellQuote(DUCKPART_BINARY);
   for (const auto& a : args) cmd += " " + ShellQuote(a);
   cmd += " >" + ShellQuote(io / "out") + " 2>" + ShellQuote(io / "err") + " </dev/null";
   const int status = std::system(cmd.c_str());

@@ -12,15 +12,15 @@
 #include "duckpart/run.h"
 #include "duckpart/spec.h"
 #include "support/temp_dir.h"
-#include "util/fs.h"
-#include "write/dataset_store.h"
+#include "store/fs.h"
+#include "store/dataset_store.h"
 
 namespace duckpart {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::TempDir;
-using write::DatasetStore;
+using store::DatasetStore;
 
 class RecoverTest : public ::testing::Test {
  protected:
@@ -99,7 +99,7 @@ TEST_F(RecoverTest, KilledInsideTheLinkSwapRemovesTheNewLinkAndTheVersion) {
   Publish();
   DatasetStore s(target_);
   CopyVersion(1, 2);
-  const std::string temp = target_ + util::kLinkTempSuffix;
+  const std::string temp = target_ + store::kLinkTempSuffix;
   fs::create_symlink(".ds.duckpart/v000002", temp);
   const StoreStatus st = InspectStore(target_);
   ASSERT_EQ(st.leftovers.size(), 2u);
@@ -179,7 +179,7 @@ TEST_F(RecoverTest, ALiveWriterMakesRecoverAndCleanupRefuse) {
   Publish();
   DatasetStore s(target_);
   fs::create_directories(s.store() / "staging-1-1");
-  write::StoreLock held(s);  // another open file description: as another process
+  store::StoreLock held(s);  // another open file description: as another process
   const StoreStatus st = InspectStore(target_);
   EXPECT_TRUE(st.locked);
   EXPECT_EQ(st.lock_pid, getpid());
@@ -206,7 +206,7 @@ TEST_F(RecoverTest, ALinkToAMissingVersionIsRefusedAndNothingIsRemoved) {
   Publish();
   DatasetStore s(target_);
   CopyVersion(1, 0);
-  util::ReplaceSymlink(".ds.duckpart/v000007", target_);
+  store::ReplaceSymlink(".ds.duckpart/v000007", target_);
   EXPECT_THROW(Recover(target_), CheckFailed);
   EXPECT_TRUE(fs::exists(s.VersionDir(1)));
   EXPECT_TRUE(fs::exists(s.VersionDir(0)));
@@ -241,17 +241,17 @@ TEST_F(RecoverTest, CleanupListsOrphansAndRemovesThemOnlyWhenAsked) {
   EXPECT_TRUE(mentions);
 
   CleanupReport dry = Cleanup(target_, {.dry_run = true, .orphans = true});
-  EXPECT_EQ(dry.removed.size(), 3u);  // v000001, v000003, mystery.bin
+  EXPECT_EQ(dry.removed.size(), 2u);  // v000001, v000003; mystery.bin is not duckpart's: kept
   EXPECT_EQ(dry.orphans, (std::vector<std::string>{"d_month=2024-01/stray.parquet", "notes/readme.txt"}));
   EXPECT_TRUE(fs::exists(s.VersionDir(1)));
   EXPECT_TRUE(fs::exists(s.VersionDir(2) / "notes/readme.txt"));
 
   CleanupReport keep = Cleanup(target_, {});
-  EXPECT_EQ(keep.removed.size(), 3u);
+  EXPECT_EQ(keep.removed.size(), 2u);
   EXPECT_FALSE(keep.orphans_removed);
   EXPECT_FALSE(fs::exists(s.VersionDir(1)));
   EXPECT_FALSE(fs::exists(s.VersionDir(3)));
-  EXPECT_FALSE(fs::exists(s.store() / "mystery.bin"));
+  EXPECT_TRUE(fs::exists(s.store() / "mystery.bin"));  // named, never removed
   EXPECT_TRUE(fs::exists(s.VersionDir(2) / "notes/readme.txt"));
 
   CleanupReport rm = Cleanup(target_, {.orphans = true});
@@ -265,7 +265,7 @@ TEST_F(RecoverTest, CleanupListsOrphansAndRemovesThemOnlyWhenAsked) {
 
 TEST_F(RecoverTest, CleanupOfAFailedFirstRunLeavesNothing) {
   DatasetStore s(target_);
-  { write::StoreLock lock(s); }  // what a first run that failed on bad input leaves
+  { store::StoreLock lock(s); }  // what a first run that failed on bad input leaves
   ASSERT_TRUE(fs::exists(s.store() / "lock"));
   CleanupReport r = Cleanup(target_, {});
   EXPECT_TRUE(r.store_removed);
@@ -281,7 +281,7 @@ TEST(DatasetStorePublish, AnEmptyTargetFolderBecomesTheLinkAtomically) {
   s.Publish(1);
   EXPECT_EQ(s.Inspect(), DatasetStore::TargetState::kDataset);
   EXPECT_EQ(s.CurrentVersion(), 1);
-  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / ("ds" + std::string(util::kLinkTempSuffix)))));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / ("ds" + std::string(store::kLinkTempSuffix)))));
 }
 
 TEST(DatasetStorePublish, AFolderThatIsNotEmptyIsNeverReplaced) {
@@ -292,7 +292,7 @@ TEST(DatasetStorePublish, AFolderThatIsNotEmptyIsNeverReplaced) {
   fs::create_directories(s.VersionDir(1));
   EXPECT_THROW(s.Publish(1), RuntimeFailure);
   EXPECT_TRUE(fs::exists(dir / "ds/mine.txt"));
-  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / ("ds" + std::string(util::kLinkTempSuffix)))));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / ("ds" + std::string(store::kLinkTempSuffix)))));
 }
 
 TEST(DatasetStoreVersionNames, RoundTrip) {

@@ -11,12 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/table_run.h"
 #include "support/temp_dir.h"
-#include "write/table_layout.h"
+#include "tables/table_layout.h"
 
 namespace duckpart::testing {
 namespace {
@@ -215,7 +216,7 @@ TEST(TableRun, TwoFieldsAreCheckedPerField) {
 TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
   Fixture f;
   const TableRunResult r = f.Run("tag");
-  std::map<std::string, const TablePartition*> by_path;
+  std::map<std::string, const Partition*> by_path;
   for (const auto& p : r.tables) by_path[p.path] = &p;
   ASSERT_TRUE(by_path.count("tag=__HIVE_DEFAULT_PARTITION__"));
   ASSERT_TRUE(by_path.count("tag=%4EULL"));
@@ -244,17 +245,17 @@ TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
 TEST(TableLayout, TableNamesAreReadableAndPadded) {
   ResolvedField f;
   f.field = ParseSpec("month(ts)").fields[0];
-  EXPECT_EQ(write::PartitionTableName(7, {"2024-03"}, {f}, 3), "p007_ts_month_2024_03");
-  EXPECT_EQ(write::PartitionTableName(7, {std::nullopt}, {f}, 1), "p7_ts_month_null");
+  EXPECT_EQ(tables::PartitionTableName(7, {"2024-03"}, {f}, 3), "p007_ts_month_2024_03");
+  EXPECT_EQ(tables::PartitionTableName(7, {std::nullopt}, {f}, 1), "p7_ts_month_null");
   ResolvedField g;
   g.field = ParseSpec("tag").fields[0];
-  EXPECT_EQ(write::PartitionTableName(0, {""}, {g}, 1), "p0_tag_empty");
-  EXPECT_EQ(write::PartitionTableName(1, {"日本語"}, {g}, 1), "p1_tag_x");
-  EXPECT_EQ(write::PartitionTableName(2, {"A/b=C"}, {g}, 1), "p2_tag_a_b_c");
-  EXPECT_LE(write::PartitionTableName(3, {std::string(200, 'z')}, {g}, 1).size(), 63u);
-  EXPECT_EQ(write::PidWidth(1), 1u);
-  EXPECT_EQ(write::PidWidth(10), 1u);
-  EXPECT_EQ(write::PidWidth(11), 2u);
+  EXPECT_EQ(tables::PartitionTableName(0, {""}, {g}, 1), "p0_tag_empty");
+  EXPECT_EQ(tables::PartitionTableName(1, {"日本語"}, {g}, 1), "p1_tag_x");
+  EXPECT_EQ(tables::PartitionTableName(2, {"A/b=C"}, {g}, 1), "p2_tag_a_b_c");
+  EXPECT_LE(tables::PartitionTableName(3, {std::string(200, 'z')}, {g}, 1).size(), 63u);
+  EXPECT_EQ(tables::PidWidth(1), 1u);
+  EXPECT_EQ(tables::PidWidth(10), 1u);
+  EXPECT_EQ(tables::PidWidth(11), 2u);
 }
 
 TEST(TableLayout, BalancedUnionStaysShallow) {
@@ -262,7 +263,7 @@ TEST(TableLayout, BalancedUnionStaysShallow) {
   for (int i = 0; i < 3000; ++i) selects.push_back("SELECT " + std::to_string(i) + " AS x");
   db::Database database(db::DatabaseOptions{});
   db::Connection conn(database);
-  EXPECT_EQ(conn.Query("SELECT count(*), sum(x) FROM (" + write::BalancedUnionAll(selects) + ")").GetInt64(0, 1),
+  EXPECT_EQ(conn.Query("SELECT count(*), sum(x) FROM (" + tables::BalancedUnionAll(selects) + ")").GetInt64(0, 1),
             2999 * 3000 / 2);
 }
 
@@ -319,7 +320,7 @@ TEST(TableRun, SessionSettingsAreRestored) {
   Fixture f;
   Workspace ws(SourceOptions{.db_path = f.source, .table = "t"}, Engine());
   auto settings = [&] {
-    return ws.conn().Query("SELECT current_setting('threads') || ',' || current_setting('preserve_insertion_order')")
+    return WorkspaceConnection(ws).Query("SELECT current_setting('threads') || ',' || current_setting('preserve_insertion_order')")
         .GetString(0, 0);
   };
   const std::string before = settings();
@@ -332,11 +333,11 @@ TEST(TableRun, SessionSettingsAreRestored) {
   EXPECT_EQ(settings(), before);
   // A DuckDB error aborts the transaction; the settings still come back.
   o.before_verify = [](db::Connection& conn, const std::string&) { conn.Execute("SELECT * FROM no_such_table"); };
-  EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(3, id)"), o), db::DbError);
+  EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(3, id)"), o), Error);  // DuckDB's error, as a duckpart Error (ops/failure.h)
   EXPECT_EQ(settings(), before);
-  EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
   EXPECT_TRUE(ValidateTables(f.target, "t_parts", nullptr, Engine()).ok());
-  EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE '%stage%'")
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE '%stage%'")
                 .GetInt64(0, 0),
             0);
 }
@@ -436,7 +437,7 @@ TEST(TableRun, SameFileValidatesAgainstTheSource) {
   EXPECT_TRUE(v.ok()) << Problems(v);
   EXPECT_TRUE(v.compared_with_source);
   // The workspace still reads its source afterwards (the source stays attached read-only).
-  EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
 }
 
 TEST(TableRun, SameFileWithAQuerySource) {
@@ -451,15 +452,15 @@ TEST(TableRun, SameFileWithAQuerySource) {
   EXPECT_EQ(look.Int("SELECT count(*) FROM even_partitioned"), 1500);
   EXPECT_EQ(look.Str(Checksum("even_partitioned")), look.Str(Checksum("(SELECT * FROM t WHERE id % 2 = 0)")));
   // The query still binds in the workspace afterwards (its default database is back).
-  EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 1500);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 1500);
 }
 
 TEST(TableRun, SameFileWorkspaceIsReadOnlyAgainAfterTheRun) {
   Fixture f;
   Workspace ws(SourceOptions{.db_path = f.source, .table = "t"}, Engine());
   RunToTables(ws, ParseSpec("bucket(2, id)"), TableRunOptions{.database = f.source});
-  EXPECT_THROW(ws.conn().Execute("CREATE TABLE src.main.x (i INTEGER)"), db::DbError);
-  EXPECT_EQ(ws.conn().Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
+  EXPECT_THROW(WorkspaceConnection(ws).Execute("CREATE TABLE src.main.x (i INTEGER)"), db::DbError);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
 }
 
 // ---------------------------------------------------------------------------------

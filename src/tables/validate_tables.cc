@@ -1,17 +1,18 @@
 // Validation of partition tables in a DuckDB database (the target of `run --to-db`).
-#include "check/verify.h"
+#include "plan/workspace_access.h"
+#include "check/source_compare.h"
 #include <filesystem>
 #include <map>
 #include <memory>
 
-#include "check/table_verify.h"
+#include "tables/table_verify.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/hive_path.h"
 #include "duckpart/table_run.h"
 #include "plan/transform.h"
-#include "write/table_layout.h"
+#include "tables/table_layout.h"
 
 namespace duckpart {
 namespace {
@@ -24,13 +25,13 @@ namespace fs = std::filesystem;
 class TargetView {
  public:
   TargetView(const std::string& database, Workspace* source, const EngineOptions& engine) {
-    if (source && write::SameDatabaseFile(source->source().db_path, database)) {
-      conn_ = &source->conn();
+    if (source && tables::SameDatabaseFile(source->source().db_path, database)) {
+      conn_ = &WorkspaceConnection(*source);
       alias_ = "src";
       return;
     }
     if (source) {
-      conn_ = &source->conn();
+      conn_ = &WorkspaceConnection(*source);
     } else {
       own_db_ = std::make_unique<db::Database>(db::DatabaseOptions{
           .memory_limit = engine.memory_limit, .threads = engine.threads, .temp_directory = engine.temp_directory,
@@ -84,8 +85,8 @@ std::string ChooseSchema(db::Connection& conn, const std::string& alias, const s
 }
 
 // The catalog table against the manifest stored beside it.
-void CompareCatalog(const write::TableCatalog& cat, ValidationReport& r) {
-  std::map<int64_t, const ManifestPartition*> by_id;
+void CompareCatalog(const tables::TableCatalog& cat, ValidationReport& r) {
+  std::map<int64_t, const Partition*> by_id;
   for (const auto& p : cat.manifest.partitions) by_id[p.id] = &p;
   for (const auto& p : cat.partitions) {
     auto it = by_id.find(p.id);
@@ -94,7 +95,7 @@ void CompareCatalog(const write::TableCatalog& cat, ValidationReport& r) {
                            ") is not in the manifest");
       continue;
     }
-    const ManifestPartition& m = *it->second;
+    const Partition& m = *it->second;
     if (m.path != p.path || m.rows != p.rows || m.checksum != p.checksum || m.keys != p.keys) {
       r.problems.push_back("catalog row " + std::to_string(p.id) + " (" + p.path +
                            ") disagrees with the manifest (path, keys, rows or checksum)");
@@ -106,42 +107,6 @@ void CompareCatalog(const write::TableCatalog& cat, ValidationReport& r) {
   }
 }
 
-// One pass over the source: rows and checksum per partition key, compared to the catalog.
-void CompareWithSource(Workspace& ws, const Manifest& m, const std::vector<TablePartition>& parts,
-                       ValidationReport& r) {
-  const size_t n = m.fields.size();
-  check::KeyCounts src = check::SourceKeyCounts(ws, m.fields);
-  for (const auto& p : parts) {
-    auto it = src.find(p.keys);
-    if (it == src.end()) {
-      r.problems.push_back("partition " + p.path + " has no rows in the source");
-      continue;
-    }
-    if (it->second.first != p.rows || it->second.second != p.checksum) {
-      r.problems.push_back("partition " + p.path + " differs from the source: " + std::to_string(p.rows) +
-                           " rows in the catalog, " + std::to_string(it->second.first) + " in the source");
-    }
-    src.erase(it);
-  }
-  for (const auto& [keys, v] : src) {
-    std::string path;
-    for (size_t i = 0; i < n; ++i) path += (i ? "/" : "") + HiveSegment(m.fields[i].field.Name(), keys[i]);
-    r.problems.push_back("the source has " + std::to_string(v.first) + " rows for " + path +
-                         " that the partition tables lack");
-  }
-  if (ws.columns().size() != m.schema.size()) {
-    r.problems.push_back("the source has " + std::to_string(ws.columns().size()) + " columns, the tables " +
-                         std::to_string(m.schema.size()));
-  } else {
-    for (size_t i = 0; i < m.schema.size(); ++i) {
-      if (ws.columns()[i].name != m.schema[i].name || ws.columns()[i].type != m.schema[i].type) {
-        r.problems.push_back("source column " + ws.columns()[i].name + " " + ws.columns()[i].type +
-                             " differs from the tables' " + m.schema[i].name + " " + m.schema[i].type);
-      }
-    }
-  }
-}
-
 }  // namespace
 
 ValidationReport ValidateTables(const std::string& database, const std::string& schema, Workspace* source,
@@ -150,18 +115,18 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
   TargetView target(database, source, engine);
   db::Connection& conn = target.conn();
   std::string stored = schema.empty() ? ChooseSchema(conn, target.alias(), database) : schema;
-  if (!write::SchemaExists(conn, target.alias(), stored, &stored)) {
+  if (!tables::SchemaExists(conn, target.alias(), stored, &stored)) {
     throw InputError("'" + database + "' has no schema " + schema);
   }
-  if (!write::IsDuckpartSchema(conn, target.alias(), stored)) {
+  if (!tables::IsDuckpartSchema(conn, target.alias(), stored)) {
     throw InputError("schema " + stored + " in '" + database + "' is not a duckpart partition schema");
   }
-  const write::TableCatalog cat = write::ReadTableCatalog(conn, target.alias(), stored);
+  const tables::TableCatalog cat = tables::ReadTableCatalog(conn, target.alias(), stored);
   ValidationReport r{.dataset = database + " schema " + stored, .version = cat.manifest.version,
                      .partitions = static_cast<int64_t>(cat.partitions.size())};
   r.problems = cat.problems;
   CompareCatalog(cat, r);
-  const check::TableVerifyReport v = check::VerifyTables(conn, target.alias(), stored, cat.manifest, cat.partitions,
+  const tables::TableVerifyReport v = tables::VerifyTables(conn, target.alias(), stored, cat.manifest, cat.partitions,
                                                          cat.view_schema, cat.view_name);
   r.problems.insert(r.problems.end(), v.problems.begin(), v.problems.end());
   r.files = v.tables;
@@ -169,7 +134,8 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
   r.checksum = v.checksum;
   if (source) {
     r.compared_with_source = true;
-    CompareWithSource(*source, cat.manifest, cat.partitions, r);
+    const auto problems = check::CompareWithSource(*source, cat.manifest, cat.partitions, "the partition tables");
+    r.problems.insert(r.problems.end(), problems.begin(), problems.end());
   }
   return r;
 }

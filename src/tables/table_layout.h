@@ -11,7 +11,7 @@
 #include "db/database.h"
 #include "duckpart/table_run.h"
 
-namespace duckpart::write {
+namespace duckpart::tables {
 
 // "p<pid>_<readable key>": the pid zero-padded to `width` digits, then per field its
 // name and key lowered to [a-z0-9_] ("null" for the NULL key); at most 63 characters.
@@ -38,14 +38,14 @@ bool HasRange(const ResolvedField& f);
 std::vector<std::string> CatalogSql(const std::string& catalog, const std::string& schema,
                                     const std::map<std::string, std::string>& spec_rows,
                                     const std::vector<ResolvedField>& fields,
-                                    const std::vector<TablePartition>& partitions);
+                                    const std::vector<Partition>& partitions);
 
 // What the catalog tables of a partition schema say.
 struct TableCatalog {
   std::map<std::string, std::string> spec;  // _duckpart_spec
   Manifest manifest;                        // parsed from spec["manifest"]
   std::string view_schema, view_name;
-  std::vector<TablePartition> partitions;   // _duckpart_partitions, by id
+  std::vector<Partition> partitions;   // _duckpart_partitions, by id
   std::vector<std::string> problems;        // damage found while reading
 };
 
@@ -61,4 +61,4 @@ TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, 
 // True when both paths name the same existing file.
 bool SameDatabaseFile(const std::string& a, const std::string& b);
 
-}  // namespace duckpart::write
+}  // namespace duckpart::tables

@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace duckpart::util {
+namespace duckpart::store {
 
 // Writes `content` to a temporary file beside `path`, fsyncs it, renames it over `path`
 // and fsyncs the folder. Throws RuntimeFailure on an IO error.
@@ -22,4 +22,4 @@ void ReplaceSymlink(const std::string& target, const std::string& link);
 // fsync of a file's data, so that a rename of it that follows survives a crash.
 void SyncFile(const std::string& path);
 
-}  // namespace duckpart::util
+}  // namespace duckpart::store

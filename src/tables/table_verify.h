@@ -13,7 +13,7 @@
 #include "duckpart/manifest.h"
 #include "duckpart/table_run.h"
 
-namespace duckpart::check {
+namespace duckpart::tables {
 
 struct TableVerifyReport {
   std::vector<std::string> problems;  // one sentence each, naming the partition or table
@@ -28,10 +28,10 @@ struct TableVerifyReport {
 // `view_name` skips the view check. Unreadable tables are reported, not thrown
 // (interrupts are rethrown).
 TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog, const std::string& schema,
-                               const Manifest& m, const std::vector<TablePartition>& expected,
+                               const Manifest& m, const std::vector<Partition>& expected,
                                const std::string& view_schema, const std::string& view_name);
 
 // Decimal text of a HUGEINT sum and its parse, for totals of per-partition checksums.
 std::string AddDecimal(const std::string& a, const std::string& b);
 
-}  // namespace duckpart::check
+}  // namespace duckpart::tables

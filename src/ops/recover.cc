@@ -13,15 +13,15 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/manifest.h"
-#include "util/fs.h"
-#include "write/dataset_store.h"
+#include "store/fs.h"
+#include "store/dataset_store.h"
 
 namespace duckpart {
 namespace {
 
 namespace fs = std::filesystem;
-using write::DatasetStore;
-using write::StoreLock;
+using store::DatasetStore;
+using store::StoreLock;
 using Kind = StoreItem::Kind;
 
 bool ProcessAlive(int64_t pid) {
@@ -95,7 +95,7 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
 
   // Versions that another link beside the target publishes are never leftovers.
   std::set<int64_t> kept;
-  const std::string link_temp_name = ds.target().filename().string() + util::kLinkTempSuffix;
+  const std::string link_temp_name = ds.target().filename().string() + store::kLinkTempSuffix;
   for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (it->path() == ds.target() || name == link_temp_name) continue;
@@ -124,22 +124,29 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
   }
   std::sort(entries.begin(), entries.end());
   const std::string store_name = ds.store().filename().string();
+  const std::optional<int64_t> last_published = ds.LastPublished();
   for (const auto& path : entries) {
     const std::string name = path.filename().string();
     StoreItem item{.path = path.string(), .name = store_name + "/" + name};
     std::error_code type_ec;
     const bool dir = fs::symlink_status(path, type_ec).type() == fs::file_type::directory;
-    if (name == "lock") continue;
+    if (name == "lock" || name == "_duckpart_store") continue;
     if (name == "tmp" && dir) {
       item.kind = Kind::kSpill;
       Measure(path, item);
       if (item.files == 0) continue;  // an empty spill folder is no leftover
+    } else if (!dir && name == "_duckpart_store.tmp") {
+      item.kind = Kind::kTempFile;
+      Measure(path, item);
     } else if (dir && name.rfind("staging-", 0) == 0) {
       item.kind = Kind::kStaging;
       Measure(path, item);
     } else if (const auto v = dir ? DatasetStore::ParseVersionName(name) : std::nullopt) {
       if (st.current_version && *v == *st.current_version) continue;
       if (kept.count(*v)) continue;
+      // A version the store's marker says was published, with no link left to it: the
+      // link was removed or moved away, the data is whole; never taken for unfinished work.
+      if (!st.current_version && last_published && *v <= *last_published) continue;
       item.version = v;
       item.kind = st.current_version && *v < *st.current_version ? Kind::kSupersededVersion
                                                                   : Kind::kUnpublishedVersion;
@@ -190,8 +197,11 @@ std::string Describe(const StoreItem& item) {
     case Kind::kSpill:
       what = fmt::format("{} of spilled data ({}) in {}", Files(item.files), util::FormatBytes(item.bytes), item.name);
       break;
+    case Kind::kTempFile:
+      what = fmt::format("temporary file {} of an interrupted write", item.name);
+      break;
     case Kind::kUnknown:
-      what = fmt::format("unknown entry {}", item.name);
+      what = fmt::format("unknown entry {} (not duckpart's: kept)", item.name);
       break;
   }
   return what;
@@ -219,7 +229,8 @@ int Rank(Kind k) {
     case Kind::kStaging: return 2;
     case Kind::kSupersededVersion: return 3;
     case Kind::kSpill: return 4;
-    case Kind::kUnknown: return 5;
+    case Kind::kTempFile: return 5;
+    case Kind::kUnknown: return 6;
   }
   return 6;
 }
@@ -228,10 +239,12 @@ void RemoveAll(std::vector<StoreItem> items, const DatasetStore& ds) {
   std::stable_sort(items.begin(), items.end(), [](const StoreItem& a, const StoreItem& b) {
     return Rank(a.kind) < Rank(b.kind);
   });
-  for (const auto& item : items) Remove(item);
+  for (const auto& item : items) {
+    if (item.kind != Kind::kUnknown) Remove(item);  // what duckpart did not make is kept
+  }
   std::error_code ec;
-  if (fs::exists(ds.store(), ec)) util::SyncDirectory(ds.store().string());
-  util::SyncDirectory(ds.target().parent_path().string());
+  if (fs::exists(ds.store(), ec)) store::SyncDirectory(ds.store().string());
+  store::SyncDirectory(ds.target().parent_path().string());
 }
 
 }  // namespace
@@ -243,6 +256,7 @@ const char* StoreItemKindName(StoreItem::Kind kind) {
     case Kind::kSupersededVersion: return "superseded version";
     case Kind::kLinkTemp: return "link temp";
     case Kind::kSpill: return "spill files";
+    case Kind::kTempFile: return "temp_file";
     case Kind::kUnknown: return "unknown";
   }
   return "unknown";
@@ -339,7 +353,7 @@ CleanupReport Cleanup(const std::string& target, const CleanupOptions& options) 
     now = Inspect(target, false);
     CheckRecoverable(now, ds, "cleanup");
   }
-  r.removed = now.leftovers;
+  r.removed = now.Interrupted();  // unknown entries are not duckpart's: kept (named in now.leftovers)
   for (const auto& i : r.removed) r.bytes += i.bytes;
 
   // Orphans: files in the published version that its manifest does not list.
@@ -387,11 +401,12 @@ CleanupReport Cleanup(const std::string& target, const CleanupOptions& options) 
     size_t others = 0;
     for (auto it = fs::directory_iterator(ds.store(), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name != "lock" && !(name == "tmp" && fs::is_empty(it->path(), ec))) ++others;
+      if (name != "lock" && name != "_duckpart_store" && !(name == "tmp" && fs::is_empty(it->path(), ec))) ++others;
     }
     if (!ec && others == 0) {
       fs::remove(ds.store() / "tmp", ec);
       fs::remove(ds.store() / "lock", ec);
+      fs::remove(ds.store() / "_duckpart_store", ec);
       r.store_removed = fs::remove(ds.store(), ec);
     }
   }

@@ -3,7 +3,8 @@
 #include <map>
 #include <set>
 
-#include "check/verify.h"
+#include "check/source_compare.h"
+#include "parquet/verify.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/validate.h"
@@ -37,7 +38,7 @@ void CheckFiles(const std::string& root, const Manifest& m, ValidationReport& r)
   }
 }
 
-void CheckFileRows(const Manifest& m, const check::VerifyReport& v, ValidationReport& r) {
+void CheckFileRows(const Manifest& m, const parquet::VerifyReport& v, ValidationReport& r) {
   for (const auto& p : m.partitions) {
     for (const auto& f : p.files) {
       auto it = v.files.find(f.path);
@@ -58,7 +59,7 @@ std::vector<ColumnInfo> Describe(db::Connection& conn, const std::string& files)
 
 void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& m, ValidationReport& r) {
   bool same = true;
-  for (const auto& batch : check::ManifestFileBatches(root, m)) {
+  for (const auto& batch : parquet::ManifestFileBatches(root, m)) {
     try {
       const auto cols = Describe(conn, batch);
       same = same && cols.size() == m.schema.size();
@@ -88,30 +89,6 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
   }
 }
 
-// One pass over the source: rows and checksum per partition key, compared to the manifest.
-void CompareWithSource(Workspace& ws, const Manifest& m, ValidationReport& r) {
-  const size_t n = m.fields.size();
-  check::KeyCounts src = check::SourceKeyCounts(ws, m.fields);
-  for (const auto& p : m.partitions) {
-    auto it = src.find(p.keys);
-    if (it == src.end()) {
-      r.problems.push_back("partition " + p.path + " has no rows in the source");
-      continue;
-    }
-    if (it->second.first != p.rows || it->second.second != p.checksum) {
-      r.problems.push_back("partition " + p.path + " differs from the source: " + std::to_string(p.rows) +
-                           " rows in the dataset, " + std::to_string(it->second.first) + " in the source");
-    }
-    src.erase(it);
-  }
-  for (const auto& [keys, v] : src) {
-    std::string path;
-    for (size_t i = 0; i < n; ++i) path += (i ? "/" : "") + m.fields[i].field.Name() + "=" + keys[i].value_or("NULL");
-    r.problems.push_back("the source has " + std::to_string(v.first) + " rows for " + path +
-                         " that the dataset lacks");
-  }
-}
-
 }  // namespace
 
 ValidationReport ValidateDataset(const std::string& dir, Workspace* source, const EngineOptions& engine) {
@@ -124,7 +101,7 @@ ValidationReport ValidateDataset(const std::string& dir, Workspace* source, cons
   db::Connection conn(database);
   conn.Execute("SET TimeZone = 'UTC'");
   CheckFiles(root, m, r);
-  const check::VerifyReport v = check::VerifyParquet(conn, root, m);
+  const parquet::VerifyReport v = parquet::VerifyParquet(conn, root, m);
   r.problems.insert(r.problems.end(), v.problems.begin(), v.problems.end());
   r.rows = v.rows;
   r.checksum = v.checksum;
@@ -132,7 +109,8 @@ ValidationReport ValidateDataset(const std::string& dir, Workspace* source, cons
   CheckSchema(conn, root, m, r);
   if (source) {
     r.compared_with_source = true;
-    CompareWithSource(*source, m, r);
+    const auto problems = check::CompareWithSource(*source, m, m.partitions, "the dataset");
+    r.problems.insert(r.problems.end(), problems.begin(), problems.end());
   }
   return r;
 }

@@ -74,9 +74,11 @@ std::string SpaceNote(const RetryPolicy& policy) {
   try {
     std::rethrow_exception(e);
   } catch (const Error& ex) {
-    // InputError and CheckFailed keep their exit codes and words; a RuntimeFailure too,
-    // unless it is a full disk, which gets the space it needed.
-    if (c != FailureClass::kDiskFull || ex.code() != ExitCode::kRuntime) throw;
+    // InputError and CheckFailed keep their exit codes and words; so do runtime failures
+    // of other classes. Memory, disk, IO and interrupts get what they need and left.
+    const bool explained = c == FailureClass::kOutOfMemory || c == FailureClass::kDiskFull ||
+                           c == FailureClass::kIo || c == FailureClass::kInterrupted;
+    if (!explained || ex.code() != ExitCode::kRuntime) throw;
     e_what = ex.what();
     message = FirstLine(e_what);
   } catch (const std::exception& ex) {
@@ -88,7 +90,7 @@ std::string SpaceNote(const RetryPolicy& policy) {
   const std::string outcome = policy.outcome_note.empty() ? "" : "; " + policy.outcome_note;
   switch (c) {
     case FailureClass::kOutOfMemory:
-      throw RuntimeFailure(fmt::format(
+      throw RuntimeFailure(FailureClass::kOutOfMemory, fmt::format(
           "out of memory{}: {}{}; raise --memory-limit or lower --threads",
           attempts > 1 ? fmt::format(" after {} attempts (the last with {})", attempts, Settings(last))
                        : std::string(""),
@@ -96,14 +98,14 @@ std::string SpaceNote(const RetryPolicy& policy) {
     case FailureClass::kDiskFull:
       if (Contains(e_what, "max_temp_directory_size")) {
         // DuckDB names the cap only in its advice lines, which `message` leaves out.
-        throw RuntimeFailure("out of spill space: the cap on spilled data (--max-temp-size, DuckDB's "
+        throw RuntimeFailure(FailureClass::kDiskFull, "out of spill space: the cap on spilled data (--max-temp-size, DuckDB's "
                              "max_temp_directory_size) was reached: " + message + outcome);
       }
-      throw RuntimeFailure("out of disk space: " + message + SpaceNote(policy) + outcome);
+      throw RuntimeFailure(FailureClass::kDiskFull, "out of disk space: " + message + SpaceNote(policy) + outcome);
     case FailureClass::kIo:
-      throw RuntimeFailure(message + outcome);
+      throw RuntimeFailure(FailureClass::kIo, message + outcome);
     case FailureClass::kInterrupted:
-      throw RuntimeFailure("interrupted" + outcome);
+      throw Interrupted("interrupted" + outcome);
     default:
       std::rethrow_exception(e);  // invalid input, integrity, other: as they are
   }
@@ -125,8 +127,7 @@ const char* FailureClassName(FailureClass c) {
 }
 
 FailureClass ClassifyFailure(const std::exception& e) {
-  if (dynamic_cast<const CheckFailed*>(&e)) return FailureClass::kIntegrity;
-  if (dynamic_cast<const InputError*>(&e)) return FailureClass::kInvalidInput;
+  if (const auto* own = dynamic_cast<const Error*>(&e)) return own->failure();
   if (dynamic_cast<const std::bad_alloc*>(&e)) return FailureClass::kOutOfMemory;
   const std::string message = e.what();
   if (const auto* db = dynamic_cast<const db::DbError*>(&e)) {
@@ -154,12 +155,7 @@ FailureClass ClassifyFailure(const std::exception& e) {
     return fe->code() == std::errc::no_space_on_device || MentionsFullDisk(message) ? FailureClass::kDiskFull
                                                                                     : FailureClass::kIo;
   }
-  if (MentionsFullDisk(message)) return FailureClass::kDiskFull;
-  if (dynamic_cast<const RuntimeFailure*>(&e)) {
-    if (Contains(message, "interrupted")) return FailureClass::kInterrupted;
-    return FailureClass::kOther;
-  }
-  return FailureClass::kOther;
+  return MentionsFullDisk(message) ? FailureClass::kDiskFull : FailureClass::kOther;
 }
 
 FailureClass ClassifyFailure(std::exception_ptr e) {

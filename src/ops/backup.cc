@@ -1,3 +1,5 @@
+#include "plan/keys.h"
+#include "plan/workspace_access.h"
 #include "duckpart/backup.h"
 
 #include <fmt/format.h>
@@ -9,12 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "check/verify.h"
+#include "check/source_compare.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
+#include "duckpart/retry.h"
 #include "duckpart/plan.h"
-#include "util/fs.h"
+#include "store/fs.h"
 
 namespace duckpart {
 namespace {
@@ -107,7 +110,7 @@ BackupResult BackupTable(const BackupOptions& o) {
   Workspace ws(SourceOptions{.db_path = o.db_path, .table = o.table}, o.engine);
 
   BackupResult result{.file = o.to, .schema = ws.columns()};
-  db::Result s = ws.conn().Query("SELECT count(*), CAST(" + ChecksumSql(ws.columns(), "s") +
+  db::Result s = WorkspaceConnection(ws).Query("SELECT count(*), CAST(" + ChecksumSql(ws.columns(), "s") +
                                  " AS VARCHAR) FROM " + ws.relation() + " AS s");
   result.rows = s.GetInt64(0, 0);
   result.checksum = s.GetString(0, 1);
@@ -118,19 +121,19 @@ BackupResult BackupTable(const BackupOptions& o) {
                                ", 'duckpart_checksum': " + db::QuoteLiteral(result.checksum) +
                                ", 'duckpart_schema': " + db::QuoteLiteral(SchemaJson(result.schema)) +
                                ", 'duckpart_table': " + db::QuoteLiteral(o.table) + "}";
-  ws.conn().Execute("COPY (SELECT * FROM " + ws.relation() + ") TO " + db::QuoteLiteral(tmp) +
+  WorkspaceConnection(ws).Execute("COPY (SELECT * FROM " + ws.relation() + ") TO " + db::QuoteLiteral(tmp) +
                     " (FORMAT parquet, COMPRESSION " + db::QuoteIdent(o.compression) + ", KV_METADATA " +
                     metadata + ")");
-  const Stats back = FileStats(ws.conn(), tmp, result.schema);
+  const Stats back = FileStats(WorkspaceConnection(ws), tmp, result.schema);
   if (back.rows != result.rows || back.checksum != result.checksum) {
     throw CheckFailed(fmt::format("the backup read back differs from table {} ({} rows and checksum {} in the "
                                   "file, {} and {} in the table); nothing was written",
                                   o.table, back.rows, back.checksum, result.rows, result.checksum));
   }
-  util::SyncFile(tmp);
+  store::SyncFile(tmp);
   fs::rename(tmp, to);
   guard.Dismiss();
-  util::SyncDirectory(to.parent_path().string());
+  store::SyncDirectory(to.parent_path().string());
   result.bytes = static_cast<int64_t>(fs::file_size(to));
   result.seconds = Since(start);
   return result;
@@ -275,6 +278,42 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
   result.replaced = exists;
   result.seconds = Since(start);
   return result;
+}
+
+namespace {
+
+RetryPolicy PolicyFor(const OperationControl& control, int threads, std::string note, std::string space) {
+  RetryPolicy policy{.max_attempts = control.max_attempts, .initial_threads = threads};
+  if (control.cancel) policy.interrupted = [cancel = control.cancel] { return cancel->cancelled(); };
+  policy.outcome_note = std::move(note);
+  policy.space_path = std::move(space);
+  return policy;
+}
+
+}  // namespace
+
+BackupResult RunBackup(const BackupOptions& o, const OperationControl& control) {
+  BackupResult r;
+  RunVoidWithRetries(
+      [&](const Attempt& a) {
+        BackupOptions attempt = o;
+        if (a.threads > 0) attempt.engine.threads = a.threads;
+        r = BackupTable(attempt);
+      },
+      PolicyFor(control, o.engine.threads, "nothing was written", o.to), control.on_warning);
+  return r;
+}
+
+RestoreResult RunRestore(const RestoreOptions& o, const OperationControl& control) {
+  RestoreResult r;
+  RunVoidWithRetries(
+      [&](const Attempt& a) {
+        RestoreOptions attempt = o;
+        if (a.threads > 0) attempt.engine.threads = a.threads;
+        r = RestoreTable(attempt);
+      },
+      PolicyFor(control, o.engine.threads, "the database is as it was", o.db_path), control.on_warning);
+  return r;
 }
 
 }  // namespace duckpart

@@ -17,7 +17,7 @@
 #include "db/database.h"
 #include "duckpart/manifest.h"
 
-namespace duckpart::check {
+namespace duckpart::parquet {
 
 struct FileFound {
   int64_t rows = 0;
@@ -41,12 +41,4 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
 // enough to read in one scan within the memory limit.
 std::vector<std::string> ManifestFileBatches(const std::string& root, const Manifest& m);
 
-// Rows and content checksum per partition key (the path values), from one pass over the
-// source through the stored key expressions.
-using KeyCounts = std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>>;
-KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields);
-
-// hash(CAST(c1 AS T1), ...): the row hash of the planner, over values read back.
-std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);
-
-}  // namespace duckpart::check
+}  // namespace duckpart::parquet

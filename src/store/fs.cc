@@ -1,4 +1,4 @@
-#include "util/fs.h"
+#include "store/fs.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,21 +10,25 @@
 #include <filesystem>
 
 #include "duckpart/error.h"
+#include "store/fault.h"
 
-namespace duckpart::util {
+namespace duckpart::store {
 namespace {
 
 [[noreturn]] void Fail(const std::string& what, const std::string& path) {
-  throw RuntimeFailure(what + " '" + path + "': " + std::strerror(errno));
+  const FailureClass c = errno == ENOSPC || errno == EDQUOT ? FailureClass::kDiskFull : FailureClass::kIo;
+  throw RuntimeFailure(c, what + " '" + path + "': " + std::strerror(errno));
 }
 
 }  // namespace
 
 void WriteFileDurably(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp";
+  Step(StepKind::kCreate, tmp);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) Fail("cannot create", tmp);
   size_t done = 0;
+  Step(StepKind::kWrite, tmp);
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
@@ -34,16 +38,19 @@ void WriteFileDurably(const std::string& path, const std::string& content) {
     }
     done += static_cast<size_t>(n);
   }
+  Step(StepKind::kSync, tmp);
   if (::fsync(fd) != 0) {
     ::close(fd);
     Fail("cannot sync", tmp);
   }
   ::close(fd);
+  Step(StepKind::kRename, tmp + " -> " + path);
   if (::rename(tmp.c_str(), path.c_str()) != 0) Fail("cannot rename onto", path);
   SyncDirectory(std::filesystem::path(path).parent_path().string());
 }
 
 void SyncDirectory(const std::string& dir) {
+  Step(StepKind::kSync, dir);
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) Fail("cannot open folder", dir);
   ::fsync(fd);
@@ -54,11 +61,16 @@ void ReplaceSymlink(const std::string& target, const std::string& link) {
   const std::string tmp = link + kLinkTempSuffix;
   ::unlink(tmp.c_str());
   ::rmdir(tmp.c_str());  // an empty folder left by an interrupted exchange
+  Step(StepKind::kLink, tmp + " -> " + target);
   if (::symlink(target.c_str(), tmp.c_str()) != 0) Fail("cannot create link", tmp);
   struct stat st {};
   if (::lstat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     // rename() cannot put a link over a folder; exchange them atomically instead.
-    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE) == 0) {
+    Step(StepKind::kRename, "exchange " + tmp + " <-> " + link);
+    const int exchanged = ExchangeUnsupported()
+                              ? (errno = EINVAL, -1)
+                              : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE);
+    if (exchanged == 0) {
       if (::rmdir(tmp.c_str()) != 0) {  // the folder, now under the temporary name
         // Not empty after all (a file arrived): put it back and give up.
         const int saved = errno;
@@ -84,6 +96,7 @@ void ReplaceSymlink(const std::string& target, const std::string& link) {
       Fail("cannot replace the empty folder", link);
     }
   }
+  Step(StepKind::kRename, tmp + " -> " + link);
   if (::rename(tmp.c_str(), link.c_str()) != 0) {
     const int saved = errno;
     ::unlink(tmp.c_str());
@@ -94,6 +107,7 @@ void ReplaceSymlink(const std::string& target, const std::string& link) {
 }
 
 void SyncFile(const std::string& path) {
+  Step(StepKind::kSync, path);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) Fail("cannot open", path);
   if (::fsync(fd) != 0) {
@@ -105,4 +119,4 @@ void SyncFile(const std::string& path) {
   ::close(fd);
 }
 
-}  // namespace duckpart::util
+}  // namespace duckpart::store

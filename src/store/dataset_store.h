@@ -3,7 +3,7 @@
 // A dataset `out/events` is a symbolic link to a version folder in a hidden store
 // beside it:
 //   out/events -> .events.duckpart/v000002      (the link readers follow)
-//   out/.events.duckpart/v000002/ts_month=2024-01/data_0.parquet
+//   out/.events.duckpart/v000002/ts_month=2024-01/part-v000002-0.parquet  (names never reused)
 //   out/.events.duckpart/v000002/_duckpart/manifest.json
 //   out/.events.duckpart/lock                    (held by the writer, flock)
 //   out/.events.duckpart/staging-*/              (work in progress)
@@ -17,12 +17,15 @@
 #include <string>
 #include <vector>
 
-namespace duckpart::write {
+namespace duckpart::store {
 
 class DatasetStore {
  public:
   enum class TargetState { kAbsent, kEmptyDir, kDataset, kForeign };
 
+  // The target's path is resolved as the operating system resolves it (symbolic links in
+  // its folder's path, then `..`). The store is the one the target's link points into
+  // (so a renamed or moved link keeps its dataset), else `.NAME.duckpart` beside it.
   explicit DatasetStore(const std::string& target);
 
   const std::filesystem::path& target() const { return target_; }
@@ -36,11 +39,28 @@ class DatasetStore {
   std::filesystem::path NewStaging() const;
   // Atomically points the target at `version` (the commit point).
   void Publish(int64_t version) const;
-  // Everything in the store that is not the published version, the lock or the temp
-  // folder: staging folders and superseded versions.
+  // What duckpart may remove from the store: staging folders, and version folders that
+  // neither the target nor any other link beside it points to and that were never
+  // published (or were superseded). Never the lock, the marker, the spill folder or an
+  // entry duckpart did not make.
   std::vector<std::filesystem::path> Leftovers() const;
   // Removes Leftovers(); returns how many entries were removed.
   size_t RemoveLeftovers() const;
+
+  // Ownership. The store carries a marker (`_duckpart_store`, JSON) written when duckpart
+  // creates the store and updated with the last version it published. A store folder
+  // without it is duckpart's only when it holds nothing but duckpart's own kinds of entry
+  // (an older duckpart's store); it is then adopted (the marker written).
+  bool Exists() const;
+  // True when the store folder is absent or duckpart's (marked, or adoptable).
+  bool IsOurs() const;
+  // Writes the marker (creating the store's identity), or updates its last published version.
+  void Mark(std::optional<int64_t> published = std::nullopt) const;
+  // The last version the marker says was published.
+  std::optional<int64_t> LastPublished() const;
+  // Links beside the target (other than the target) that point into this store, with
+  // the versions they point to.
+  std::vector<std::pair<std::filesystem::path, int64_t>> OtherLinks() const;
 
   // "v000002" for 2, and back (nullopt for a name that is not a version folder's).
   static std::string VersionName(int64_t version);
@@ -74,4 +94,4 @@ class StoreLock {
   int fd_ = -1;
 };
 
-}  // namespace duckpart::write
+}  // namespace duckpart::store

@@ -1,11 +1,15 @@
-#include "check/verify.h"
+#include "plan/keys.h"
+#include "plan/workspace_access.h"
+#include "parquet/verify.h"
+
+#include "check/source_compare.h"
 
 #include <filesystem>
 
 #include "db/sql.h"
 #include "plan/transform.h"
 
-namespace duckpart::check {
+namespace duckpart::parquet {
 namespace {
 
 namespace fs = std::filesystem;
@@ -93,34 +97,6 @@ void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& re
 
 }  // namespace
 
-KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields) {
-  std::string labels, group;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    labels += plan::LabelOf(fields[i].label_sql, fields[i].key_sql) + " AS __dp_l" + std::to_string(i) + ", ";
-    group += (i ? ", " : "") + std::string("__dp_l") + std::to_string(i);
-  }
-  db::Result q = ws.conn().Query("SELECT " + group + ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " +
-                                 labels + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
-                                 " AS s) GROUP BY " + group);
-  const size_t n = fields.size();
-  KeyCounts counts;
-  for (uint64_t row = 0; row < q.RowCount(); ++row) {
-    std::vector<std::optional<std::string>> keys;
-    for (size_t i = 0; i < n; ++i) keys.push_back(q.GetOptionalString(row, i));
-    counts[keys] = {q.GetInt64(row, n), q.GetString(row, n + 1)};
-  }
-  return counts;
-}
-
-std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
-  std::string sql = "hash(";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    sql += (i ? ", " : "") + std::string("CAST(r.") + db::QuoteIdent(columns[i].name) + " AS " +
-           columns[i].type + ")";
-  }
-  return sql + ")";
-}
-
 namespace {
 
 // Reading many files in one scan costs memory outside DuckDB's limit (per-file reader
@@ -142,7 +118,7 @@ std::vector<std::string> FileBatches(const std::string& root, const Manifest& m)
 
 void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files) {
   conn.Execute("INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
-               "sum(CAST(" + CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
+               "sum(CAST(" + check::CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
                MisplacedSql(m) + ") AS bad FROM read_parquet([" + files +
                "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
                "ON r.filename = e.__dp_file GROUP BY ALL");
@@ -190,4 +166,4 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
   return report;
 }
 
-}  // namespace duckpart::check
+}  // namespace duckpart::parquet

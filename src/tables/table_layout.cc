@@ -1,4 +1,4 @@
-#include "write/table_layout.h"
+#include "tables/table_layout.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 
-namespace duckpart::write {
+namespace duckpart::tables {
 namespace {
 
 namespace fs = std::filesystem;
@@ -91,7 +91,7 @@ bool HasRange(const ResolvedField& f) {
 std::vector<std::string> CatalogSql(const std::string& catalog, const std::string& schema,
                                     const std::map<std::string, std::string>& spec_rows,
                                     const std::vector<ResolvedField>& fields,
-                                    const std::vector<TablePartition>& partitions) {
+                                    const std::vector<Partition>& partitions) {
   const std::string prefix = db::QuoteIdent(catalog) + "." + db::QuoteIdent(schema) + ".";
   const std::string spec_table = prefix + db::QuoteIdent(kTableSpecTable);
   const std::string parts_table = prefix + db::QuoteIdent(kTablePartitionsTable);
@@ -180,7 +180,7 @@ TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, 
                               " ORDER BY id");
     const size_t n = out.manifest.fields.size();
     for (uint64_t i = 0; i < r.RowCount(); ++i) {
-      TablePartition p;
+      Partition p;
       p.id = r.GetInt64(i, 0);
       p.path = r.GetString(i, 1);
       p.table = r.GetString(i, 2);
@@ -204,4 +204,4 @@ bool SameDatabaseFile(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
-}  // namespace duckpart::write
+}  // namespace duckpart::tables

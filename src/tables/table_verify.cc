@@ -1,4 +1,5 @@
-#include "check/table_verify.h"
+#include "plan/keys.h"
+#include "tables/table_verify.h"
 
 #include <algorithm>
 #include <map>
@@ -7,9 +8,9 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "plan/transform.h"
-#include "write/table_layout.h"
+#include "tables/table_layout.h"
 
-namespace duckpart::check {
+namespace duckpart::tables {
 namespace {
 
 __extension__ typedef __int128 Int128;
@@ -88,7 +89,7 @@ std::string DescribeDifference(const std::vector<ColumnInfo>& have, const std::v
 
 // SELECT <pid>, <expected labels>, <columns> FROM the table; columns cast back to the
 // expected types when `cast` (a table whose types were changed).
-std::string Branch(const std::string& catalog, const std::string& schema, const TablePartition& p,
+std::string Branch(const std::string& catalog, const std::string& schema, const Partition& p,
                    const Manifest& m, bool cast) {
   std::string sql = "SELECT CAST(" + std::to_string(p.id) + " AS BIGINT) AS __dp_pid";
   for (size_t i = 0; i < m.fields.size(); ++i) {
@@ -123,7 +124,7 @@ void Collect(db::Result& r, std::map<int64_t, Found>& found) {
 // Reads the tables in chunks (one query per chunk); a chunk that fails is read table by
 // table so each unreadable table is named.
 void ReadTables(db::Connection& conn, const std::string& catalog, const std::string& schema, const Manifest& m,
-                const std::vector<std::pair<const TablePartition*, bool>>& tables,
+                const std::vector<std::pair<const Partition*, bool>>& tables,
                 std::map<int64_t, Found>& found, std::vector<std::string>& problems) {
   constexpr size_t kChunk = 256;
   for (size_t start = 0; start < tables.size(); start += kChunk) {
@@ -131,14 +132,14 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
     std::vector<std::string> branches;
     for (size_t i = start; i < end; ++i) branches.push_back(Branch(catalog, schema, *tables[i].first, m, tables[i].second));
     try {
-      db::Result r = conn.Query(Aggregate(m, write::BalancedUnionAll(branches)));
+      db::Result r = conn.Query(Aggregate(m, tables::BalancedUnionAll(branches)));
       Collect(r, found);
       continue;
     } catch (const db::DbError& e) {
       if (e.kind() == db::ErrorKind::kInterrupt) throw;
     }
     for (size_t i = start; i < end; ++i) {
-      const TablePartition& p = *tables[i].first;
+      const Partition& p = *tables[i].first;
       try {
         db::Result r = conn.Query(Aggregate(m, Branch(catalog, schema, p, m, tables[i].second)));
         Collect(r, found);
@@ -189,12 +190,12 @@ std::string AddDecimal(const std::string& a, const std::string& b) {
 }
 
 TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog, const std::string& schema,
-                               const Manifest& m, const std::vector<TablePartition>& expected,
+                               const Manifest& m, const std::vector<Partition>& expected,
                                const std::string& view_schema, const std::string& view_name) {
   TableVerifyReport report;
   auto columns = TableColumns(conn, catalog, schema);
   std::set<std::string> known = {Lower(kTableSpecTable), Lower(kTablePartitionsTable)};
-  std::vector<std::pair<const TablePartition*, bool>> readable;
+  std::vector<std::pair<const Partition*, bool>> readable;
   for (const auto& p : expected) {
     known.insert(Lower(p.table));
     auto it = columns.find(Lower(p.table));
@@ -254,4 +255,4 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
   return report;
 }
 
-}  // namespace duckpart::check
+}  // namespace duckpart::tables

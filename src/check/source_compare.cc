@@ -1,0 +1,87 @@
+#include "check/source_compare.h"
+
+#include "db/database.h"
+#include "db/sql.h"
+#include "duckpart/hive_path.h"
+#include "plan/keys.h"
+#include "plan/transform.h"
+#include "plan/workspace_access.h"
+
+namespace duckpart::check {
+namespace {
+
+std::string KeyPath(const Manifest& m, const std::vector<std::optional<std::string>>& keys) {
+  std::string path;
+  for (size_t i = 0; i < m.fields.size(); ++i) path += (i ? "/" : "") + HiveSegment(m.fields[i].field.Name(), keys[i]);
+  return path;
+}
+
+void CompareColumns(Workspace& ws, const Manifest& m, const std::string& what, std::vector<std::string>& problems) {
+  if (ws.columns().size() != m.schema.size()) {
+    problems.push_back("the source has " + std::to_string(ws.columns().size()) + " columns, " + what + " " +
+                       std::to_string(m.schema.size()));
+    return;
+  }
+  for (size_t i = 0; i < m.schema.size(); ++i) {
+    if (ws.columns()[i].name != m.schema[i].name || ws.columns()[i].type != m.schema[i].type) {
+      problems.push_back("source column " + ws.columns()[i].name + " " + ws.columns()[i].type + " differs from " +
+                         what + "'s " + m.schema[i].name + " " + m.schema[i].type);
+    }
+  }
+}
+
+}  // namespace
+
+KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields) {
+  std::string labels, group;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    labels += plan::LabelOf(fields[i].label_sql, fields[i].key_sql) + " AS __dp_l" + std::to_string(i) + ", ";
+    group += (i ? ", " : "") + std::string("__dp_l") + std::to_string(i);
+  }
+  db::Result q = WorkspaceConnection(ws).Query("SELECT " + group + ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " +
+                                 labels + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
+                                 " AS s) GROUP BY " + group);
+  const size_t n = fields.size();
+  KeyCounts counts;
+  for (uint64_t row = 0; row < q.RowCount(); ++row) {
+    std::vector<std::optional<std::string>> keys;
+    for (size_t i = 0; i < n; ++i) keys.push_back(q.GetOptionalString(row, i));
+    counts[keys] = {q.GetInt64(row, n), q.GetString(row, n + 1)};
+  }
+  return counts;
+}
+
+std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
+  std::string sql = "hash(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + std::string("CAST(r.") + db::QuoteIdent(columns[i].name) + " AS " +
+           columns[i].type + ")";
+  }
+  return sql + ")";
+}
+
+std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m, const std::vector<Partition>& partitions,
+                                           const std::string& what) {
+  std::vector<std::string> problems;
+  KeyCounts src = SourceKeyCounts(ws, m.fields);
+  for (const auto& p : partitions) {
+    auto it = src.find(p.keys);
+    if (it == src.end()) {
+      problems.push_back("partition " + p.path + " has no rows in the source");
+      continue;
+    }
+    if (it->second.first != p.rows || it->second.second != p.checksum) {
+      problems.push_back("partition " + p.path + " differs from the source: " + std::to_string(p.rows) + " rows in " +
+                         what + ", " + std::to_string(it->second.first) + " in the source");
+    }
+    src.erase(it);
+  }
+  for (const auto& [keys, v] : src) {
+    problems.push_back("the source has " + std::to_string(v.first) + " rows for " + KeyPath(m, keys) + " that " +
+                       what + " lacks");
+  }
+  CompareColumns(ws, m, what, problems);
+  return problems;
+}
+
+}  // namespace duckpart::check

@@ -1,0 +1,205 @@
+#include "ops/driver.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "db/database.h"
+#include "duckpart/error.h"
+#include "ops/failure.h"
+#include "plan/workspace_access.h"
+
+namespace duckpart {
+
+const char* PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kPlan: return "plan";
+    case Phase::kStage: return "stage";
+    case Phase::kWrite: return "write";
+    case Phase::kVerify: return "verify";
+    case Phase::kCommit: return "commit";
+  }
+  return "plan";
+}
+
+double Outcome::seconds(Phase phase) const {
+  double s = 0;
+  for (const auto& p : phases) {
+    if (p.phase == phase) s += p.seconds;
+  }
+  return s;
+}
+
+namespace ops {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A thread beside the attempt: once the token is cancelled it interrupts the running
+// DuckDB query (and every later one: DuckDB forgets an interrupt that arrives between two
+// queries), and it reports progress. Disarm() ends the interrupts for good: after it
+// returns, no Interrupt() reaches the connection, so the commit is never cut short.
+class Watcher {
+ public:
+  Watcher(db::Connection& conn, const OperationControl& control) : conn_(conn), control_(control) {
+    if (control_.cancel || control_.on_progress) thread_ = std::thread([this] { Loop(); });
+  }
+  ~Watcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
+
+  void Enter(Phase phase) {
+    std::lock_guard<std::mutex> lock(mu_);
+    phase_ = phase;
+    phase_start_ = Clock::now();
+  }
+  void Disarm() {
+    std::lock_guard<std::mutex> lock(mu_);
+    armed_ = false;
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      if (armed_ && control_.cancel && control_.cancel->cancelled()) conn_.Interrupt();
+      if (control_.on_progress) {
+        const ProgressSnapshot snap{phase_, Since(phase_start_), conn_.Progress()};
+        lock.unlock();
+        control_.on_progress(snap);
+        lock.lock();
+      }
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+  }
+
+  db::Connection& conn_;
+  const OperationControl& control_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;   // guarded by mu_
+  bool armed_ = true;   // guarded by mu_
+  Phase phase_ = Phase::kPlan;  // guarded by mu_
+  Clock::time_point phase_start_ = Clock::now();  // guarded by mu_
+  std::thread thread_;
+};
+
+bool Cancelled(const OperationControl& control) { return control.cancel && control.cancel->cancelled(); }
+
+// Runs the phases of one attempt in order and records their times.
+class Attempt {
+ public:
+  Attempt(Workspace& ws, const DriveOptions& options)
+      : options_(options), watcher_(WorkspaceConnection(ws), options.control) {}
+
+  template <typename F>
+  void Run(Phase phase, F&& work) {
+    if (Cancelled(options_.control)) throw Interrupted(std::string("interrupted before ") + PhaseName(phase));
+    watcher_.Enter(phase);
+    if (options_.control.on_phase) options_.control.on_phase(phase);
+    const auto start = Clock::now();
+    try {
+      work();
+    } catch (...) {
+      ThrowTranslated(std::current_exception(), options_.control.cancel);
+    }
+    outcome_.phases.push_back({phase, Since(start)});
+  }
+  Watcher& watcher() { return watcher_; }
+  Outcome& outcome() { return outcome_; }
+
+ private:
+  const DriveOptions& options_;
+  Watcher watcher_;
+  Outcome outcome_;
+};
+
+void CommitPhase(Attempt& attempt, Target& target, Change& change, const OperationControl& control) {
+  // Cancels are honoured up to here: from now on the publish runs to its end.
+  attempt.watcher().Disarm();
+  if (Cancelled(control)) throw Interrupted("interrupted before commit");
+  attempt.watcher().Enter(Phase::kCommit);
+  if (control.on_phase) control.on_phase(Phase::kCommit);
+  const auto start = Clock::now();
+  try {
+    target.Commit(change);
+  } catch (...) {
+    // A commit that reports a failure may still have happened: ask the target.
+    if (!target.Committed(change)) ThrowTranslated(std::current_exception(), nullptr);
+    attempt.outcome().warnings.push_back("the commit reported a failure after publishing; the new version is in place");
+  }
+  attempt.outcome().phases.push_back({Phase::kCommit, Since(start)});
+}
+
+}  // namespace
+
+Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptions& options, Change* committed) {
+  const auto start = Clock::now();
+  Attempt attempt(ws, options);
+  Change change;
+  // Before any phase: bad input changes nothing and reports no progress.
+  try {
+    target.Check();
+  } catch (...) {
+    ThrowTranslated(std::current_exception(), options.control.cancel);
+  }
+  attempt.Run(Phase::kPlan, [&] { change = op.Plan(ws); });
+  attempt.Run(Phase::kStage, [&] { target.Stage(change); });
+  attempt.Run(Phase::kWrite, [&] { target.Write(change); });
+  if (options.verify) attempt.Run(Phase::kVerify, [&] { target.Verify(change); });
+  CommitPhase(attempt, target, change, options.control);
+  Outcome& out = attempt.outcome();
+  out.committed = true;
+  out.cancelled_during_commit = Cancelled(options.control);
+  out.version = change.version;
+  target.Finish(change, out.warnings);
+  out.total_seconds = Since(start);
+  if (committed) *committed = std::move(change);
+  return out;
+}
+
+Outcome Drive(const SourceOptions& source, const EngineOptions& engine, Operation& op,
+              const TargetFactory& make_target, const DriveOptions& options,
+              const CommittedCallback& on_committed) {
+  const auto start = Clock::now();
+  const OperationControl& control = options.control;
+  if (control.max_attempts < 1 || control.max_attempts > kMaxAttempts) {
+    throw InputError("attempts must be between 1 and " + std::to_string(kMaxAttempts) + ", not " +
+                     std::to_string(control.max_attempts));
+  }
+  RetryPolicy policy;
+  policy.max_attempts = control.max_attempts;
+  policy.initial_threads = engine.threads;
+  policy.interrupted = [&control] { return Cancelled(control); };
+  policy.space_path = options.space_path;
+  policy.outcome_note = options.outcome_note;
+  Outcome outcome;
+  RunVoidWithRetries(
+      [&](const duckpart::Attempt& a) {
+        EngineOptions e = engine;
+        if (a.threads > 0) e.threads = a.threads;
+        Workspace ws(source, e);
+        if (const std::string sql = AttemptSettingsSql(a); !sql.empty()) WorkspaceConnection(ws).Execute(sql);
+        std::unique_ptr<Target> target = make_target(ws, a);
+        Change change;
+        outcome = DriveOnce(ws, op, *target, options, &change);
+        outcome.attempts = a.number;
+        if (on_committed) on_committed(*target, change, outcome);
+      },
+      policy, control.on_warning);
+  outcome.total_seconds = Since(start);
+  return outcome;
+}
+
+}  // namespace ops
+}  // namespace duckpart

@@ -1,0 +1,69 @@
+// The two seams of the operation pipeline: an Operation computes a Change, a Target
+// stages, writes, proves and commits it. Every command that changes a target is one
+// Operation (ops/run_operation.h, ...) run by the driver (ops/driver.h) over one of the
+// two Targets (parquet/parquet_target.h, tables/tables_target.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "duckpart/plan.h"
+#include "duckpart/source.h"
+
+namespace duckpart::ops {
+
+// What an operation asks a target to publish: the partitions of the new version with
+// the rows and content checksum each must hold, and where their rows come from.
+struct Change {
+  // Fields, schema and the partitions of the new version, with expected rows and
+  // checksums per partition and in total.
+  Plan plan;
+  // A SQL relation yielding every row to write: the source's columns plus __dp_pid,
+  // the id of the partition (in plan.partitions) the row belongs to.
+  std::string rows_sql;
+  // Set by the target in Stage(): the version the commit will publish.
+  int64_t version = 0;
+  // Set by the target: how it wrote ("direct", "sorted", "scan").
+  std::string strategy;
+};
+
+// A place partitions are published to. One object serves one attempt of one operation,
+// over the attempt's workspace. The driver calls, in order: Check, (the operation plans),
+// Stage, Write, Verify (unless verification is off), Commit, then Finish; a failure at
+// any step before Commit returned leaves the previous version intact, and the
+// destructor removes whatever was staged.
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  // Before any work: throws InputError when the target cannot take the operation
+  // (exists without replace, is not duckpart's, is unusable). Changes nothing.
+  virtual void Check() = 0;
+  // Takes the target's lock and prepares a place no reader sees; sets change.version.
+  virtual void Stage(Change& change) = 0;
+  // Writes every partition of the change into the staging place.
+  virtual void Write(Change& change) = 0;
+  // Reads the staged partitions back and proves them against the change (rows,
+  // content checksum and placement per partition, totals). Throws CheckFailed.
+  virtual void Verify(Change& change) = 0;
+  // The commit point: publishes the staged version in one atomic step.
+  virtual void Commit(Change& change) = 0;
+  // After Commit threw: whether the new version was published nevertheless (a commit
+  // that succeeded and then reported a failure). Must not throw.
+  virtual bool Committed(const Change& change) noexcept = 0;
+  // After the commit point: housekeeping (superseded versions, staging). Problems are
+  // appended to `warnings`, never thrown: the new version is already published.
+  virtual void Finish(const Change& change, std::vector<std::string>& warnings) noexcept = 0;
+};
+
+// Computes the change of one command (run, append, retain, ...) from the workspace's
+// source and the target's current state.
+class Operation {
+ public:
+  virtual ~Operation() = default;
+  // The change; throws InputError when the request does not fit the source or target.
+  virtual Change Plan(Workspace& ws) = 0;
+};
+
+}  // namespace duckpart::ops

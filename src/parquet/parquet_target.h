@@ -1,0 +1,57 @@
+// The Parquet dataset target: a Hive-layout folder whose path is a link to its current
+// version in a hidden store beside it (see store/dataset_store.h).
+//
+// Stage takes the store's lock and makes a staging folder in the store; Write runs one
+// partitioned COPY of the change's rows on the dense partition id (sorted by it above a
+// threshold, so memory stays bounded at any partition count), moves each partition to
+// its Hive path and merges split files; Verify reads the staged files back once and
+// proves rows, checksums and placement; Commit writes the manifest, makes the staging
+// folder version N and swaps the link (the commit point); Finish removes the superseded
+// version. Any failure before the swap leaves the previous version untouched and the
+// destructor removes the staging folder.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "duckpart/retry.h"
+#include "duckpart/run.h"
+#include "ops/target.h"
+#include "store/dataset_store.h"
+
+namespace duckpart::parquet {
+
+class ParquetTarget : public ops::Target {
+ public:
+  // `options.target` is the dataset path; the attempt may force the sorted write.
+  ParquetTarget(Workspace& ws, const RunOptions& options, const Attempt& attempt);
+  ~ParquetTarget() override;
+
+  void Check() override;
+  void Stage(ops::Change& change) override;
+  void Write(ops::Change& change) override;
+  void Verify(ops::Change& change) override;
+  void Commit(ops::Change& change) override;
+  bool Committed(const ops::Change& change) noexcept override;
+  void Finish(const ops::Change& change, std::vector<std::string>& warnings) noexcept override;
+
+  // What was written (valid after Write; file rows after Verify).
+  const Manifest& manifest() const { return manifest_; }
+  int64_t files() const;
+  int64_t rewritten_partitions() const { return rewritten_; }
+
+ private:
+  Workspace& ws_;
+  const RunOptions options_;
+  const bool force_sorted_;
+  store::DatasetStore store_;
+  std::unique_ptr<store::StoreLock> lock_;
+  std::filesystem::path staging_;  // removed by the destructor unless published
+  std::filesystem::path data_;
+  Manifest manifest_;
+  int64_t rewritten_ = 0;
+};
+
+}  // namespace duckpart::parquet

@@ -1,0 +1,13 @@
+// The workspace's DuckDB session, for the library's own code: library users reach the
+// source through Workspace's public members only.
+#pragma once
+
+#include "db/database.h"
+#include "duckpart/source.h"
+
+namespace duckpart {
+
+// The connection of the workspace's in-memory DuckDB (the source ATTACHed as "src").
+db::Connection& WorkspaceConnection(Workspace& ws);
+
+}  // namespace duckpart
