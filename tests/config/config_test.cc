@@ -176,8 +176,9 @@ TEST_F(ConfigLayers, BadEnvironmentValuesAreFatalAndUnknownVariablesOnlyWarn) {
   sources_.env = {{"DUCKPART_THREADS", "lots"}, {"DUCKPART_THREDS", "2"}};
   const Config c = BuildConfig(sources_);
   ASSERT_EQ(c.problems().size(), 2u);
-  EXPECT_FALSE(c.problems()[0].fatal);  // DUCKPART_THREDS, sorted first
-  EXPECT_EQ(c.problems()[1].Describe(), "env DUCKPART_THREADS: threads: 'lots' is not a whole number from 0 to 1024");
+  EXPECT_EQ(c.problems()[0].Describe(), "env DUCKPART_THREADS: threads: 'lots' is not a whole number from 0 to 1024");
+  EXPECT_TRUE(c.problems()[0].fatal);
+  EXPECT_FALSE(c.problems()[1].fatal);  // DUCKPART_THREDS: not a setting
   EXPECT_EQ(c.Get("threads").value, "0");  // the bad value does not take effect
 }
 

@@ -105,10 +105,10 @@ TEST(DoctorColumns, SuggestsTheFinestTimeTransformKeepingPartitionsLarge) {
   EXPECT_EQ(ToString(SuggestSpec({ts}, 10000)), "day(ts)");
   const ColumnProfile tag{.name = "tag", .type = "VARCHAR", .type_class = plan::TypeClass::kString,
                           .rows = 1'000'000, .distinct = 12, .castable_to_timestamp = 0};
-  EXPECT_EQ(ToString(SuggestSpec({tag}, 10000)), "tag");
+  EXPECT_EQ(ToString(SuggestSpec({tag}, 10000)), "identity(tag)");
   const ColumnProfile id{.name = "id", .type = "BIGINT", .type_class = plan::TypeClass::kInteger,
                          .rows = 5'000'000, .distinct = 5'000'000};
-  EXPECT_EQ(ToString(SuggestSpec({id, tag}, 10000)), "tag");
+  EXPECT_EQ(ToString(SuggestSpec({id, tag}, 10000)), "identity(tag)");
   EXPECT_EQ(ToString(SuggestSpec({id}, 10000)), "bucket(32, id)");
 }
 
