@@ -151,7 +151,7 @@ DoctorCheck ColumnCheck(const ColumnProfile& c, int64_t max_partitions) {
     check.advice = "every value is NULL: any spec on it puts all rows in one partition";
   } else if (c.LooksLikeDates()) {
     check.advice = "a VARCHAR of dates: time transforms cast it (every value casts to TIMESTAMP)";
-  } else if (identity && c.distinct > max_partitions) {
+  } else if (identity && c.distinct > max_partitions && !IsTime(c.type_class)) {
     check.advice = fmt::format("identity({}) would make ~{} partitions (over max_partitions {}): use bucket(N, {})",
                                c.name, util::FormatCount(c.distinct), util::FormatCount(max_partitions), c.name);
   }

@@ -30,7 +30,8 @@ class ConfigCli : public ::testing::Test {
   // key -> {value, origin description} of `config --json`.
   std::map<std::string, std::pair<std::string, std::string>> Settings(const RunResult& r) {
     std::map<std::string, std::pair<std::string, std::string>> out;
-    for (const auto& s : nlohmann::json::parse(r.out)["settings"]) {
+    const nlohmann::json config = nlohmann::json::parse(r.out);
+    for (const auto& s : config["settings"]) {
       out[s["key"]] = {s["value"], s["origin"]["describe"]};
     }
     return out;

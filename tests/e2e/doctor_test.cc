@@ -38,7 +38,8 @@ class Doctor : public ::testing::Test {
   }
   // The check of that name in `doctor --json` output.
   static nlohmann::json Check(const RunResult& r, const std::string& name) {
-    for (const auto& c : nlohmann::json::parse(r.out)["checks"]) {
+    const nlohmann::json report = nlohmann::json::parse(r.out);
+    for (const auto& c : report["checks"]) {
       if (c["name"] == name) return c;
     }
     ADD_FAILURE() << "no check " << name << " in " << r.out;
@@ -64,7 +65,8 @@ TEST_F(Doctor, AnalysesColumnsAndSuggestsASpecWithItsPredictedBalance) {
   const auto s = Check(r, "suggested-spec");
   EXPECT_EQ(s["status"], "PASS") << s;
   EXPECT_EQ(s["detail"].get<std::string>().rfind("month(ts): 12 partitions", 0), 0u) << s;
-  for (const auto& c : nlohmann::json::parse(r.out)["checks"]) {
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (const auto& c : report["checks"]) {
     if (c["group"] == "filesystem") EXPECT_EQ(c["status"], "PASS") << c;
   }
 }
