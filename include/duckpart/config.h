@@ -35,7 +35,9 @@ struct ConfigKey {
   ConfigType type = ConfigType::kString;
   std::string default_value;   // as text; empty = unset (the command decides)
   std::string description;
-  std::string flag;            // "--memory-limit"; empty when no command has a flag for it
+  // The flag commands take for it ("--memory-limit"); the value applies to every command that
+  // has that flag (cli/config_options.h). Empty: the key is read by the library only.
+  std::string flag;
   bool flag_inverted = false;  // the flag turns the key off (--no-verify for verify)
   double min = 0, max = 0;     // kInteger, kNumber, kSize, kDuration: inclusive bounds
   std::vector<std::string> choices;   // kChoice

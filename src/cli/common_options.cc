@@ -17,7 +17,7 @@ void AddEngineOptions(CLI::App& sub, EngineOptions& engine) {
       ->check(SizeCheck())
       ->capture_default_str();
   sub.add_option("--threads", engine.threads, "Worker threads (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
   sub.add_option("--temp-dir", engine.temp_directory, "Where DuckDB spills (default: beside the target)");
   sub.add_option("--max-temp-size", engine.max_temp_size, "Cap on spilled bytes, e.g. 50GB")->check(SizeCheck());
   sub.add_option("--timezone", engine.timezone, "Zone for time transforms of TIMESTAMPTZ columns")

@@ -64,7 +64,12 @@ const ConfigSetting& Config::Get(const std::string& name) const {
   throw std::out_of_range("no configuration key '" + name + "'");
 }
 
-ConfigSetting& Config::Mutable(const std::string& name) { return const_cast<ConfigSetting&>(Get(name)); }
+ConfigSetting& Config::Mutable(const std::string& name) {
+  for (auto& s : settings_) {
+    if (s.key->name == name) return s;
+  }
+  throw std::out_of_range("no configuration key '" + name + "'");
+}
 
 int64_t Config::Bytes(const std::string& name) const {
   const std::string& v = Get(name).value;

@@ -48,7 +48,7 @@ std::vector<ConfigKey> MakeKeys() {
        .description = "Parquet compression", .flag = "--compression",
        .choices = {"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}},
       Size("target_file_size", "writing", "512MiB", "--target-file-size",
-           "a partition's files below this in all are merged into one"),
+           "a partition's files below this in all are merged into one (no command has the flag yet)"),
       {.name = "verify", .section = "writing", .type = ConfigType::kBool, .default_value = "true",
        .description = "read written data back and prove it before publishing", .flag = "--no-verify",
        .flag_inverted = true},

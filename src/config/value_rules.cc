@@ -96,7 +96,7 @@ std::optional<int64_t> ParseBytes(const std::string& text) {
   std::string rest;
   const auto n = LeadingNumber(Trim(text), &rest);
   if (!n) return std::nullopt;
-  double factor = rest.empty() ? 1.0 : 0.0;
+  double factor = 0.0;  // DuckDB refuses a size without a unit
   for (const auto& [unit, f] : kUnits) {
     if (Lower(rest) == unit) factor = f;
   }

@@ -15,8 +15,8 @@ namespace duckpart::config {
 // failure returns a sentence naming the value and the valid choices.
 std::optional<std::string> CheckValue(const ConfigKey& key, const std::string& text, std::string* normalized);
 
-// Bytes of a size as DuckDB writes them ("300MB", "1.5GiB", "4096"); nullopt when `text`
-// is not one. Units: B, KB, MB, GB, TB (powers of 1000) and KiB, MiB, GiB, TiB (of 1024).
+// Bytes of a size as DuckDB reads them ("300MB", "1.5GiB", "4096B"); nullopt when `text`
+// is not one (also a bare number: DuckDB needs the unit). Units: B, KB, MB, GB, TB (powers of 1000) and KiB, MiB, GiB, TiB (of 1024).
 std::optional<int64_t> ParseBytes(const std::string& text);
 // Seconds of a duration ("90s", "15m", "26h", "7d"); nullopt when `text` is not one.
 std::optional<int64_t> ParseSeconds(const std::string& text);

@@ -192,7 +192,8 @@ TEST_F(ConfigLayers, AFlagValueIsCheckedByTheSameRules) {
 TEST(ConfigValues, SizesAreParsedWithDecimalAndBinaryUnits) {
   EXPECT_EQ(config::ParseBytes("300MB"), 300'000'000);
   EXPECT_EQ(config::ParseBytes("1.5GiB"), 1'610'612'736);
-  EXPECT_EQ(config::ParseBytes("4096"), 4096);
+  EXPECT_EQ(config::ParseBytes("4096B"), 4096);
+  EXPECT_FALSE(config::ParseBytes("4096"));  // DuckDB needs a unit
   EXPECT_EQ(config::ParseBytes(" 2 kb "), 2000);
   EXPECT_FALSE(config::ParseBytes("lots"));
   EXPECT_FALSE(config::ParseBytes("12XB"));

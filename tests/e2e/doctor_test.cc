@@ -121,6 +121,13 @@ TEST_F(Doctor, HumanOutputGivesEveryCheckAStatusAndAdvice) {
   EXPECT_NE(r.out.find("PASS  rename-over"), std::string::npos) << r.out;
 }
 
+TEST_F(Doctor, AMemoryLimitAboveTheMachineFromTheProjectFileFails) {
+  std::ofstream(work_ / "duckpart.yaml") << "memory_limit: 900TB\n";
+  const RunResult r = Diagnose({"--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(Check(r, "memory")["status"], "FAIL");
+}
+
 TEST_F(Doctor, AColumnOrSpecWithoutASourceIsAUsageError) {
   EXPECT_EQ(Diagnose({"--column", "ts"}).exit_code, 2);
   EXPECT_EQ(Diagnose({"--db", db_, "--table", "t", "--column", "nope"}).exit_code, 2);
