@@ -61,7 +61,8 @@ DoctorCheck Predict(Workspace& ws, const Spec& spec, const std::string& name, co
   if (b.cv > t.cv_warn || b.partitions > t.max_partitions) {
     check.status = CheckStatus::kWarn;
     check.advice = !b.warnings.empty() ? b.warnings.front()
-                                       : fmt::format("CV over cv_warn {:.2f}: try quantile(N, column)", t.cv_warn);
+                                       : fmt::format("CV over cv_warn {:.2f}: try quantile(N, {}) for equal ranges",
+                                                     t.cv_warn, spec.fields.front().column);
   }
   return check;
 }
