@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/config_options.h"
 #include "db/database.h"
 #include "db/error.h"
+#include "duckpart/config.h"
 #include "duckpart/error.h"
 #include "duckpart/version.h"
 
@@ -61,7 +63,12 @@ int Main(int argc, char** argv) {
   commands.push_back(AddCleanupCommand(app, global));
   commands.push_back(AddBackupCommand(app, global));
   commands.push_back(AddRestoreCommand(app, global));
-  for (auto& c : commands) AddOutputFlags(*c.app, global);
+  commands.push_back(AddConfigCommand(app, global));
+  commands.push_back(AddDoctorCommand(app, global));
+  for (auto& c : commands) {
+    AddOutputFlags(*c.app, global);
+    AddConfigFlags(*c.app, global);
+  }
 
   try {
     app.parse(argc, argv);
@@ -78,6 +85,11 @@ int Main(int argc, char** argv) {
   for (auto& c : commands) {
     if (!c.app->parsed()) continue;
     try {
+      if (!c.loads_config) {
+        global.config = std::make_shared<const Config>(
+            LoadConfig(ConfigSources::FromProcess(global.config_file, global.profile)));
+        ApplyConfig(*c.app, *global.config, std::cerr);
+      }
       return c.run();
     } catch (const Error& e) {
       return Fail(e.code(), e.what());

@@ -3,14 +3,23 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+
+namespace duckpart {
+class Config;
+}
 
 namespace duckpart::cli {
 
 struct GlobalOptions {
   bool json = false;   // machine-readable output on stdout
   bool quiet = false;  // no progress, no chatter
+  std::string config_file;  // --config
+  std::string profile;      // --profile
+  // The layered configuration, loaded after parsing and before run() (see cli/config_options.h).
+  std::shared_ptr<const Config> config;
 };
 
 // A registered command: run() is called after parsing when the command was chosen,
@@ -18,6 +27,9 @@ struct GlobalOptions {
 struct Command {
   CLI::App* app = nullptr;
   std::function<int()> run;
+  // The command reads the configuration itself (`config`); otherwise app.cc loads it and
+  // applies it to the command's options before run().
+  bool loads_config = false;
 };
 
 // Each command file defines one of these; app.cc calls them all.
@@ -30,6 +42,8 @@ Command AddRecoverCommand(CLI::App& root, const GlobalOptions& global);
 Command AddCleanupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddBackupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global);
+Command AddConfigCommand(CLI::App& root, const GlobalOptions& global);
+Command AddDoctorCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);

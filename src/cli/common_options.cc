@@ -1,5 +1,6 @@
 #include "cli/common_options.h"
 
+#include "cli/config_options.h"
 #include "util/format.h"
 
 namespace duckpart::cli {
@@ -13,11 +14,12 @@ void AddSourceOptions(CLI::App& sub, SourceOptions& source) {
 
 void AddEngineOptions(CLI::App& sub, EngineOptions& engine) {
   sub.add_option("--memory-limit", engine.memory_limit, "DuckDB memory limit, e.g. 256MB, 4GB")
+      ->check(SizeCheck())
       ->capture_default_str();
   sub.add_option("--threads", engine.threads, "Worker threads (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
   sub.add_option("--temp-dir", engine.temp_directory, "Where DuckDB spills (default: beside the target)");
-  sub.add_option("--max-temp-size", engine.max_temp_size, "Cap on spilled bytes, e.g. 50GB");
+  sub.add_option("--max-temp-size", engine.max_temp_size, "Cap on spilled bytes, e.g. 50GB")->check(SizeCheck());
   sub.add_option("--timezone", engine.timezone, "Zone for time transforms of TIMESTAMPTZ columns")
       ->capture_default_str();
 }
