@@ -1,0 +1,153 @@
+#include "analyze/svg_charts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "util/format.h"
+
+namespace duckpart::analyze {
+namespace {
+
+constexpr double kWidth = 1000, kHeight = 260, kLeft = 70, kBottom = 40, kTop = 12;
+constexpr double kPlotW = kWidth - kLeft - 10, kPlotH = kHeight - kTop - kBottom;
+
+// The same rules as the split and merge findings.
+const char* Class(const PartitionStats& p, const AnalysisReport& r) {
+  const AnalyzeOptions& o = r.options;
+  if (p.rows == 0) return "empty";
+  const auto rows = static_cast<double>(p.rows);
+  const double t = static_cast<double>(r.target_rows);
+  const bool small = t > 0 && rows < o.merge_under_target * t;
+  const bool skewed = r.rows.median > 0 && rows > o.split_over_median * r.rows.median;
+  if ((t > 0 && rows > o.split_over_target * t) || (skewed && !small && t > 0)) return "split";
+  if (skewed) return "skew";
+  return small ? "merge" : "ok";
+}
+
+// A horizontal reference line with a label at the right, when it falls inside the plot.
+std::string Line(double value, double max, const std::string& label, const std::string& cls) {
+  if (value <= 0 || value > max) return "";
+  const double y = kTop + kPlotH * (1 - value / max);
+  return fmt::format(
+      "<line class=\"ref {0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3:.1f}\" y2=\"{3:.1f}\"/>"
+      "<text class=\"ref-label {0}\" x=\"{2}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
+      cls, kLeft, kLeft + kPlotW, y, y - 3, EscapeHtml(label));
+}
+
+std::string YAxis(double max, const std::function<std::string(double)>& format) {
+  std::string out;
+  for (int i = 0; i <= 4; ++i) {
+    const double v = max * i / 4, y = kTop + kPlotH * (1 - v / max);
+    out += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
+                       "<text class=\"axis\" x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
+                       kLeft, kLeft + kPlotW, y, kLeft - 6, y + 4, format(v));
+  }
+  return out;
+}
+
+// Labels under the bars: the first and last partition and up to three between.
+std::string XLabels(const AnalysisReport& r, double step) {
+  const size_t n = r.partitions.size();
+  std::vector<size_t> at{0};
+  for (size_t k = 1; k < 4 && n > 4; ++k) at.push_back(n * k / 4);
+  if (n > 1) at.push_back(n - 1);
+  std::string out;
+  for (size_t i : at) {
+    std::string label = r.partitions[i].path;
+    if (label.size() > 28) label = label.substr(0, 27) + "…";
+    const char* anchor = i == 0 ? "start" : i == n - 1 ? "end" : "middle";
+    out += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+                       kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16, anchor,
+                       EscapeHtml(label));
+  }
+  return out;
+}
+
+std::string Svg(const std::string& id, const std::string& title, const std::string& body) {
+  return fmt::format("<svg id=\"{}\" class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\" "
+                     "xmlns=\"http://www.w3.org/2000/svg\">{}</svg>",
+                     id, kWidth, kHeight, EscapeHtml(title), body);
+}
+
+}  // namespace
+
+std::string EscapeHtml(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string RowsChart(const AnalysisReport& r) {
+  const AnalyzeOptions& o = r.options;
+  const size_t n = r.partitions.size();
+  const double max = std::max(1.0, r.rows.max);
+  const double step = kPlotW / static_cast<double>(std::max<size_t>(n, 1));
+  const double width = std::max(step * (n > 200 ? 1.0 : 0.8), 0.6);
+  std::string body = YAxis(max, [](double v) { return util::FormatCount(std::llround(v)); });
+  body.reserve(body.size() + n * 120);
+  for (size_t i = 0; i < n; ++i) {
+    const PartitionStats& p = r.partitions[i];
+    const double h = std::max(kPlotH * static_cast<double>(p.rows) / max, p.rows > 0 ? 0.5 : 0.0);
+    body += fmt::format("<rect class=\"bar {}\" x=\"{:.3f}\" y=\"{:.2f}\" width=\"{:.3f}\" height=\"{:.2f}\">"
+                        "<title>{}: {} rows, {}, {} file(s)</title></rect>",
+                        Class(p, r), kLeft + step * static_cast<double>(i), kTop + kPlotH - h, width, h,
+                        EscapeHtml(p.path), util::FormatCount(p.rows), util::FormatBytes(p.bytes), p.files);
+  }
+  const double t = static_cast<double>(r.target_rows);
+  body += Line(r.rows.median, max, "median " + util::FormatCount(std::llround(r.rows.median)), "median");
+  body += Line(t, max, "target " + util::FormatCount(r.target_rows), "target");
+  body += Line(o.split_over_target * t, max, fmt::format("{:g}x target", o.split_over_target), "split");
+  body += Line(o.merge_under_target * t, max, fmt::format("{:g}x target", o.merge_under_target), "merge");
+  if (n > 0) body += XLabels(r, step);
+  return Svg("rows-chart", "rows per partition, in key order", body);
+}
+
+std::string FileSizeChart(const AnalysisReport& r) {
+  std::vector<int64_t> sizes;
+  for (const auto& p : r.partitions) sizes.insert(sizes.end(), p.file_sizes.begin(), p.file_sizes.end());
+  if (sizes.empty()) return "";
+  // Bins [2^k, 2^(k+1)) from the smallest file (or band) to the largest (or band).
+  auto log2 = [](int64_t b) { return static_cast<int>(std::floor(std::log2(std::max<int64_t>(b, 1)))); };
+  const int lo = std::min(log2(*std::min_element(sizes.begin(), sizes.end())), log2(r.file_band.low_bytes));
+  const int hi = std::max(log2(*std::max_element(sizes.begin(), sizes.end())), log2(r.file_band.high_bytes));
+  std::vector<int64_t> bins(static_cast<size_t>(hi - lo + 1), 0);
+  for (int64_t s : sizes) ++bins[static_cast<size_t>(log2(s) - lo)];
+  const double max = static_cast<double>(*std::max_element(bins.begin(), bins.end()));
+  const double step = kPlotW / static_cast<double>(bins.size());
+  auto x_of = [&](int64_t bytes) {
+    return kLeft + step * (std::log2(static_cast<double>(std::max<int64_t>(bytes, 1))) - lo);
+  };
+  std::string body = fmt::format("<rect class=\"band\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\">"
+                                 "<title>target band {} to {}</title></rect>",
+                                 x_of(r.file_band.low_bytes), kTop, x_of(r.file_band.high_bytes) - x_of(r.file_band.low_bytes),
+                                 kPlotH, util::FormatBytes(r.file_band.low_bytes), util::FormatBytes(r.file_band.high_bytes));
+  body += YAxis(max, [](double v) { return fmt::format("{:g}", std::round(v * 10) / 10); });
+  for (size_t i = 0; i < bins.size(); ++i) {
+    const double h = kPlotH * static_cast<double>(bins[i]) / max;
+    const int64_t from = int64_t{1} << (lo + static_cast<int>(i));
+    body += fmt::format("<rect class=\"file-bin\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
+                        "<title>{} file(s) of {} to {}</title></rect>",
+                        kLeft + step * static_cast<double>(i) + 1, kTop + kPlotH - h, std::max(step - 2, 1.0), h,
+                        bins[i], util::FormatBytes(from), util::FormatBytes(from * 2));
+    if (i % std::max<size_t>(1, bins.size() / 8) == 0) {
+      body += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                          kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16, util::FormatBytes(from));
+    }
+  }
+  return Svg("files-chart", "files by size against the target band", body);
+}
+
+}  // namespace duckpart::analyze
