@@ -14,13 +14,18 @@ namespace {
 
 using Pick = std::function<bool(const PartitionStats&)>;
 
-// The partitions `pick` selects, largest first.
-std::vector<const PartitionStats*> Select(const AnalysisReport& r, const Pick& pick) {
+enum class Order { kLargestFirst, kSmallestFirst };
+
+// The partitions `pick` selects, by rows, ties in key order.
+std::vector<const PartitionStats*> Select(const AnalysisReport& r, const Pick& pick,
+                                          Order order = Order::kLargestFirst) {
   std::vector<const PartitionStats*> out;
   for (const auto& p : r.partitions) {
     if (pick(p)) out.push_back(&p);
   }
-  std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->rows > b->rows; });
+  std::stable_sort(out.begin(), out.end(), [order](auto* a, auto* b) {
+    return order == Order::kLargestFirst ? a->rows > b->rows : a->rows < b->rows;
+  });
   return out;
 }
 
@@ -88,12 +93,14 @@ void Split(const Manifest& m, const AnalyzeOptions& o, const AnalysisReport& r, 
 
 void Merge(const Manifest& m, const AnalyzeOptions& o, const AnalysisReport& r, std::vector<Finding>& out) {
   if (r.target_rows <= 0) return;
-  auto parts = Select(r, [&](const PartitionStats& p) { return p.rows > 0 && static_cast<double>(p.rows) < MergeLimit(o, r); });
+  const auto parts = Select(
+      r, [&](const PartitionStats& p) { return p.rows > 0 && static_cast<double>(p.rows) < MergeLimit(o, r); },
+      Order::kSmallestFirst);
   if (parts.empty()) return;
-  std::reverse(parts.begin(), parts.end());  // smallest first
   Finding f = Make("merge", Severity::kWarning, parts, o.max_listed);
   f.message = fmt::format("{} of {} partitions hold under {:g}x the target of {} rows (smallest: {}, {} rows)",
-                          parts.size(), r.partitions.size(), o.merge_under_target,
+                          util::FormatCount(static_cast<int64_t>(parts.size())),
+                          util::FormatCount(static_cast<int64_t>(r.partitions.size())), o.merge_under_target,
                           util::FormatCount(r.target_rows), parts[0]->path, util::FormatCount(parts[0]->rows));
   f.command = FixBy(m, r, CoarserSpec(m, Figures(o, r)));
   if (r.total_bytes < r.target_file_bytes) {

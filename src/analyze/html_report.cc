@@ -25,7 +25,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}
 .card{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:10px 12px}
 .card .k{color:#5c6773;font-size:12px;text-transform:uppercase;letter-spacing:.03em}.card .v{font-size:19px;font-weight:600}
 .finding{background:#fff;border:1px solid #dde1e6;border-left:5px solid #f08c00;border-radius:6px;padding:10px 14px;margin:8px 0}
-.finding.info{border-left-color:#1c7ed6}.finding .kind{font-weight:600;margin-right:6px}
+.finding.info{border-left-color:#1c7ed6}.sev{font-size:11px;text-transform:uppercase;font-weight:700;padding:1px 6px;border-radius:4px;margin-right:8px;color:#fff;background:#f08c00}.sev.info{background:#1c7ed6}.finding .kind{font-weight:600;margin-right:6px}
 .finding pre{background:#1d232b;color:#e9ecef;padding:8px 10px;border-radius:5px;overflow-x:auto;margin:8px 0 2px}
 .finding .parts{color:#5c6773;font-size:12px;word-break:break-all}
 .none{color:#2b8a3e;font-weight:600}
@@ -54,7 +54,7 @@ std::string Cards(const AnalysisReport& r) {
          Card("CV of rows", fmt::format("{:.3f}", r.rows.cv)) + Card("Gini", fmt::format("{:.3f}", r.rows.gini)) +
          Card("max / median", fmt::format("{:.2f}", r.rows.max_over_median)) +
          Card("median rows", util::FormatCount(std::llround(r.rows.median))) +
-         Card("target rows", util::FormatCount(r.target_rows) + (r.target_rows_derived ? " (derived)" : "")) +
+         Card(r.target_rows_derived ? "target rows (derived)" : "target rows", util::FormatCount(r.target_rows)) +
          Card("target file", util::FormatBytes(r.target_file_bytes)) + "</div>";
 }
 
@@ -62,8 +62,9 @@ std::string FindingHtml(const Finding& f) {
   std::string parts;
   for (const auto& p : f.partitions) parts += (parts.empty() ? "" : ", ") + p;
   if (static_cast<int64_t>(f.partitions.size()) < f.count && !parts.empty()) parts += ", …";
-  return fmt::format("<div class=\"finding {}\"><span class=\"kind\">{}</span>{}{}{}</div>", SeverityName(f.severity),
-                     EscapeHtml(f.kind), EscapeHtml(f.message),
+  return fmt::format("<div class=\"finding {0}\"><span class=\"sev {0}\">{0}</span><span class=\"kind\">{1}</span>{2}{3}{4}"
+                     "</div>",
+                     SeverityName(f.severity), EscapeHtml(f.kind), EscapeHtml(f.message),
                      f.command.empty() ? "" : "<pre><code>" + EscapeHtml(f.command) + "</code></pre>",
                      parts.empty() ? "" : "<div class=\"parts\">" + EscapeHtml(parts) + "</div>");
 }
@@ -80,7 +81,7 @@ std::string LargestTable(const AnalysisReport& r) {
   for (const auto& p : r.partitions) order.push_back(&p);
   const size_t n = std::min<size_t>(order.size(), 15);
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(n), order.end(),
-                    [](auto* a, auto* b) { return a->rows > b->rows; });
+                    [](auto* a, auto* b) { return a->rows != b->rows ? a->rows > b->rows : a->id < b->id; });
   std::string rows;
   for (size_t i = 0; i < n; ++i) {
     const PartitionStats& p = *order[i];

@@ -27,20 +27,44 @@ const char* Class(const PartitionStats& p, const AnalysisReport& r) {
   return small ? "merge" : "ok";
 }
 
-// A horizontal reference line with a label at the right, when it falls inside the plot.
-std::string Line(double value, double max, const std::string& label, const std::string& cls) {
-  if (value <= 0 || value > max) return "";
-  const double y = kTop + kPlotH * (1 - value / max);
-  return fmt::format(
-      "<line class=\"ref {0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3:.1f}\" y2=\"{3:.1f}\"/>"
-      "<text class=\"ref-label {0}\" x=\"{2}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
-      cls, kLeft, kLeft + kPlotW, y, y - 3, EscapeHtml(label));
+struct RefLine {
+  double value;
+  std::string label, cls;
+};
+
+// Horizontal reference lines inside the plot, each labelled at the right unless its label
+// would overlap the one drawn just above it.
+std::string Lines(std::vector<RefLine> lines, double max) {
+  std::erase_if(lines, [&](const RefLine& l) { return l.value <= 0 || l.value > max; });
+  std::sort(lines.begin(), lines.end(), [](const RefLine& a, const RefLine& b) { return a.value > b.value; });
+  std::string out;
+  double last_label_y = -100;
+  for (const auto& l : lines) {
+    const double y = kTop + kPlotH * (1 - l.value / max);
+    out += fmt::format("<line class=\"ref {0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3:.1f}\" y2=\"{3:.1f}\"/>", l.cls, kLeft,
+                       kLeft + kPlotW, y);
+    if (y - last_label_y < 12) continue;
+    out += fmt::format("<text class=\"ref-label {}\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", l.cls,
+                       kLeft + kPlotW, y - 3, EscapeHtml(l.label));
+    last_label_y = y;
+  }
+  return out;
 }
 
-std::string YAxis(double max, const std::function<std::string(double)>& format) {
+// A round axis maximum at or above `max`: a multiple of a step of 1, 2 or 5 x 10^k that
+// gives 2 to 5 intervals.
+double NiceMax(double max, double* step) {
+  const double raw = std::max(max, 1.0) / 4;
+  const double p = std::pow(10, std::floor(std::log10(raw)));
+  *step = p * (raw <= p ? 1 : raw <= 2 * p ? 2 : raw <= 5 * p ? 5 : 10);
+  if (*step < 1) *step = 1;
+  return *step * std::ceil(std::max(max, 1.0) / *step);
+}
+
+std::string YAxis(double max, double step, const std::function<std::string(double)>& format) {
   std::string out;
-  for (int i = 0; i <= 4; ++i) {
-    const double v = max * i / 4, y = kTop + kPlotH * (1 - v / max);
+  for (double v = 0; v <= max + step / 2; v += step) {
+    const double y = kTop + kPlotH * (1 - v / max);
     out += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
                        "<text class=\"axis\" x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
                        kLeft, kLeft + kPlotW, y, kLeft - 6, y + 4, format(v));
@@ -93,10 +117,11 @@ std::string EscapeHtml(const std::string& text) {
 std::string RowsChart(const AnalysisReport& r) {
   const AnalyzeOptions& o = r.options;
   const size_t n = r.partitions.size();
-  const double max = std::max(1.0, r.rows.max);
+  double tick = 1;
+  const double max = NiceMax(r.rows.max, &tick);
   const double step = kPlotW / static_cast<double>(std::max<size_t>(n, 1));
   const double width = std::max(step * (n > 200 ? 1.0 : 0.8), 0.6);
-  std::string body = YAxis(max, [](double v) { return util::FormatCount(std::llround(v)); });
+  std::string body = YAxis(max, tick, [](double v) { return util::FormatCount(std::llround(v)); });
   body.reserve(body.size() + n * 120);
   for (size_t i = 0; i < n; ++i) {
     const PartitionStats& p = r.partitions[i];
@@ -107,10 +132,11 @@ std::string RowsChart(const AnalysisReport& r) {
                         EscapeHtml(p.path), util::FormatCount(p.rows), util::FormatBytes(p.bytes), p.files);
   }
   const double t = static_cast<double>(r.target_rows);
-  body += Line(r.rows.median, max, "median " + util::FormatCount(std::llround(r.rows.median)), "median");
-  body += Line(t, max, "target " + util::FormatCount(r.target_rows), "target");
-  body += Line(o.split_over_target * t, max, fmt::format("{:g}x target", o.split_over_target), "split");
-  body += Line(o.merge_under_target * t, max, fmt::format("{:g}x target", o.merge_under_target), "merge");
+  body += Lines({{r.rows.median, "median " + util::FormatCount(std::llround(r.rows.median)), "median"},
+                 {t, "target " + util::FormatCount(r.target_rows), "target"},
+                 {o.split_over_target * t, fmt::format("{:g}x target", o.split_over_target), "split"},
+                 {o.merge_under_target * t, fmt::format("{:g}x target", o.merge_under_target), "merge"}},
+                max);
   if (n > 0) body += XLabels(r, step);
   return Svg("rows-chart", "rows per partition, in key order", body);
 }
@@ -125,7 +151,8 @@ std::string FileSizeChart(const AnalysisReport& r) {
   const int hi = std::max(log2(*std::max_element(sizes.begin(), sizes.end())), log2(r.file_band.high_bytes));
   std::vector<int64_t> bins(static_cast<size_t>(hi - lo + 1), 0);
   for (int64_t s : sizes) ++bins[static_cast<size_t>(log2(s) - lo)];
-  const double max = static_cast<double>(*std::max_element(bins.begin(), bins.end()));
+  double tick = 1;
+  const double max = NiceMax(static_cast<double>(*std::max_element(bins.begin(), bins.end())), &tick);
   const double step = kPlotW / static_cast<double>(bins.size());
   auto x_of = [&](int64_t bytes) {
     return kLeft + step * (std::log2(static_cast<double>(std::max<int64_t>(bytes, 1))) - lo);
@@ -134,7 +161,7 @@ std::string FileSizeChart(const AnalysisReport& r) {
                                  "<title>target band {} to {}</title></rect>",
                                  x_of(r.file_band.low_bytes), kTop, x_of(r.file_band.high_bytes) - x_of(r.file_band.low_bytes),
                                  kPlotH, util::FormatBytes(r.file_band.low_bytes), util::FormatBytes(r.file_band.high_bytes));
-  body += YAxis(max, [](double v) { return fmt::format("{:g}", std::round(v * 10) / 10); });
+  body += YAxis(max, tick, [](double v) { return util::FormatCount(std::llround(v)); });
   for (size_t i = 0; i < bins.size(); ++i) {
     const double h = kPlotH * static_cast<double>(bins[i]) / max;
     const int64_t from = int64_t{1} << (lo + static_cast<int>(i));

@@ -83,7 +83,7 @@ void PrintLargest(const AnalysisReport& r, size_t show) {
   for (const auto& p : r.partitions) order.push_back(&p);
   const size_t n = std::min(show, order.size());
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(n), order.end(),
-                    [](auto* a, auto* b) { return a->rows > b->rows; });
+                    [](auto* a, auto* b) { return a->rows != b->rows ? a->rows > b->rows : a->id < b->id; });
   if (n == 0) return;
   std::cout << fmt::format("\n{:<48} {:>12} {:>11} {:>6} {:>11} {:>11}\n", "largest partitions", "rows", "bytes",
                            "files", "smallest", "largest");

@@ -70,7 +70,7 @@ TEST(Findings, HeavyMonthSuggestsDaySpecAndSplits) {
   ASSERT_NE(skew, nullptr);
   EXPECT_EQ(skew->severity, Severity::kWarning);
   EXPECT_EQ(skew->command, "duckpart repartition ds --by \"day(ts)\"");
-  EXPECT_NE(skew->message.find("ts_month=2024-03 holds 40.1% of the rows"), std::string::npos) << skew->message;
+  EXPECT_NE(skew->message.find("the largest, ts_month=2024-03, holds 40.1% of the rows"), std::string::npos) << skew->message;
   const Finding* split = Find(r, "split");
   ASSERT_NE(split, nullptr);
   EXPECT_EQ(split->count, 1);

@@ -40,7 +40,7 @@ void MakeSkewedSource(const std::string& path) {
     FROM range(19960) r(i))");
 }
 
-RunResult Run(const std::string& db, const std::string& by, const std::string& to, const std::string& where = "") {
+RunResult RunSpec(const std::string& db, const std::string& by, const std::string& to, const std::string& where = "") {
   std::vector<std::string> args{"run", "--db", db, "--by", by, "--to", to, "--quiet"};
   if (where.empty()) {
     args.insert(args.end(), {"--table", "events"});
@@ -93,13 +93,13 @@ class AnalyzeE2e : public ::testing::Test {
     db_ = *dir_ / "skewed.db";
     MakeSkewedSource(db_);
     by_month_ = *dir_ / "by_month";
-    ASSERT_EQ(Run(db_, "month(ts)", by_month_).exit_code, 0);
+    ASSERT_EQ(RunSpec(db_, "month(ts)", by_month_).exit_code, 0);
     // Three runs over thirds of the rows, merged by hand: three small files per partition.
     by_category_ = *dir_ / "by_category";
-    ASSERT_EQ(Run(db_, "category", by_category_, "id % 3 = 0").exit_code, 0);
+    ASSERT_EQ(RunSpec(db_, "category", by_category_, "id % 3 = 0").exit_code, 0);
     for (int k = 1; k < 3; ++k) {
       const std::string part = *dir_ / ("third" + std::to_string(k));
-      ASSERT_EQ(Run(db_, "category", part, "id % 3 = " + std::to_string(k)).exit_code, 0);
+      ASSERT_EQ(RunSpec(db_, "category", part, "id % 3 = " + std::to_string(k)).exit_code, 0);
       MergeRunInto(by_category_, part, "run" + std::to_string(k));
     }
   }
@@ -191,6 +191,24 @@ TEST_F(AnalyzeE2e, PartitionTablesFromTheirCatalog) {
   const json* skew = FindingOf(r, "skewed_key");
   ASSERT_NE(skew, nullptr);
   EXPECT_EQ((*skew)["command"], "duckpart repartition --to-db " + to + " --schema events_parts --by \"day(ts)\"");
+}
+
+TEST_F(AnalyzeE2e, PartitionWithoutFilesInItsManifestIsReadFromFooters) {
+  const std::string ds = tmp_ / "footers";
+  ASSERT_EQ(RunSpec(db_, "month(ts)", ds).exit_code, 0);
+  json m = ManifestJson(ds);
+  const int64_t rows = m["partitions"][14]["rows"];
+  const int64_t bytes = m["partitions"][14]["bytes"];
+  m["partitions"][14]["files"] = json::array();  // as a tool that lists no files would write it
+  m["partitions"][14]["rows"] = 0;
+  m["partitions"][14]["bytes"] = 0;
+  std::ofstream(fs::path(ds) / "_duckpart" / "manifest.json", std::ios::trunc) << m.dump();
+  const json r = AnalyzeJson({ds, "--target-rows", "1000"});
+  EXPECT_EQ(r["footer_files"], 1);
+  EXPECT_EQ(r["partition_stats"][14]["rows"], rows);
+  EXPECT_EQ(r["partition_stats"][14]["bytes"], bytes);
+  EXPECT_EQ(r["partition_stats"][14]["files"], 1);
+  EXPECT_EQ(r["rows"], 19960);
 }
 
 TEST_F(AnalyzeE2e, BadInputIsExitTwo) {
