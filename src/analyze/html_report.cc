@@ -82,15 +82,19 @@ std::string LargestTable(const AnalysisReport& r) {
   const size_t n = std::min<size_t>(order.size(), 15);
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(n), order.end(),
                     [](auto* a, auto* b) { return a->rows != b->rows ? a->rows > b->rows : a->id < b->id; });
+  const bool tables = r.kind == "tables";
   std::string rows;
   for (size_t i = 0; i < n; ++i) {
     const PartitionStats& p = *order[i];
-    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", EscapeHtml(p.path),
-                        util::FormatCount(p.rows), util::FormatBytes(p.bytes), p.files,
-                        util::FormatBytes(p.smallest_file), util::FormatBytes(p.largest_file));
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>", EscapeHtml(p.path), util::FormatCount(p.rows),
+                        util::FormatBytes(p.bytes));
+    rows += tables ? "<td>" + EscapeHtml(p.table) + "</td></tr>"
+                   : fmt::format("<td>{}</td><td>{}</td><td>{}</td></tr>", p.files, util::FormatBytes(p.smallest_file),
+                                 util::FormatBytes(p.largest_file));
   }
-  return "<table><tr><th>partition</th><th>rows</th><th>bytes</th><th>files</th><th>smallest file</th>"
-         "<th>largest file</th></tr>" + rows + "</table>";
+  return std::string("<table><tr><th>partition</th><th>rows</th><th>bytes</th>") +
+         (tables ? "<th>table</th>" : "<th>files</th><th>smallest file</th><th>largest file</th>") + "</tr>" + rows +
+         "</table>";
 }
 
 std::string FilesSection(const AnalysisReport& r) {

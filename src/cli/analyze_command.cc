@@ -85,12 +85,15 @@ void PrintLargest(const AnalysisReport& r, size_t show) {
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(n), order.end(),
                     [](auto* a, auto* b) { return a->rows != b->rows ? a->rows > b->rows : a->id < b->id; });
   if (n == 0) return;
-  std::cout << fmt::format("\n{:<48} {:>12} {:>11} {:>6} {:>11} {:>11}\n", "largest partitions", "rows", "bytes",
-                           "files", "smallest", "largest");
+  const bool tables = r.kind == "tables";
+  std::cout << fmt::format("\n{:<48} {:>12} {:>11} {}\n", "largest partitions", "rows", "bytes",
+                           tables ? "table" : fmt::format("{:>6} {:>11} {:>11}", "files", "smallest", "largest"));
   for (size_t i = 0; i < n; ++i) {
     const PartitionStats& p = *order[i];
-    std::cout << fmt::format("{:<48} {:>12} {:>11} {:>6} {:>11} {:>11}\n", p.path, FormatCount(p.rows),
-                             FormatBytes(p.bytes), p.files, FormatBytes(p.smallest_file), FormatBytes(p.largest_file));
+    std::cout << fmt::format("{:<48} {:>12} {:>11} {}\n", p.path, FormatCount(p.rows), FormatBytes(p.bytes),
+                             tables ? p.table
+                                    : fmt::format("{:>6} {:>11} {:>11}", p.files, FormatBytes(p.smallest_file),
+                                                  FormatBytes(p.largest_file)));
   }
 }
 
