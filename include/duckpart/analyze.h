@@ -80,7 +80,7 @@ struct PartitionStats {
   int64_t rows = 0, bytes = 0, files = 0;
   int64_t smallest_file = 0, largest_file = 0;  // bytes; 0 without files
   std::vector<int64_t> file_sizes;              // bytes of each file
-  std::string table;  // partition tables: the table's name; else empty
+  std::string table;                            // partition tables: the table's name; else empty
 };
 
 enum class Severity { kInfo, kWarning };
@@ -89,20 +89,20 @@ const char* SeverityName(Severity s);  // "info", "warning"
 struct Finding {
   std::string kind;  // split, merge, compact, empty, too_many_partitions, ...
   Severity severity = Severity::kWarning;
-  std::string message;   // one sentence for people, with the figures
-  std::string command;   // the exact duckpart command that fixes it; empty when none can
-  int64_t count = 0;     // partitions (or files, for compact) concerned
+  std::string message;  // one sentence for people, with the figures
+  std::string command;  // the exact duckpart command that fixes it; empty when none can
+  int64_t count = 0;    // partitions (or files, for compact) concerned
   std::vector<std::string> partitions;  // up to max_listed of their paths
 };
 
 struct FileBand {
   int64_t files = 0, below = 0, within = 0, above = 0;  // against the target band
-  int64_t low_bytes = 0, high_bytes = 0;                 // the band's edges
+  int64_t low_bytes = 0, high_bytes = 0;                // the band's edges
 };
 
 struct AnalysisReport {
-  std::string target;  // "out/events" or "analytics.db schema events_parts"
-  std::string kind;    // "parquet" or "tables"
+  std::string target;                 // "out/events" or "analytics.db schema events_parts"
+  std::string kind;                   // "parquet" or "tables"
   std::string dir, database, schema;  // how commands name the target
   int64_t version = 0;
   std::string spec, source, created_at;

@@ -13,13 +13,16 @@ namespace {
 int64_t DerivedTargetRows(const AnalyzeOptions& o, const AnalysisReport& r) {
   if (o.target_rows > 0) return o.target_rows;
   if (r.total_rows <= 0 || r.total_bytes <= 0) return 0;
-  const double bytes_per_row = static_cast<double>(r.total_bytes) / static_cast<double>(r.total_rows);
-  return std::max<int64_t>(1, std::llround(static_cast<double>(o.target_file_bytes) / bytes_per_row));
+  const double bytes_per_row =
+      static_cast<double>(r.total_bytes) / static_cast<double>(r.total_rows);
+  return std::max<int64_t>(1,
+                           std::llround(static_cast<double>(o.target_file_bytes) / bytes_per_row));
 }
 
 FileBand Band(const AnalyzeOptions& o, const AnalysisReport& r) {
-  FileBand b{.low_bytes = std::llround(o.small_file_ratio * static_cast<double>(o.target_file_bytes)),
-             .high_bytes = std::llround(o.large_file_ratio * static_cast<double>(o.target_file_bytes))};
+  FileBand b{
+      .low_bytes = std::llround(o.small_file_ratio * static_cast<double>(o.target_file_bytes)),
+      .high_bytes = std::llround(o.large_file_ratio * static_cast<double>(o.target_file_bytes))};
   for (const auto& p : r.partitions) {
     for (int64_t s : p.file_sizes) {
       ++b.files;
@@ -45,14 +48,16 @@ bool AnalysisReport::HasWarnings() const {
 void CheckOptions(const AnalyzeOptions& o) {
   Require(o.target_file_bytes >= 1024 && o.target_file_bytes <= (int64_t{1} << 40),
           "--target-file-size must be between 1KB and 1TB");
-  Require(o.target_rows >= 0 && o.target_rows <= 1'000'000'000'000, "--target-rows must be between 1 and 10^12");
+  Require(o.target_rows >= 0 && o.target_rows <= 1'000'000'000'000,
+          "--target-rows must be between 1 and 10^12");
   Require(o.uneven_cv > 0 && o.uneven_cv < 100, "the uneven CV threshold must be in (0, 100)");
   Require(o.merge_under_target > 0 && o.merge_under_target < 1 && o.split_over_target > 1,
           "merge and split thresholds must satisfy 0 < merge < 1 < split");
   Require(o.split_over_median > 1, "the split-over-median threshold must be over 1");
   Require(o.small_file_ratio > 0 && o.small_file_ratio < 1 && o.large_file_ratio > 1,
           "file band ratios must satisfy 0 < small < 1 < large");
-  Require(o.max_partitions >= 1 && o.max_partitions <= 10'000'000, "max partitions must be in [1, 10^7]");
+  Require(o.max_partitions >= 1 && o.max_partitions <= 10'000'000,
+          "max partitions must be in [1, 10^7]");
 }
 
 void AnalyzeLoaded(const Manifest& manifest, const AnalyzeOptions& o, AnalysisReport& r) {
@@ -77,7 +82,9 @@ void AnalyzeLoaded(const Manifest& manifest, const AnalyzeOptions& o, AnalysisRe
   r.target_rows = DerivedTargetRows(o, r);
   r.target_rows_derived = o.target_rows == 0;
   r.file_band = Band(o, r);
-  r.verdict = r.partitions.empty() || r.total_rows == 0 ? "empty" : r.rows.cv < o.uneven_cv ? "good" : "uneven";
+  r.verdict = r.partitions.empty() || r.total_rows == 0 ? "empty"
+              : r.rows.cv < o.uneven_cv                 ? "good"
+                                                        : "uneven";
   r.findings = analyze::FindFindings(manifest, o, r);
 }
 

@@ -6,7 +6,8 @@ namespace duckpart::analyze {
 
 std::string ShellQuote(const std::string& text) {
   const bool safe = !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("_./-=,:@%+").find(static_cast<char>(c)) != std::string_view::npos;
+    return std::isalnum(c) ||
+           std::string_view("_./-=,:@%+").find(static_cast<char>(c)) != std::string_view::npos;
   });
   if (safe) return text;
   std::string out = "'";
@@ -15,7 +16,8 @@ std::string ShellQuote(const std::string& text) {
 }
 
 std::string TargetArgs(const AnalysisReport& r) {
-  if (r.kind == "tables") return "--to-db " + ShellQuote(r.database) + " --schema " + ShellQuote(r.schema);
+  if (r.kind == "tables")
+    return "--to-db " + ShellQuote(r.database) + " --schema " + ShellQuote(r.schema);
   return ShellQuote(r.dir);
 }
 

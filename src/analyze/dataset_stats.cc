@@ -24,7 +24,8 @@ void SetFiles(PartitionStats& p, std::vector<int64_t> sizes) {
 }
 
 PartitionStats FromManifest(const ManifestPartition& mp) {
-  PartitionStats p{.id = mp.id, .path = mp.path, .keys = mp.keys, .rows = mp.rows, .bytes = mp.bytes};
+  PartitionStats p{
+      .id = mp.id, .path = mp.path, .keys = mp.keys, .rows = mp.rows, .bytes = mp.bytes};
   std::vector<int64_t> sizes;
   for (const auto& f : mp.files) sizes.push_back(f.bytes);
   SetFiles(p, std::move(sizes));
@@ -46,7 +47,8 @@ std::vector<fs::path> FolderFiles(const std::string& dir, const std::string& par
 void FromFooters(db::Connection& conn, const std::vector<fs::path>& files, PartitionStats& p) {
   std::string list;
   for (const auto& f : files) list += (list.empty() ? "" : ", ") + db::QuoteLiteral(f.string());
-  db::Result r = conn.Query("SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata([" + list + "])");
+  db::Result r =
+      conn.Query("SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata([" + list + "])");
   p.rows = r.GetInt64(0, 0);
   std::vector<int64_t> sizes;
   for (const auto& f : files) sizes.push_back(static_cast<int64_t>(fs::file_size(f)));
@@ -77,11 +79,13 @@ int64_t FillFromFooters(const std::string& dir, const EngineOptions& engine, Ana
 
 }  // namespace
 
-AnalysisReport AnalyzeDataset(const std::string& dir, const AnalyzeOptions& options, const EngineOptions& engine) {
+AnalysisReport AnalyzeDataset(const std::string& dir, const AnalyzeOptions& options,
+                              const EngineOptions& engine) {
   const auto start = std::chrono::steady_clock::now();
   CheckOptions(options);
   if (!fs::exists(dir)) throw InputError("no dataset at '" + dir + "': the folder does not exist");
-  if (!fs::is_directory(dir)) throw InputError("'" + dir + "' is not a folder (give a dataset folder)");
+  if (!fs::is_directory(dir))
+    throw InputError("'" + dir + "' is not a folder (give a dataset folder)");
   const Manifest m = ReadManifest(dir);
   AnalysisReport r{.target = dir, .kind = "parquet", .dir = dir};
   r.partitions.reserve(m.partitions.size());

@@ -11,6 +11,7 @@ namespace duckpart::analyze {
 // Findings in a fixed order: skewed_key, split, merge, too_many_partitions,
 // too_few_partitions, compact, empty. `r` must have its totals, target and
 // distributions filled.
-std::vector<Finding> FindFindings(const Manifest& m, const AnalyzeOptions& o, const AnalysisReport& r);
+std::vector<Finding> FindFindings(const Manifest& m, const AnalyzeOptions& o,
+                                  const AnalysisReport& r);
 
 }  // namespace duckpart::analyze

@@ -43,18 +43,22 @@ th{background:#f1f3f5;font-weight:600;font-size:12px}footer{color:#868e96;font-s
 )";
 
 std::string Card(const std::string& key, const std::string& value) {
-  return fmt::format("<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>", EscapeHtml(key),
-                     EscapeHtml(value));
+  return fmt::format("<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>",
+                     EscapeHtml(key), EscapeHtml(value));
 }
 
 std::string Cards(const AnalysisReport& r) {
   return "<div class=\"cards\">" + Card("partitions", util::FormatCount(r.rows.count)) +
-         Card("rows", util::FormatCount(r.total_rows)) + Card("bytes", util::FormatBytes(r.total_bytes)) +
-         Card(r.kind == "tables" ? "tables" : "files", util::FormatCount(r.kind == "tables" ? r.rows.count : r.total_files)) +
-         Card("CV of rows", fmt::format("{:.3f}", r.rows.cv)) + Card("Gini", fmt::format("{:.3f}", r.rows.gini)) +
+         Card("rows", util::FormatCount(r.total_rows)) +
+         Card("bytes", util::FormatBytes(r.total_bytes)) +
+         Card(r.kind == "tables" ? "tables" : "files",
+              util::FormatCount(r.kind == "tables" ? r.rows.count : r.total_files)) +
+         Card("CV of rows", fmt::format("{:.3f}", r.rows.cv)) +
+         Card("Gini", fmt::format("{:.3f}", r.rows.gini)) +
          Card("max / median", fmt::format("{:.2f}", r.rows.max_over_median)) +
          Card("median rows", util::FormatCount(std::llround(r.rows.median))) +
-         Card(r.target_rows_derived ? "target rows (derived)" : "target rows", util::FormatCount(r.target_rows)) +
+         Card(r.target_rows_derived ? "target rows (derived)" : "target rows",
+              util::FormatCount(r.target_rows)) +
          Card("target file", util::FormatBytes(r.target_file_bytes)) + "</div>";
 }
 
@@ -62,15 +66,18 @@ std::string FindingHtml(const Finding& f) {
   std::string parts;
   for (const auto& p : f.partitions) parts += (parts.empty() ? "" : ", ") + p;
   if (static_cast<int64_t>(f.partitions.size()) < f.count && !parts.empty()) parts += ", …";
-  return fmt::format("<div class=\"finding {0}\"><span class=\"sev {0}\">{0}</span><span class=\"kind\">{1}</span>{2}{3}{4}"
-                     "</div>",
-                     SeverityName(f.severity), EscapeHtml(f.kind), EscapeHtml(f.message),
-                     f.command.empty() ? "" : "<pre><code>" + EscapeHtml(f.command) + "</code></pre>",
-                     parts.empty() ? "" : "<div class=\"parts\">" + EscapeHtml(parts) + "</div>");
+  return fmt::format(
+      "<div class=\"finding {0}\"><span class=\"sev {0}\">{0}</span><span "
+      "class=\"kind\">{1}</span>{2}{3}{4}"
+      "</div>",
+      SeverityName(f.severity), EscapeHtml(f.kind), EscapeHtml(f.message),
+      f.command.empty() ? "" : "<pre><code>" + EscapeHtml(f.command) + "</code></pre>",
+      parts.empty() ? "" : "<div class=\"parts\">" + EscapeHtml(parts) + "</div>");
 }
 
 std::string Findings(const AnalysisReport& r) {
-  if (r.findings.empty()) return "<p class=\"none\">No findings: partitions and files are within their targets.</p>";
+  if (r.findings.empty())
+    return "<p class=\"none\">No findings: partitions and files are within their targets.</p>";
   std::string out;
   for (const auto& f : r.findings) out += FindingHtml(f);
   return out;
@@ -80,60 +87,71 @@ std::string LargestTable(const AnalysisReport& r) {
   std::vector<const PartitionStats*> order;
   for (const auto& p : r.partitions) order.push_back(&p);
   const size_t n = std::min<size_t>(order.size(), 15);
-  std::partial_sort(order.begin(), order.begin() + static_cast<long>(n), order.end(),
-                    [](auto* a, auto* b) { return a->rows != b->rows ? a->rows > b->rows : a->id < b->id; });
+  std::partial_sort(
+      order.begin(), order.begin() + static_cast<long>(n), order.end(),
+      [](auto* a, auto* b) { return a->rows != b->rows ? a->rows > b->rows : a->id < b->id; });
   const bool tables = r.kind == "tables";
   std::string rows;
   for (size_t i = 0; i < n; ++i) {
     const PartitionStats& p = *order[i];
-    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>", EscapeHtml(p.path), util::FormatCount(p.rows),
-                        util::FormatBytes(p.bytes));
-    rows += tables ? "<td>" + EscapeHtml(p.table) + "</td></tr>"
-                   : fmt::format("<td>{}</td><td>{}</td><td>{}</td></tr>", p.files, util::FormatBytes(p.smallest_file),
-                                 util::FormatBytes(p.largest_file));
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td>", EscapeHtml(p.path),
+                        util::FormatCount(p.rows), util::FormatBytes(p.bytes));
+    rows +=
+        tables ? "<td>" + EscapeHtml(p.table) + "</td></tr>"
+               : fmt::format("<td>{}</td><td>{}</td><td>{}</td></tr>", p.files,
+                             util::FormatBytes(p.smallest_file), util::FormatBytes(p.largest_file));
   }
   return std::string("<table><tr><th>partition</th><th>rows</th><th>bytes</th>") +
-         (tables ? "<th>table</th>" : "<th>files</th><th>smallest file</th><th>largest file</th>") + "</tr>" + rows +
-         "</table>";
+         (tables ? "<th>table</th>" : "<th>files</th><th>smallest file</th><th>largest file</th>") +
+         "</tr>" + rows + "</table>";
 }
 
 std::string FilesSection(const AnalysisReport& r) {
   const FileBand& b = r.file_band;
   const std::string chart = analyze::FileSizeChart(r);
   if (chart.empty()) return "<p>No files to chart (partition tables, or an empty dataset).</p>";
-  return fmt::format("<div class=\"panel\">{}</div><p class=\"legend\">{} files: {} below the band, {} within "
-                     "[{} to {}], {} above. The shaded area is the target band.</p>",
-                     chart, util::FormatCount(b.files), util::FormatCount(b.below), util::FormatCount(b.within),
-                     util::FormatBytes(b.low_bytes), util::FormatBytes(b.high_bytes), util::FormatCount(b.above));
+  return fmt::format(
+      "<div class=\"panel\">{}</div><p class=\"legend\">{} files: {} below the band, {} within "
+      "[{} to {}], {} above. The shaded area is the target band.</p>",
+      chart, util::FormatCount(b.files), util::FormatCount(b.below), util::FormatCount(b.within),
+      util::FormatBytes(b.low_bytes), util::FormatBytes(b.high_bytes), util::FormatCount(b.above));
 }
 
 constexpr const char* kLegend =
-    "<p class=\"legend\"><i style=\"background:#4c6ef5\"></i>within target<i style=\"background:#e03131\"></i>split"
-    "<i style=\"background:#f76707\"></i>over 5x median (small)<i style=\"background:#fab005\"></i>merge"
+    "<p class=\"legend\"><i style=\"background:#4c6ef5\"></i>within target<i "
+    "style=\"background:#e03131\"></i>split"
+    "<i style=\"background:#f76707\"></i>over 5x median (small)<i "
+    "style=\"background:#fab005\"></i>merge"
     "<i style=\"background:#adb5bd\"></i>empty</p>";
 
 constexpr const char* kScript =
     "<script>(function(){var n=document.querySelectorAll('#rows-chart rect.bar').length;"
     "var e=document.getElementById('render-check');e.setAttribute('data-bars',String(n));"
-    "e.textContent='Rows chart: '+n.toLocaleString('en-US')+' bars drawn, one per partition.';})();</script>";
+    "e.textContent='Rows chart: '+n.toLocaleString('en-US')+' bars drawn, one per "
+    "partition.';})();</script>";
 
 }  // namespace
 
 std::string RenderHtml(const AnalysisReport& r) {
-  std::string page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  page += "<title>duckpart analyze: " + EscapeHtml(r.target) + "</title><style>" + kStyle + "</style></head><body><main>";
-  page += fmt::format("<h1>{}<span class=\"verdict {}\">{}</span></h1>", EscapeHtml(r.target), EscapeHtml(r.verdict),
-                      EscapeHtml(r.verdict));
-  page += fmt::format("<p class=\"sub\">spec <code>{}</code> · version {} · written {} · from {}</p>", EscapeHtml(r.spec),
-                      r.version, EscapeHtml(r.created_at), EscapeHtml(r.source));
+  std::string page =
+      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  page += "<title>duckpart analyze: " + EscapeHtml(r.target) + "</title><style>" + kStyle +
+          "</style></head><body><main>";
+  page += fmt::format("<h1>{}<span class=\"verdict {}\">{}</span></h1>", EscapeHtml(r.target),
+                      EscapeHtml(r.verdict), EscapeHtml(r.verdict));
+  page +=
+      fmt::format("<p class=\"sub\">spec <code>{}</code> · version {} · written {} · from {}</p>",
+                  EscapeHtml(r.spec), r.version, EscapeHtml(r.created_at), EscapeHtml(r.source));
   page += Cards(r) + "<h2>Findings</h2>" + Findings(r);
-  page += "<h2>Rows per partition, in key order</h2><div class=\"panel\">" + analyze::RowsChart(r) + "</div>" + kLegend;
+  page += "<h2>Rows per partition, in key order</h2><div class=\"panel\">" + analyze::RowsChart(r) +
+          "</div>" + kLegend;
   page += "<h2>File sizes against the target band</h2>" + FilesSection(r);
   page += "<h2>Largest partitions</h2>" + LargestTable(r);
-  page += fmt::format("<footer><p id=\"render-check\" data-bars=\"0\">Rows chart not rendered.</p>Made by duckpart "
-                      "analyze from metadata only, in {:.3f} s.</footer>",
-                      r.seconds);
+  page += fmt::format(
+      "<footer><p id=\"render-check\" data-bars=\"0\">Rows chart not rendered.</p>Made by duckpart "
+      "analyze from metadata only, in {:.3f} s.</footer>",
+      r.seconds);
   return page + kScript + "</main></body></html>";
 }
 

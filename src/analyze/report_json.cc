@@ -9,26 +9,29 @@ namespace {
 using nlohmann::json;
 
 json DistributionJson(const Distribution& d) {
-  return {{"count", d.count}, {"sum", d.sum},       {"mean", d.mean},   {"stddev", d.stddev},
-          {"cv", d.cv},       {"median", d.median}, {"min", d.min},     {"max", d.max},
-          {"max_over_median", d.max_over_median},   {"gini", d.gini}};
+  return {{"count", d.count},   {"sum", d.sum}, {"mean", d.mean},
+          {"stddev", d.stddev}, {"cv", d.cv},   {"median", d.median},
+          {"min", d.min},       {"max", d.max}, {"max_over_median", d.max_over_median},
+          {"gini", d.gini}};
 }
 
 json FindingJson(const Finding& f) {
-  return {{"kind", f.kind},
-          {"severity", SeverityName(f.severity)},
-          {"message", f.message},
-          {"command", f.command.empty() ? json(nullptr) : json(f.command)},
-          {"count", f.count},
-          {"partitions", f.partitions}};
+  return {{"kind", f.kind},       {"severity", SeverityName(f.severity)},
+          {"message", f.message}, {"command", f.command.empty() ? json(nullptr) : json(f.command)},
+          {"count", f.count},     {"partitions", f.partitions}};
 }
 
 json PartitionJson(const PartitionStats& p) {
   json keys = json::array();
   for (const auto& k : p.keys) keys.push_back(k ? json(*k) : json(nullptr));
-  json out = {{"id", p.id},       {"path", p.path},   {"keys", keys},
-              {"rows", p.rows},   {"bytes", p.bytes}, {"files", p.files},
-              {"smallest_file", p.smallest_file}, {"largest_file", p.largest_file}};
+  json out = {{"id", p.id},
+              {"path", p.path},
+              {"keys", keys},
+              {"rows", p.rows},
+              {"bytes", p.bytes},
+              {"files", p.files},
+              {"smallest_file", p.smallest_file},
+              {"largest_file", p.largest_file}};
   if (!p.table.empty()) out["table"] = p.table;
   return out;
 }
@@ -56,8 +59,13 @@ nlohmann::json ToJson(const AnalysisReport& r) {
           {"target_file_bytes", r.target_file_bytes},
           {"rows_per_partition", DistributionJson(r.rows)},
           {"bytes_per_partition", DistributionJson(r.bytes)},
-          {"file_band", {{"files", b.files}, {"below", b.below}, {"within", b.within}, {"above", b.above},
-                         {"low_bytes", b.low_bytes}, {"high_bytes", b.high_bytes}}},
+          {"file_band",
+           {{"files", b.files},
+            {"below", b.below},
+            {"within", b.within},
+            {"above", b.above},
+            {"low_bytes", b.low_bytes},
+            {"high_bytes", b.high_bytes}}},
           {"findings", findings},
           {"footer_files", r.footer_files},
           {"seconds", r.seconds},

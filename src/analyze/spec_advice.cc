@@ -7,8 +7,8 @@ namespace duckpart::analyze {
 namespace {
 
 bool IsIdentifierType(const std::string& type) {
-  static const char* kTypes[] = {"BIGINT", "INTEGER", "HUGEINT", "UBIGINT", "UINTEGER",
-                                 "SMALLINT", "VARCHAR", "UUID"};
+  static const char* kTypes[] = {"BIGINT",   "INTEGER",  "HUGEINT", "UBIGINT",
+                                 "UINTEGER", "SMALLINT", "VARCHAR", "UUID"};
   return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
 }
 
@@ -38,8 +38,9 @@ Spec WithLast(const Spec& spec, Field field) {
 std::optional<Spec> NestBucket(const Manifest& m, const SpecFigures& f) {
   const std::string col = BucketColumn(m);
   if (col.empty()) return std::nullopt;
-  const double goal = f.target_rows > 0 ? std::min(static_cast<double>(f.target_rows), 2 * f.median_rows)
-                                        : 2 * f.median_rows;
+  const double goal = f.target_rows > 0
+                          ? std::min(static_cast<double>(f.target_rows), 2 * f.median_rows)
+                          : 2 * f.median_rows;
   int64_t n = BucketCount(f.max_rows, std::max(goal, 1.0));
   while (n > 2 && f.partitions * n > f.max_partitions) n /= 2;
   Spec out = m.spec;
@@ -49,19 +50,27 @@ std::optional<Spec> NestBucket(const Manifest& m, const SpecFigures& f) {
 
 std::optional<Transform> FinerTime(Transform t) {
   switch (t) {
-    case Transform::kYear: return Transform::kMonth;
-    case Transform::kMonth: return Transform::kDay;
-    case Transform::kDay: return Transform::kHour;
-    default: return std::nullopt;
+    case Transform::kYear:
+      return Transform::kMonth;
+    case Transform::kMonth:
+      return Transform::kDay;
+    case Transform::kDay:
+      return Transform::kHour;
+    default:
+      return std::nullopt;
   }
 }
 
 std::optional<Transform> CoarserTime(Transform t) {
   switch (t) {
-    case Transform::kHour: return Transform::kDay;
-    case Transform::kDay: return Transform::kMonth;
-    case Transform::kMonth: return Transform::kYear;
-    default: return std::nullopt;
+    case Transform::kHour:
+      return Transform::kDay;
+    case Transform::kDay:
+      return Transform::kMonth;
+    case Transform::kMonth:
+      return Transform::kYear;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -108,7 +117,8 @@ std::optional<Spec> FinerSpec(const Manifest& m, const SpecFigures& f) {
       return WithLast(m.spec, Field{.transform = *t, .column = last.column});
     }
     const int64_t n = std::clamp<int64_t>(static_cast<int64_t>(WantedPartitions(f)), 2, 1000);
-    return WithLast(m.spec, Field{.transform = Transform::kQuantile, .column = last.column, .param = n});
+    return WithLast(m.spec,
+                    Field{.transform = Transform::kQuantile, .column = last.column, .param = n});
   }
   return NestBucket(m, f);
 }
@@ -117,7 +127,8 @@ std::optional<Spec> CoarserSpec(const Manifest& m, const SpecFigures& f) {
   if (m.spec.fields.empty() || HasRangeField(m.spec)) return std::nullopt;
   const Field& last = m.spec.fields.back();
   const double ratio = std::max(2.0, static_cast<double>(f.partitions) / WantedPartitions(f));
-  if (auto t = CoarserTime(last.transform)) return WithLast(m.spec, Field{.transform = *t, .column = last.column});
+  if (auto t = CoarserTime(last.transform))
+    return WithLast(m.spec, Field{.transform = *t, .column = last.column});
   switch (last.transform) {
     case Transform::kYear: {
       if (m.spec.fields.size() < 2) return std::nullopt;
@@ -127,8 +138,10 @@ std::optional<Spec> CoarserSpec(const Manifest& m, const SpecFigures& f) {
     }
     case Transform::kBucket: {
       if (last.param <= 1) return std::nullopt;
-      const int64_t n = std::min(last.param / 2, PowerOfTwoBelow(static_cast<double>(last.param) / ratio));
-      return WithLast(m.spec, Field{.transform = Transform::kBucket, .column = last.column, .param = n});
+      const int64_t n =
+          std::min(last.param / 2, PowerOfTwoBelow(static_cast<double>(last.param) / ratio));
+      return WithLast(m.spec,
+                      Field{.transform = Transform::kBucket, .column = last.column, .param = n});
     }
     case Transform::kTruncate: {
       // Strings keep a prefix of W characters (coarser = shorter); numbers round down to
@@ -136,12 +149,15 @@ std::optional<Spec> CoarserSpec(const Manifest& m, const SpecFigures& f) {
       const bool text = !m.fields.empty() && m.fields.back().column_type == "VARCHAR";
       if (text && last.param <= 1) return std::nullopt;
       const int64_t w = text ? last.param / 2 : last.param * 10;
-      return WithLast(m.spec, Field{.transform = Transform::kTruncate, .column = last.column, .param = w});
+      return WithLast(m.spec,
+                      Field{.transform = Transform::kTruncate, .column = last.column, .param = w});
     }
     case Transform::kIdentity: {
-      const int64_t n = std::max<int64_t>(2, PowerOfTwoBelow(static_cast<double>(f.partitions) / ratio));
+      const int64_t n =
+          std::max<int64_t>(2, PowerOfTwoBelow(static_cast<double>(f.partitions) / ratio));
       if (n >= f.partitions) return std::nullopt;
-      return WithLast(m.spec, Field{.transform = Transform::kBucket, .column = last.column, .param = n});
+      return WithLast(m.spec,
+                      Field{.transform = Transform::kBucket, .column = last.column, .param = n});
     }
     default:
       return std::nullopt;

@@ -36,16 +36,19 @@ struct RefLine {
 // would overlap the one drawn just above it.
 std::string Lines(std::vector<RefLine> lines, double max) {
   std::erase_if(lines, [&](const RefLine& l) { return l.value <= 0 || l.value > max; });
-  std::sort(lines.begin(), lines.end(), [](const RefLine& a, const RefLine& b) { return a.value > b.value; });
+  std::sort(lines.begin(), lines.end(),
+            [](const RefLine& a, const RefLine& b) { return a.value > b.value; });
   std::string out;
   double last_label_y = -100;
   for (const auto& l : lines) {
     const double y = kTop + kPlotH * (1 - l.value / max);
-    out += fmt::format("<line class=\"ref {0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3:.1f}\" y2=\"{3:.1f}\"/>", l.cls, kLeft,
-                       kLeft + kPlotW, y);
+    out +=
+        fmt::format("<line class=\"ref {0}\" x1=\"{1}\" x2=\"{2}\" y1=\"{3:.1f}\" y2=\"{3:.1f}\"/>",
+                    l.cls, kLeft, kLeft + kPlotW, y);
     if (y - last_label_y < 12) continue;
-    out += fmt::format("<text class=\"ref-label {}\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", l.cls,
-                       kLeft + kPlotW, y - 3, EscapeHtml(l.label));
+    out += fmt::format(
+        "<text class=\"ref-label {}\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>", l.cls,
+        kLeft + kPlotW, y - 3, EscapeHtml(l.label));
     last_label_y = y;
   }
   return out;
@@ -65,9 +68,10 @@ std::string YAxis(double max, double step, const std::function<std::string(doubl
   std::string out;
   for (double v = 0; v <= max + step / 2; v += step) {
     const double y = kTop + kPlotH * (1 - v / max);
-    out += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
-                       "<text class=\"axis\" x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
-                       kLeft, kLeft + kPlotW, y, kLeft - 6, y + 4, format(v));
+    out += fmt::format(
+        "<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
+        "<text class=\"axis\" x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
+        kLeft, kLeft + kPlotW, y, kLeft - 6, y + 4, format(v));
   }
   return out;
 }
@@ -84,16 +88,17 @@ std::string XLabels(const AnalysisReport& r, double step) {
     if (label.size() > 28) label = label.substr(0, 27) + "…";
     const char* anchor = i == 0 ? "start" : i == n - 1 ? "end" : "middle";
     out += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
-                       kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16, anchor,
-                       EscapeHtml(label));
+                       kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16,
+                       anchor, EscapeHtml(label));
   }
   return out;
 }
 
 std::string Svg(const std::string& id, const std::string& title, const std::string& body) {
-  return fmt::format("<svg id=\"{}\" class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\" "
-                     "xmlns=\"http://www.w3.org/2000/svg\">{}</svg>",
-                     id, kWidth, kHeight, EscapeHtml(title), body);
+  return fmt::format(
+      "<svg id=\"{}\" class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\" "
+      "xmlns=\"http://www.w3.org/2000/svg\">{}</svg>",
+      id, kWidth, kHeight, EscapeHtml(title), body);
 }
 
 }  // namespace
@@ -103,12 +108,23 @@ std::string EscapeHtml(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -126,52 +142,64 @@ std::string RowsChart(const AnalysisReport& r) {
   for (size_t i = 0; i < n; ++i) {
     const PartitionStats& p = r.partitions[i];
     const double h = std::max(kPlotH * static_cast<double>(p.rows) / max, p.rows > 0 ? 0.5 : 0.0);
-    body += fmt::format("<rect class=\"bar {}\" x=\"{:.3f}\" y=\"{:.2f}\" width=\"{:.3f}\" height=\"{:.2f}\">"
-                        "<title>{}: {} rows, {}, {} file(s)</title></rect>",
-                        Class(p, r), kLeft + step * static_cast<double>(i), kTop + kPlotH - h, width, h,
-                        EscapeHtml(p.path), util::FormatCount(p.rows), util::FormatBytes(p.bytes), p.files);
+    body += fmt::format(
+        "<rect class=\"bar {}\" x=\"{:.3f}\" y=\"{:.2f}\" width=\"{:.3f}\" height=\"{:.2f}\">"
+        "<title>{}: {} rows, {}, {} file(s)</title></rect>",
+        Class(p, r), kLeft + step * static_cast<double>(i), kTop + kPlotH - h, width, h,
+        EscapeHtml(p.path), util::FormatCount(p.rows), util::FormatBytes(p.bytes), p.files);
   }
   const double t = static_cast<double>(r.target_rows);
-  body += Lines({{r.rows.median, "median " + util::FormatCount(std::llround(r.rows.median)), "median"},
-                 {t, "target " + util::FormatCount(r.target_rows), "target"},
-                 {o.split_over_target * t, fmt::format("{:g}x target", o.split_over_target), "split"},
-                 {o.merge_under_target * t, fmt::format("{:g}x target", o.merge_under_target), "merge"}},
-                max);
+  body += Lines(
+      {{r.rows.median, "median " + util::FormatCount(std::llround(r.rows.median)), "median"},
+       {t, "target " + util::FormatCount(r.target_rows), "target"},
+       {o.split_over_target * t, fmt::format("{:g}x target", o.split_over_target), "split"},
+       {o.merge_under_target * t, fmt::format("{:g}x target", o.merge_under_target), "merge"}},
+      max);
   if (n > 0) body += XLabels(r, step);
   return Svg("rows-chart", "rows per partition, in key order", body);
 }
 
 std::string FileSizeChart(const AnalysisReport& r) {
   std::vector<int64_t> sizes;
-  for (const auto& p : r.partitions) sizes.insert(sizes.end(), p.file_sizes.begin(), p.file_sizes.end());
+  for (const auto& p : r.partitions)
+    sizes.insert(sizes.end(), p.file_sizes.begin(), p.file_sizes.end());
   if (sizes.empty()) return "";
   // Bins [2^k, 2^(k+1)) from the smallest file (or band) to the largest (or band).
-  auto log2 = [](int64_t b) { return static_cast<int>(std::floor(std::log2(std::max<int64_t>(b, 1)))); };
-  const int lo = std::min(log2(*std::min_element(sizes.begin(), sizes.end())), log2(r.file_band.low_bytes));
-  const int hi = std::max(log2(*std::max_element(sizes.begin(), sizes.end())), log2(r.file_band.high_bytes));
+  auto log2 = [](int64_t b) {
+    return static_cast<int>(std::floor(std::log2(std::max<int64_t>(b, 1))));
+  };
+  const int lo =
+      std::min(log2(*std::min_element(sizes.begin(), sizes.end())), log2(r.file_band.low_bytes));
+  const int hi =
+      std::max(log2(*std::max_element(sizes.begin(), sizes.end())), log2(r.file_band.high_bytes));
   std::vector<int64_t> bins(static_cast<size_t>(hi - lo + 1), 0);
   for (int64_t s : sizes) ++bins[static_cast<size_t>(log2(s) - lo)];
   double tick = 1;
-  const double max = NiceMax(static_cast<double>(*std::max_element(bins.begin(), bins.end())), &tick);
+  const double max =
+      NiceMax(static_cast<double>(*std::max_element(bins.begin(), bins.end())), &tick);
   const double step = kPlotW / static_cast<double>(bins.size());
   auto x_of = [&](int64_t bytes) {
     return kLeft + step * (std::log2(static_cast<double>(std::max<int64_t>(bytes, 1))) - lo);
   };
-  std::string body = fmt::format("<rect class=\"band\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\">"
-                                 "<title>target band {} to {}</title></rect>",
-                                 x_of(r.file_band.low_bytes), kTop, x_of(r.file_band.high_bytes) - x_of(r.file_band.low_bytes),
-                                 kPlotH, util::FormatBytes(r.file_band.low_bytes), util::FormatBytes(r.file_band.high_bytes));
+  std::string body = fmt::format(
+      "<rect class=\"band\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\">"
+      "<title>target band {} to {}</title></rect>",
+      x_of(r.file_band.low_bytes), kTop, x_of(r.file_band.high_bytes) - x_of(r.file_band.low_bytes),
+      kPlotH, util::FormatBytes(r.file_band.low_bytes), util::FormatBytes(r.file_band.high_bytes));
   body += YAxis(max, tick, [](double v) { return util::FormatCount(std::llround(v)); });
   for (size_t i = 0; i < bins.size(); ++i) {
     const double h = kPlotH * static_cast<double>(bins[i]) / max;
     const int64_t from = int64_t{1} << (lo + static_cast<int>(i));
-    body += fmt::format("<rect class=\"file-bin\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
-                        "<title>{} file(s) of {} to {}</title></rect>",
-                        kLeft + step * static_cast<double>(i) + 1, kTop + kPlotH - h, std::max(step - 2, 1.0), h,
-                        bins[i], util::FormatBytes(from), util::FormatBytes(from * 2));
+    body += fmt::format(
+        "<rect class=\"file-bin\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
+        "<title>{} file(s) of {} to {}</title></rect>",
+        kLeft + step * static_cast<double>(i) + 1, kTop + kPlotH - h, std::max(step - 2, 1.0), h,
+        bins[i], util::FormatBytes(from), util::FormatBytes(from * 2));
     if (i % std::max<size_t>(1, bins.size() / 8) == 0) {
-      body += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                          kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16, util::FormatBytes(from));
+      body +=
+          fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                      kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16,
+                      util::FormatBytes(from));
     }
   }
   return Svg("files-chart", "files by size against the target band", body);

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "util/byte_size.h"
+
+#include <gtest/gtest.h>
 
 namespace duckpart::util {
 namespace {

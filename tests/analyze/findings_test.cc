@@ -13,7 +13,8 @@ Manifest MakeManifest(const std::string& spec, const std::string& key_type = "TI
   Manifest m;
   m.version = 1;
   m.spec = ParseSpec(spec);
-  for (const auto& f : m.spec.fields) m.fields.push_back(ResolvedField{.field = f, .column_type = key_type});
+  for (const auto& f : m.spec.fields)
+    m.fields.push_back(ResolvedField{.field = f, .column_type = key_type});
   m.schema = {{"id", "BIGINT"}, {"ts", "TIMESTAMP"}, {"category", "VARCHAR"}, {"amount", "DOUBLE"}};
   return m;
 }
@@ -23,7 +24,8 @@ PartitionStats Part(const std::string& path, int64_t rows, std::vector<int64_t> 
   if (sizes.empty() && rows > 0) sizes = {rows * 10};
   int64_t bytes = 0;
   for (auto s : sizes) bytes += s;
-  PartitionStats p{.path = path, .rows = rows, .bytes = bytes, .files = static_cast<int64_t>(sizes.size())};
+  PartitionStats p{
+      .path = path, .rows = rows, .bytes = bytes, .files = static_cast<int64_t>(sizes.size())};
   p.file_sizes = sizes;
   return p;
 }
@@ -44,7 +46,8 @@ const Finding* Find(const AnalysisReport& r, const std::string& kind) {
 }
 
 std::string Month(int i) {
-  return "ts_month=" + std::to_string(2023 + i / 12) + "-" + (i % 12 < 9 ? "0" : "") + std::to_string(i % 12 + 1);
+  return "ts_month=" + std::to_string(2023 + i / 12) + "-" + (i % 12 < 9 ? "0" : "") +
+         std::to_string(i % 12 + 1);
 }
 
 // 24 months of 520 rows, one (2024-03) of 8,000: 40% of the rows.
@@ -70,7 +73,9 @@ TEST(Findings, HeavyMonthSuggestsDaySpecAndSplits) {
   ASSERT_NE(skew, nullptr);
   EXPECT_EQ(skew->severity, Severity::kWarning);
   EXPECT_EQ(skew->command, "duckpart repartition ds --by \"day(ts)\"");
-  EXPECT_NE(skew->message.find("the largest, ts_month=2024-03, holds 40.1% of the rows"), std::string::npos) << skew->message;
+  EXPECT_NE(skew->message.find("the largest, ts_month=2024-03, holds 40.1% of the rows"),
+            std::string::npos)
+      << skew->message;
   const Finding* split = Find(r, "split");
   ASSERT_NE(split, nullptr);
   EXPECT_EQ(split->count, 1);
@@ -101,7 +106,8 @@ TEST(Findings, HeavyIdentityValueGetsNestedBucket) {
 TEST(Findings, RangeSpecsAreRebalancedToTheTarget) {
   std::vector<PartitionStats> parts{Part("amount_quantile=0", 9000)};
   for (int i = 1; i < 8; ++i) parts.push_back(Part("amount_quantile=" + std::to_string(i), 300));
-  const AnalysisReport r = Analyze(MakeManifest("quantile(8, amount)", "DOUBLE"), parts, Options(1000));
+  const AnalysisReport r =
+      Analyze(MakeManifest("quantile(8, amount)", "DOUBLE"), parts, Options(1000));
   ASSERT_NE(Find(r, "split"), nullptr);
   EXPECT_EQ(Find(r, "split")->command, "duckpart rebalance ds --target-rows 1000");
   ASSERT_NE(Find(r, "merge"), nullptr);
@@ -110,7 +116,8 @@ TEST(Findings, RangeSpecsAreRebalancedToTheTarget) {
 
 TEST(Findings, SmallFilesSharingOnePartitionAreCompactedThere) {
   // Target 64 KiB: the band is [48 KiB, 115.2 KiB].
-  std::vector<PartitionStats> parts{Part("category=a", 3000, {10'000, 12'000, 8'000}), Part("category=b", 6000, {60'000}),
+  std::vector<PartitionStats> parts{Part("category=a", 3000, {10'000, 12'000, 8'000}),
+                                    Part("category=b", 6000, {60'000}),
                                     Part("category=c", 1000, {10'000})};
   const AnalysisReport r = Analyze(MakeManifest("category", "VARCHAR"), parts, Options(5000));
   EXPECT_EQ(r.file_band.below, 4);
@@ -122,7 +129,8 @@ TEST(Findings, SmallFilesSharingOnePartitionAreCompactedThere) {
 }
 
 TEST(Findings, OversizedFilesAnywhereCompactTheWholeDataset) {
-  std::vector<PartitionStats> parts{Part("category=a", 3000, {10'000, 12'000}), Part("category=b", 6000, {200'000})};
+  std::vector<PartitionStats> parts{Part("category=a", 3000, {10'000, 12'000}),
+                                    Part("category=b", 6000, {200'000})};
   const AnalysisReport r = Analyze(MakeManifest("category", "VARCHAR"), parts, Options(5000));
   const Finding* c = Find(r, "compact");
   ASSERT_NE(c, nullptr);
@@ -131,8 +139,10 @@ TEST(Findings, OversizedFilesAnywhereCompactTheWholeDataset) {
 }
 
 TEST(Findings, FilesWithinTheBandNeedNoCompaction) {
-  std::vector<PartitionStats> parts{Part("category=a", 5000, {50'000, 60'000}), Part("category=b", 5000, {100'000})};
-  EXPECT_EQ(Find(Analyze(MakeManifest("category", "VARCHAR"), parts, Options(5000)), "compact"), nullptr);
+  std::vector<PartitionStats> parts{Part("category=a", 5000, {50'000, 60'000}),
+                                    Part("category=b", 5000, {100'000})};
+  EXPECT_EQ(Find(Analyze(MakeManifest("category", "VARCHAR"), parts, Options(5000)), "compact"),
+            nullptr);
 }
 
 TEST(Findings, EmptyPartitionIsInfoWithSameSpecRewrite) {
@@ -154,18 +164,22 @@ TEST(Findings, TooManyPartitionsSuggestsCoarserSpec) {
   const Finding* f = Find(r, "too_many_partitions");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->command, "duckpart repartition ds --by \"month(ts)\"");
-  EXPECT_NE(f->message.find("10,001 partitions is too many (over 10,000)"), std::string::npos) << f->message;
+  EXPECT_NE(f->message.find("10,001 partitions is too many (over 10,000)"), std::string::npos)
+      << f->message;
   parts.pop_back();
   EXPECT_EQ(Find(Analyze(MakeManifest("day(ts)"), parts, o), "too_many_partitions"), nullptr);
 }
 
 TEST(Findings, TinyMedianPartitionIsTooMany) {
-  std::vector<PartitionStats> parts{Part("category=a", 100), Part("category=b", 100)};  // 1,000 bytes each
+  std::vector<PartitionStats> parts{Part("category=a", 100),
+                                    Part("category=b", 100)};  // 1,000 bytes each
   AnalyzeOptions o = Options(100);
   o.min_median_partition_bytes = 1001;
-  ASSERT_NE(Find(Analyze(MakeManifest("category", "VARCHAR"), parts, o), "too_many_partitions"), nullptr);
+  ASSERT_NE(Find(Analyze(MakeManifest("category", "VARCHAR"), parts, o), "too_many_partitions"),
+            nullptr);
   o.min_median_partition_bytes = 1000;
-  EXPECT_EQ(Find(Analyze(MakeManifest("category", "VARCHAR"), parts, o), "too_many_partitions"), nullptr);
+  EXPECT_EQ(Find(Analyze(MakeManifest("category", "VARCHAR"), parts, o), "too_many_partitions"),
+            nullptr);
 }
 
 TEST(Findings, TooFewPartitionsSuggestsFinerSpec) {
@@ -194,17 +208,22 @@ TEST(Findings, TargetRowsDerivedFromTargetFileAndBytesPerRow) {
 }
 
 TEST(Findings, CommandsQuoteTheTargetForTheShell) {
-  const AnalysisReport r = Analyze(MakeManifest("month(ts)"), HeavyMonth(), Options(1000), "my data/it's");
+  const AnalysisReport r =
+      Analyze(MakeManifest("month(ts)"), HeavyMonth(), Options(1000), "my data/it's");
   ASSERT_NE(Find(r, "split"), nullptr);
   EXPECT_EQ(Find(r, "split")->command, "duckpart repartition 'my data/it'\\''s' --by \"day(ts)\"");
 }
 
 TEST(Findings, PartitionTablesAreNamedByDatabaseAndSchema) {
-  AnalysisReport r{.target = "a.db schema events_parts", .kind = "tables", .database = "a.db", .schema = "events_parts"};
+  AnalysisReport r{.target = "a.db schema events_parts",
+                   .kind = "tables",
+                   .database = "a.db",
+                   .schema = "events_parts"};
   r.partitions = HeavyMonth();
   AnalyzeLoaded(MakeManifest("month(ts)"), Options(1000), r);
   ASSERT_NE(Find(r, "split"), nullptr);
-  EXPECT_EQ(Find(r, "split")->command, "duckpart repartition --to-db a.db --schema events_parts --by \"day(ts)\"");
+  EXPECT_EQ(Find(r, "split")->command,
+            "duckpart repartition --to-db a.db --schema events_parts --by \"day(ts)\"");
 }
 
 TEST(Findings, ListsAtMostMaxListedButCountsAll) {

@@ -21,8 +21,13 @@ AnalysisReport Report(int partitions, const std::string& first_path = "k=0") {
   AnalysisReport r{.target = "ds", .kind = "parquet", .dir = "ds"};
   for (int i = 0; i < partitions; ++i) {
     const int64_t rows = 100 + (i % 7) * 30 + (i == partitions / 2 ? 5000 : 0);
-    PartitionStats p{.id = i, .path = i == 0 ? first_path : "k=" + std::to_string(i), .rows = rows,
-                     .bytes = rows * 20, .files = 1, .smallest_file = rows * 20, .largest_file = rows * 20};
+    PartitionStats p{.id = i,
+                     .path = i == 0 ? first_path : "k=" + std::to_string(i),
+                     .rows = rows,
+                     .bytes = rows * 20,
+                     .files = 1,
+                     .smallest_file = rows * 20,
+                     .largest_file = rows * 20};
     p.file_sizes = {rows * 20};
     r.partitions.push_back(p);
   }
@@ -35,7 +40,7 @@ AnalysisReport Report(int partitions, const std::string& first_path = "k=0") {
 TEST(HtmlReport, OneBarPerPartitionEvenAtThousands) {
   const std::string page = RenderHtml(Report(5000));
   EXPECT_EQ(Count(page, "<rect class=\"bar "), 5000u);
-  EXPECT_EQ(Count(page, "<rect class=\"bar split\""), 1u);  // the heavy one in the middle
+  EXPECT_EQ(Count(page, "<rect class=\"bar split\""), 1u);     // the heavy one in the middle
   EXPECT_EQ(Count(page, "<rect class=\"bar merge\""), 4999u);  // under 0.5x the target of 1,000
   EXPECT_EQ(Count(page, "<svg id=\"rows-chart\""), 1u);
   EXPECT_EQ(Count(page, "<svg id=\"files-chart\""), 1u);

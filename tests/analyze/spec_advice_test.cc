@@ -8,13 +8,18 @@ namespace {
 Manifest WithSpec(const std::string& spec, const std::string& key_type = "TIMESTAMP") {
   Manifest m;
   m.spec = ParseSpec(spec);
-  for (const auto& f : m.spec.fields) m.fields.push_back(ResolvedField{.field = f, .column_type = key_type});
-  m.schema = {{"ts", "TIMESTAMP"}, {"name", "VARCHAR"}, {"user_id", "INTEGER"}, {"amount", "DOUBLE"}};
+  for (const auto& f : m.spec.fields)
+    m.fields.push_back(ResolvedField{.field = f, .column_type = key_type});
+  m.schema = {
+      {"ts", "TIMESTAMP"}, {"name", "VARCHAR"}, {"user_id", "INTEGER"}, {"amount", "DOUBLE"}};
   return m;
 }
 
 SpecFigures Figures(int64_t partitions, int64_t target_rows = 1000) {
-  return {.partitions = partitions, .total_rows = partitions * 1000.0, .median_rows = 1000, .max_rows = 9000,
+  return {.partitions = partitions,
+          .total_rows = partitions * 1000.0,
+          .median_rows = 1000,
+          .max_rows = 9000,
           .target_rows = target_rows};
 }
 
@@ -34,14 +39,18 @@ TEST(SpecAdvice, FinerTimeThatWouldBeTooManyBecomesQuantile) {
 }
 
 TEST(SpecAdvice, HeavyValueNestsABucketOverAnIdColumn) {
-  EXPECT_EQ(Text(FinerSpec(WithSpec("name", "VARCHAR"), Figures(10))), "identity(name), bucket(16, user_id)");
+  EXPECT_EQ(Text(FinerSpec(WithSpec("name", "VARCHAR"), Figures(10))),
+            "identity(name), bucket(16, user_id)");
   EXPECT_EQ(BucketColumn(WithSpec("user_id", "INTEGER")), "name");  // the id is the key itself
 }
 
 TEST(SpecAdvice, CoarserBucketsAndTruncates) {
-  EXPECT_EQ(Text(CoarserSpec(WithSpec("bucket(64, user_id)", "INTEGER"), Figures(64, 8000))), "bucket(8, user_id)");
-  EXPECT_EQ(Text(CoarserSpec(WithSpec("truncate(4, name)", "VARCHAR"), Figures(100))), "truncate(2, name)");
-  EXPECT_EQ(Text(CoarserSpec(WithSpec("truncate(10, amount)", "DOUBLE"), Figures(100))), "truncate(100, amount)");
+  EXPECT_EQ(Text(CoarserSpec(WithSpec("bucket(64, user_id)", "INTEGER"), Figures(64, 8000))),
+            "bucket(8, user_id)");
+  EXPECT_EQ(Text(CoarserSpec(WithSpec("truncate(4, name)", "VARCHAR"), Figures(100))),
+            "truncate(2, name)");
+  EXPECT_EQ(Text(CoarserSpec(WithSpec("truncate(10, amount)", "DOUBLE"), Figures(100))),
+            "truncate(100, amount)");
 }
 
 TEST(SpecAdvice, RangeSpecsAreLeftToRebalance) {

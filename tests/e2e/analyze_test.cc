@@ -40,7 +40,8 @@ void MakeSkewedSource(const std::string& path) {
     FROM range(19960) r(i))");
 }
 
-RunResult RunSpec(const std::string& db, const std::string& by, const std::string& to, const std::string& where = "") {
+RunResult RunSpec(const std::string& db, const std::string& by, const std::string& to,
+                  const std::string& where = "") {
   std::vector<std::string> args{"run", "--db", db, "--by", by, "--to", to, "--quiet"};
   if (where.empty()) {
     args.insert(args.end(), {"--table", "events"});
@@ -52,7 +53,8 @@ RunResult RunSpec(const std::string& db, const std::string& by, const std::strin
 
 std::string AddHugeint(const std::string& a, const std::string& b) {
   Session s;
-  return s.Scalar("SELECT (" + db::QuoteLiteral(a) + "::HUGEINT + " + db::QuoteLiteral(b) + "::HUGEINT)::VARCHAR");
+  return s.Scalar("SELECT (" + db::QuoteLiteral(a) + "::HUGEINT + " + db::QuoteLiteral(b) +
+                  "::HUGEINT)::VARCHAR");
 }
 
 // Moves the files of dataset `other` into the same partitions of `base` (as a later run
@@ -65,7 +67,8 @@ void MergeRunInto(const std::string& base, const std::string& other, const std::
     for (auto& p : m["partitions"]) bp = p["path"] == op["path"] ? &p : bp;
     ASSERT_NE(bp, nullptr) << op["path"];
     for (const auto& f : op["files"]) {
-      const std::string name = op["path"].get<std::string>() + "/" + tag + "_" + fs::path(f["path"].get<std::string>()).filename().string();
+      const std::string name = op["path"].get<std::string>() + "/" + tag + "_" +
+                               fs::path(f["path"].get<std::string>()).filename().string();
       fs::copy_file(fs::path(other) / f["path"].get<std::string>(), fs::path(base) / name);
       (*bp)["files"].push_back({{"path", name}, {"rows", f["rows"]}, {"bytes", f["bytes"]}});
     }
@@ -145,13 +148,15 @@ TEST_F(AnalyzeE2e, HeavyMonthIsSplitByDay) {
 }
 
 TEST_F(AnalyzeE2e, HeavyIdentityValueAndSmallFilesFromMergedRuns) {
-  ASSERT_EQ(RunDuckpart({"validate", by_category_}).exit_code, 0) << "the hand-merged dataset must be valid";
+  ASSERT_EQ(RunDuckpart({"validate", by_category_}).exit_code, 0)
+      << "the hand-merged dataset must be valid";
   const json r = AnalyzeJson({by_category_, "--target-rows", "1000", "--target-file-size", "1MiB"});
   EXPECT_EQ(r["partitions"], 10);
   EXPECT_EQ(r["files"], 30);
   const json* skew = FindingOf(r, "skewed_key");
   ASSERT_NE(skew, nullptr);
-  EXPECT_EQ((*skew)["command"], "duckpart repartition " + by_category_ + " --by \"identity(category), bucket(16, id)\"");
+  EXPECT_EQ((*skew)["command"], "duckpart repartition " + by_category_ +
+                                    " --by \"identity(category), bucket(16, id)\"");
   EXPECT_EQ(r["partition_stats"][0]["path"], "category=art");
   const json* compact = FindingOf(r, "compact");
   ASSERT_NE(compact, nullptr) << r["findings"].dump(2);
@@ -168,18 +173,23 @@ TEST_F(AnalyzeE2e, HumanOutputNamesVerdictFindingsAndFixes) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("verdict: uneven"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("warning skewed_key: the key is skewed"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("fix: duckpart repartition " + by_month_ + " --by \"day(ts)\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fix: duckpart repartition " + by_month_ + " --by \"day(ts)\""),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("ts_month=2024-03"), std::string::npos);
 }
 
 TEST_F(AnalyzeE2e, StrictExitsOneOnWarningsOnly) {
-  EXPECT_EQ(RunDuckpart({"analyze", by_month_, "--target-rows", "1000", "--strict", "--quiet"}).exit_code, 1);
+  EXPECT_EQ(
+      RunDuckpart({"analyze", by_month_, "--target-rows", "1000", "--strict", "--quiet"}).exit_code,
+      1);
   EXPECT_EQ(RunDuckpart({"analyze", by_month_, "--target-rows", "1000", "--quiet"}).exit_code, 0);
 }
 
 TEST_F(AnalyzeE2e, PartitionTablesFromTheirCatalog) {
   const std::string to = tmp_ / "parts.db";
-  RunResult w = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to-db", to, "--quiet"});
+  RunResult w = RunDuckpart(
+      {"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to-db", to, "--quiet"});
   ASSERT_EQ(w.exit_code, 0) << w.err;
   const json r = AnalyzeJson({"--to-db", to, "--target-rows", "1000"});
   EXPECT_EQ(r["kind"], "tables");
@@ -190,7 +200,8 @@ TEST_F(AnalyzeE2e, PartitionTablesFromTheirCatalog) {
   EXPECT_EQ(r["partition_stats"][14]["rows"], 8000);
   const json* skew = FindingOf(r, "skewed_key");
   ASSERT_NE(skew, nullptr);
-  EXPECT_EQ((*skew)["command"], "duckpart repartition --to-db " + to + " --schema events_parts --by \"day(ts)\"");
+  EXPECT_EQ((*skew)["command"],
+            "duckpart repartition --to-db " + to + " --schema events_parts --by \"day(ts)\"");
 }
 
 TEST_F(AnalyzeE2e, PartitionWithoutFilesInItsManifestIsReadFromFooters) {
@@ -253,11 +264,13 @@ Rendered RenderInChromium(const std::string& html, const TempDir& tmp) {
   fs::create_directories(profile);
   const std::string cmd =
       "timeout 50 chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
-      "--disable-component-update --disable-sync --no-first-run --enable-logging=stderr --v=0 --user-data-dir=" +
-      ShellQuote(profile) + " --dump-dom " + ShellQuote("file://" + fs::absolute(html).string()) + " >" +
-      ShellQuote(tmp / "dom") + " 2>" + ShellQuote(tmp / "log") + " </dev/null";
+      "--disable-component-update --disable-sync --no-first-run --enable-logging=stderr --v=0 "
+      "--user-data-dir=" +
+      ShellQuote(profile) + " --dump-dom " + ShellQuote("file://" + fs::absolute(html).string()) +
+      " >" + ShellQuote(tmp / "dom") + " 2>" + ShellQuote(tmp / "log") + " </dev/null";
   const int status = std::system(cmd.c_str());
-  return {ReadFile(tmp / "dom"), ReadFile(tmp / "log"), WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+  return {ReadFile(tmp / "dom"), ReadFile(tmp / "log"),
+          WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
 bool HasConsoleError(const std::string& log) {
@@ -266,16 +279,20 @@ bool HasConsoleError(const std::string& log) {
 
 TEST_F(AnalyzeE2e, HtmlReportRendersOneBarPerPartitionWithoutConsoleErrors) {
   const std::string html = tmp_ / "report.html";
-  RunResult r = RunDuckpart({"analyze", by_month_, "--target-rows", "1000", "--html", html, "--quiet"});
+  RunResult r =
+      RunDuckpart({"analyze", by_month_, "--target-rows", "1000", "--html", html, "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string page = ReadFile(html);
   EXPECT_EQ(Count(page, "<rect class=\"bar "), 24u);
-  EXPECT_EQ(Count(page, "http://"), Count(page, "http://www.w3.org/2000/svg"));  // the SVG namespace only
+  EXPECT_EQ(Count(page, "http://"),
+            Count(page, "http://www.w3.org/2000/svg"));  // the SVG namespace only
   EXPECT_EQ(page.find("https://"), std::string::npos);
   EXPECT_EQ(page.find("<script src"), std::string::npos);
-  EXPECT_NE(page.find("duckpart repartition " + by_month_ + " --by &quot;day(ts)&quot;"), std::string::npos);
+  EXPECT_NE(page.find("duckpart repartition " + by_month_ + " --by &quot;day(ts)&quot;"),
+            std::string::npos);
   if (!HaveChromium()) {
-    std::fprintf(stderr, "SKIPPED LOUDLY: chromium is missing (scripts/install-deps.sh installs it)\n");
+    std::fprintf(stderr,
+                 "SKIPPED LOUDLY: chromium is missing (scripts/install-deps.sh installs it)\n");
     GTEST_SKIP() << "chromium is not installed: the HTML report was not rendered";
   }
   const Rendered out = RenderInChromium(html, tmp_);
@@ -288,7 +305,8 @@ TEST_F(AnalyzeE2e, HtmlReportRendersOneBarPerPartitionWithoutConsoleErrors) {
 TEST_F(AnalyzeE2e, ChromiumCheckSeesAPageScriptError) {
   if (!HaveChromium()) GTEST_SKIP() << "chromium is not installed";
   const std::string html = tmp_ / "broken.html";
-  std::ofstream(html) << "<!DOCTYPE html><html><body><p>x</p><script>noSuchFunction();</script></body></html>";
+  std::ofstream(html)
+      << "<!DOCTYPE html><html><body><p>x</p><script>noSuchFunction();</script></body></html>";
   const Rendered out = RenderInChromium(html, tmp_);
   EXPECT_TRUE(HasConsoleError(out.log)) << out.log;
 }
