@@ -123,45 +123,53 @@ std::optional<Spec> FinerSpec(const Manifest& m, const SpecFigures& f) {
   return NestBucket(m, f);
 }
 
-std::optional<Spec> CoarserSpec(const Manifest& m, const SpecFigures& f) {
-  if (m.spec.fields.empty() || HasRangeField(m.spec)) return std::nullopt;
-  const Field& last = m.spec.fields.back();
+namespace {
+
+// The last field made coarser in place (bucket, truncate, identity), or nullopt.
+std::optional<Field> CoarserKey(const Manifest& m, const SpecFigures& f, const Field& last) {
   const double ratio = std::max(2.0, static_cast<double>(f.partitions) / WantedPartitions(f));
-  if (auto t = CoarserTime(last.transform))
-    return WithLast(m.spec, Field{.transform = *t, .column = last.column});
   switch (last.transform) {
-    case Transform::kYear: {
-      if (m.spec.fields.size() < 2) return std::nullopt;
-      Spec out = m.spec;
-      out.fields.pop_back();
-      return out;
-    }
     case Transform::kBucket: {
       if (last.param <= 1) return std::nullopt;
       const int64_t n =
           std::min(last.param / 2, PowerOfTwoBelow(static_cast<double>(last.param) / ratio));
-      return WithLast(m.spec,
-                      Field{.transform = Transform::kBucket, .column = last.column, .param = n});
+      return Field{.transform = Transform::kBucket, .column = last.column, .param = n};
     }
     case Transform::kTruncate: {
       // Strings keep a prefix of W characters (coarser = shorter); numbers round down to
       // multiples of W (coarser = wider).
       const bool text = !m.fields.empty() && m.fields.back().column_type == "VARCHAR";
-      if (text && last.param <= 1) return std::nullopt;
+      if (text ? last.param <= 1 : last.param > 1'000'000'000'000'000) return std::nullopt;
       const int64_t w = text ? last.param / 2 : last.param * 10;
-      return WithLast(m.spec,
-                      Field{.transform = Transform::kTruncate, .column = last.column, .param = w});
+      return Field{.transform = Transform::kTruncate, .column = last.column, .param = w};
     }
     case Transform::kIdentity: {
       const int64_t n =
           std::max<int64_t>(2, PowerOfTwoBelow(static_cast<double>(f.partitions) / ratio));
       if (n >= f.partitions) return std::nullopt;
-      return WithLast(m.spec,
-                      Field{.transform = Transform::kBucket, .column = last.column, .param = n});
+      return Field{.transform = Transform::kBucket, .column = last.column, .param = n};
     }
     default:
       return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<Spec> CoarserSpec(const Manifest& m, const SpecFigures& f) {
+  if (m.spec.fields.empty() || HasRangeField(m.spec)) return std::nullopt;
+  const Field& last = m.spec.fields.back();
+  if (auto t = CoarserTime(last.transform)) {
+    return WithLast(m.spec, Field{.transform = *t, .column = last.column});
+  }
+  if (last.transform == Transform::kYear) {
+    if (m.spec.fields.size() < 2) return std::nullopt;
+    Spec out = m.spec;
+    out.fields.pop_back();
+    return out;
+  }
+  if (auto field = CoarserKey(m, f, last)) return WithLast(m.spec, *field);
+  return std::nullopt;
 }
 
 }  // namespace duckpart::analyze

@@ -159,49 +159,69 @@ std::string RowsChart(const AnalysisReport& r) {
   return Svg("rows-chart", "rows per partition, in key order", body);
 }
 
+namespace {
+
+int Log2(int64_t bytes) {
+  return static_cast<int>(std::floor(std::log2(std::max<int64_t>(bytes, 1))));
+}
+
+// Files counted in bins [2^k, 2^(k+1)) from the smallest file (or the band) to the largest
+// (or the band); first = the k of bin 0.
+struct SizeBins {
+  int first = 0;
+  std::vector<int64_t> counts;
+};
+
+SizeBins Bin(const AnalysisReport& r) {
+  int lo = Log2(r.file_band.low_bytes), hi = Log2(r.file_band.high_bytes);
+  for (const auto& p : r.partitions) {
+    for (int64_t s : p.file_sizes) lo = std::min(lo, Log2(s)), hi = std::max(hi, Log2(s));
+  }
+  SizeBins b{.first = lo, .counts = std::vector<int64_t>(static_cast<size_t>(hi - lo + 1), 0)};
+  for (const auto& p : r.partitions) {
+    for (int64_t s : p.file_sizes) ++b.counts[static_cast<size_t>(Log2(s) - lo)];
+  }
+  return b;
+}
+
+std::string BinRect(const SizeBins& b, size_t i, double step, double max) {
+  const double h = kPlotH * static_cast<double>(b.counts[i]) / max;
+  const int64_t from = int64_t{1} << (b.first + static_cast<int>(i));
+  std::string out = fmt::format(
+      "<rect class=\"file-bin\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
+      "<title>{} file(s) of {} to {}</title></rect>",
+      kLeft + step * static_cast<double>(i) + 1, kTop + kPlotH - h, std::max(step - 2, 1.0), h,
+      b.counts[i], util::FormatBytes(from), util::FormatBytes(from * 2));
+  if (i % std::max<size_t>(1, b.counts.size() / 8) == 0) {
+    out +=
+        fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16,
+                    util::FormatBytes(from));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FileSizeChart(const AnalysisReport& r) {
-  std::vector<int64_t> sizes;
-  for (const auto& p : r.partitions)
-    sizes.insert(sizes.end(), p.file_sizes.begin(), p.file_sizes.end());
-  if (sizes.empty()) return "";
-  // Bins [2^k, 2^(k+1)) from the smallest file (or band) to the largest (or band).
-  auto log2 = [](int64_t b) {
-    return static_cast<int>(std::floor(std::log2(std::max<int64_t>(b, 1))));
-  };
-  const int lo =
-      std::min(log2(*std::min_element(sizes.begin(), sizes.end())), log2(r.file_band.low_bytes));
-  const int hi =
-      std::max(log2(*std::max_element(sizes.begin(), sizes.end())), log2(r.file_band.high_bytes));
-  std::vector<int64_t> bins(static_cast<size_t>(hi - lo + 1), 0);
-  for (int64_t s : sizes) ++bins[static_cast<size_t>(log2(s) - lo)];
+  if (r.file_band.files == 0) return "";
+  const SizeBins bins = Bin(r);
   double tick = 1;
-  const double max =
-      NiceMax(static_cast<double>(*std::max_element(bins.begin(), bins.end())), &tick);
-  const double step = kPlotW / static_cast<double>(bins.size());
+  const double max = NiceMax(
+      static_cast<double>(*std::max_element(bins.counts.begin(), bins.counts.end())), &tick);
+  const double step = kPlotW / static_cast<double>(bins.counts.size());
   auto x_of = [&](int64_t bytes) {
-    return kLeft + step * (std::log2(static_cast<double>(std::max<int64_t>(bytes, 1))) - lo);
+    return kLeft +
+           step * (std::log2(static_cast<double>(std::max<int64_t>(bytes, 1))) - bins.first);
   };
+  const FileBand& band = r.file_band;
   std::string body = fmt::format(
       "<rect class=\"band\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\">"
       "<title>target band {} to {}</title></rect>",
-      x_of(r.file_band.low_bytes), kTop, x_of(r.file_band.high_bytes) - x_of(r.file_band.low_bytes),
-      kPlotH, util::FormatBytes(r.file_band.low_bytes), util::FormatBytes(r.file_band.high_bytes));
+      x_of(band.low_bytes), kTop, x_of(band.high_bytes) - x_of(band.low_bytes), kPlotH,
+      util::FormatBytes(band.low_bytes), util::FormatBytes(band.high_bytes));
   body += YAxis(max, tick, [](double v) { return util::FormatCount(std::llround(v)); });
-  for (size_t i = 0; i < bins.size(); ++i) {
-    const double h = kPlotH * static_cast<double>(bins[i]) / max;
-    const int64_t from = int64_t{1} << (lo + static_cast<int>(i));
-    body += fmt::format(
-        "<rect class=\"file-bin\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
-        "<title>{} file(s) of {} to {}</title></rect>",
-        kLeft + step * static_cast<double>(i) + 1, kTop + kPlotH - h, std::max(step - 2, 1.0), h,
-        bins[i], util::FormatBytes(from), util::FormatBytes(from * 2));
-    if (i % std::max<size_t>(1, bins.size() / 8) == 0) {
-      body +=
-          fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                      kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16,
-                      util::FormatBytes(from));
-    }
-  }
+  for (size_t i = 0; i < bins.counts.size(); ++i) body += BinRect(bins, i, step, max);
   return Svg("files-chart", "files by size against the target band", body);
 }
 
