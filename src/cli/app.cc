@@ -65,6 +65,7 @@ int Main(int argc, char** argv) {
   commands.push_back(AddRestoreCommand(app, global));
   commands.push_back(AddConfigCommand(app, global));
   commands.push_back(AddDoctorCommand(app, global));
+  commands.push_back(AddAnalyzeCommand(app, global));
   for (auto& c : commands) {
     AddOutputFlags(*c.app, global);
     AddConfigFlags(*c.app, global);

@@ -44,6 +44,7 @@ Command AddBackupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global);
 Command AddConfigCommand(CLI::App& root, const GlobalOptions& global);
 Command AddDoctorCommand(CLI::App& root, const GlobalOptions& global);
+Command AddAnalyzeCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);
