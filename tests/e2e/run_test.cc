@@ -390,7 +390,7 @@ TEST(RunLock, SecondWriterIsRefusedWhileAnotherHoldsTheLock) {
   {
     HeldStoreLock lock(ds);
     RunResult r = RunDuckpart(RunArgs(db, "category", ds));
-    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.exit_code, 4);  // busy, not bad input
     EXPECT_NE(r.err.find("another duckpart process"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(fs::symlink_status(ds)));
     EXPECT_TRUE(StagingFolders(ds).empty());
@@ -409,7 +409,7 @@ TEST(RunLock, ReplaceIsRefusedWhileAnotherHoldsTheLockAndVersionOneStays) {
   const std::string manifest = ManifestText(ds);
   HeldStoreLock lock(ds);
   RunResult r = RunDuckpart(RunArgs(db, "month(ts)", ds, {"--replace"}));
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("another duckpart process"), std::string::npos) << r.err;
   EXPECT_EQ(LinkTarget(ds), ".ds.duckpart/v000001");
   EXPECT_EQ(ManifestText(ds), manifest);
