@@ -30,6 +30,8 @@ Command AddRecoverCommand(CLI::App& root, const GlobalOptions& global);
 Command AddCleanupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddBackupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global);
+Command AddInfoCommand(CLI::App& root, const GlobalOptions& global);
+Command AddHelpCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);
