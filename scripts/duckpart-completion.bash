@@ -5,12 +5,12 @@ _duckpart() {
   local cmd=${COMP_WORDS[1]}
   if [[ $COMP_CWORD -eq 1 ]]; then
     local commands
-    commands=$(duckpart --help 2>/dev/null | awk '/^Subcommands:/ {on = 1; next} on && NF {print $1}')
+    commands=$(duckpart --help 2>/dev/null | awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}')
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
   fi
   if [[ $cmd == help && $COMP_CWORD -eq 2 ]]; then
-    COMPREPLY=($(compgen -W "$(duckpart --help 2>/dev/null | awk '/^Subcommands:/ {on = 1; next} on && NF {print $1}')" -- "$cur"))
+    COMPREPLY=($(compgen -W "$(duckpart --help 2>/dev/null | awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}')" -- "$cur"))
     return
   fi
   if [[ $cur == -* ]]; then

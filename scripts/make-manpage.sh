@@ -7,7 +7,7 @@ bin=$1
 out=$2
 include=$(mktemp)
 trap 'rm -f "$include"' EXIT
-commands=$("$bin" --help | awk '/^Subcommands:/ {on = 1; next} on && NF {print $1}')
+commands=$("$bin" --help | awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}')
 {
   echo "[COMMANDS]"
   for c in $commands; do

@@ -33,6 +33,7 @@ TEST(Completion, CompletesCommandsAndEachCommandsOptions) {
   EXPECT_EQ(Complete("duckpart va", 1), "validate\n");
   const std::string all = Complete("duckpart ''", 1);
   for (const char* c : {"plan\n", "run\n", "info\n", "query\n", "help\n"}) EXPECT_NE(all.find(c), std::string::npos) << all;
+  EXPECT_EQ(all.find("Exit"), std::string::npos) << "words of the help's footer offered as commands:\n" << all;
   EXPECT_EQ(Complete("duckpart run --memory", 2), "--memory-limit\n");
   const std::string validate = Complete("duckpart validate --", 2);
   EXPECT_NE(validate.find("--to-db\n"), std::string::npos) << validate;
