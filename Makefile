@@ -3,8 +3,9 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build binary demo test bench install clean
 
 all: build
 
@@ -17,8 +18,18 @@ $(BUILD)/Makefile: | deps
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# Only the command: what the demo needs (the tests are built by `make build` and `make test`).
+binary: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS) --target duckpart
+
+demo: binary
 	$(BUILD)/duckpart demo
+
+# The binary, libduckpart, its headers, the CMake package, pkg-config file, man page and
+# bash completion, with libduckdb.so beside them: make install PREFIX=$$HOME/.local
+install: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS) --target duckpart duckpart_lib $(if $(wildcard /usr/bin/help2man),duckpart_man)
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 bench: build
 	bench/run.sh

@@ -13,7 +13,7 @@
 //
 // The store's lock is a flock, which the kernel releases when its holder dies: a lock
 // file naming a dead process is reported, never "stale". A live holder makes Recover
-// and Cleanup refuse (InputError, exit 2).
+// and Cleanup refuse (BusyError, exit 4).
 #pragma once
 
 #include <cstdint>
@@ -77,8 +77,8 @@ struct RecoverReport {
 };
 
 // Completes or rolls back an interrupted operation on the dataset `target`, under the
-// store's lock. Throws InputError when a live process holds the lock or the target is
-// not a duckpart dataset. Idempotent.
+// store's lock. Throws BusyError when a live process holds the lock, InputError when the
+// target is not a duckpart dataset. Idempotent.
 RecoverReport Recover(const std::string& target, bool dry_run = false);
 
 struct CleanupOptions {

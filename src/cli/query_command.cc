@@ -1,15 +1,11 @@
-// duckpart query: SQL over a dataset with exact values (NULL partitions included).
+// duckpart query: one read-only SQL statement over a dataset, with exact values.
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "db/database.h"
-#include "db/sql.h"
-#include "duckpart/error.h"
-#include "duckpart/manifest.h"
-#include "plan/transform.h"
-
-#include <filesystem>
+#include "duckpart/query.h"
+#include "query/column_reader.h"
 
 namespace duckpart::cli {
 namespace {
@@ -19,61 +15,26 @@ struct QueryArgs {
   std::string sql;
 };
 
-// The view `dataset`: the files' own columns (never the path's guesses) plus each
-// derived field computed from them as the spec does.
-std::string DatasetView(const std::string& dir, const Manifest& m) {
-  const std::string root = std::filesystem::canonical(dir).string();
-  std::string files;
-  for (const auto& p : m.partitions) {
-    for (const auto& f : p.files) files += (files.empty() ? "" : ", ") + db::QuoteLiteral(root + "/" + f.path);
-  }
-  std::string derived;
-  for (const auto& f : m.fields) {
-    if (f.field.transform == Transform::kIdentity) continue;
-    derived += ", " + plan::LabelOf(f.label_sql, f.key_sql) + " AS " + db::QuoteIdent(f.field.Name());
-  }
-  if (files.empty()) {
-    std::string cols;
-    for (const auto& c : m.schema) cols += (cols.empty() ? "" : ", ") + ("CAST(NULL AS " + c.type + ") AS " + db::QuoteIdent(c.name));
-    return "CREATE VIEW dataset AS SELECT " + cols + " WHERE false";
-  }
-  return "CREATE VIEW dataset AS SELECT *" + derived + " FROM read_parquet([" + files +
-         "], hive_partitioning = false)";
+void PrintTsvLine(const std::vector<std::string>& cells) {
+  for (size_t c = 0; c < cells.size(); ++c) std::cout << (c ? "\t" : "") << cells[c];
+  std::cout << "\n";
 }
 
 int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
-  const Manifest m = ReadManifest(args.dir);
-  db::Database database(db::DatabaseOptions{});
-  db::Connection conn(database);
-  conn.Execute("SET TimeZone = 'UTC'");
-  conn.Execute(DatasetView(args.dir, m));
-  db::Result r = [&] {
-    try {
-      return conn.Query(args.sql);
-    } catch (const db::DbError& e) {
-      throw InputError(std::string("query failed: ") + e.what());
-    }
-  }();
+  DatasetQuery q(args.dir, args.sql);
   if (global.json) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (uint64_t i = 0; i < r.RowCount(); ++i) {
-      nlohmann::json row;
-      for (uint64_t c = 0; c < r.ColumnCount(); ++c) {
-        row[r.ColumnName(c)] = r.IsNull(i, c) ? nlohmann::json(nullptr) : nlohmann::json(r.GetString(i, c));
-      }
-      rows.push_back(row);
-    }
-    PrintJson(rows);
+    // One row per line inside one array: valid JSON that is written as the rows arrive.
+    bool first = true;
+    q.RunJson([&](const nlohmann::ordered_json& row) {
+      std::cout << (first ? "[\n" : ",\n") << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      first = false;
+    });
+    std::cout << (first ? "[]\n" : "\n]\n");
     return 0;
   }
-  for (uint64_t c = 0; c < r.ColumnCount(); ++c) std::cout << (c ? "\t" : "") << r.ColumnName(c);
-  std::cout << "\n";
-  for (uint64_t i = 0; i < r.RowCount(); ++i) {
-    for (uint64_t c = 0; c < r.ColumnCount(); ++c) {
-      std::cout << (c ? "\t" : "") << (r.IsNull(i, c) ? "NULL" : r.GetString(i, c));
-    }
-    std::cout << "\n";
-  }
+  std::vector<std::string> header;
+  for (const auto& c : q.columns()) header.push_back(query::EscapeCell(c.name));
+  q.RunText(PrintTsvLine, [&] { PrintTsvLine(header); });
   return 0;
 }
 
@@ -81,10 +42,19 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
 
 Command AddQueryCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand(
-      "query", "Run SQL over a dataset as the view `dataset`, with exact values (NULLs, 'NULL', types)");
+      "query", "Run one read-only SELECT over a dataset as the view `dataset`, with exact values");
+  sub->footer(
+      "Output: tab-separated, a header line of column names, then one line per row. NULL prints as \\N; "
+      "backslash, tab, newline, carriage return and other control characters in values print as \\\\, \\t, "
+      "\\n, \\r and \\xHH, so the string 'NULL' and a NULL never look alike. Nested values print as DuckDB "
+      "literals ([1, NULL], {'a': 'x'}, {k=v}) with their strings quoted. With --json: an array of one object per "
+      "row, keys in SELECT order, typed values (numbers, true/false, arrays, objects, null); integers beyond "
+      "64 bits and decimals of more than 15 digits are strings, as are dates, times and intervals.\n"
+      "Only one SELECT runs (DESCRIBE, SHOW and SUMMARIZE are SELECTs); anything else (several statements, "
+      "CREATE, INSERT, COPY, ATTACH, PRAGMA, SET) is refused with exit 2 and nothing runs.");
   auto args = std::make_shared<QueryArgs>();
   sub->add_option("dir", args->dir, "Dataset folder")->required();
-  sub->add_option("sql", args->sql, "SQL over the view `dataset`")->required();
+  sub->add_option("sql", args->sql, "One SELECT over the view `dataset`")->required();
   return {sub, [args, &global] { return RunQuery(*args, global); }};
 }
 

@@ -165,7 +165,7 @@ void CheckRecoverable(const StoreStatus& st, const DatasetStore& ds, const char*
     throw InputError("'" + st.target + "' is not a duckpart dataset (a folder or file that duckpart did not make)");
   }
   if (st.locked) {
-    throw InputError(fmt::format("a duckpart process{} is working on '{}' now; run {} when it has finished",
+    throw BusyError(fmt::format("a duckpart process{} is working on '{}' now; run {} when it has finished",
                                  st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), st.target,
                                  command));
   }

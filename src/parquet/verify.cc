@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "db/error_text.h"
 #include "db/sql.h"
 #include "plan/transform.h"
 
@@ -63,7 +64,7 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
         conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ", hive_partitioning = false)");
       } catch (const db::DbError& e) {
         if (e.kind() == db::ErrorKind::kInterrupt) throw;  // Ctrl-C, not a damaged file
-        report.problems.push_back("file " + f.path + " is unreadable or truncated: " + e.what());
+        report.problems.push_back("file " + f.path + " is unreadable or truncated: " + db::WithoutSqlContext(e.what()));
       }
     }
   }
@@ -146,7 +147,7 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;
     ReportUnreadable(conn, root, m, report);
-    if (report.problems.empty()) report.problems.push_back(std::string("cannot read the data: ") + e.what());
+    if (report.problems.empty()) report.problems.push_back("cannot read the data: " + db::WithoutSqlContext(e.what()));
     return report;
   }
   ComparePartitions(conn, m, report);

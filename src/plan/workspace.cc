@@ -2,6 +2,7 @@
 
 #include "plan/workspace_access.h"
 #include "db/database.h"
+#include "db/error_text.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/source.h"
@@ -38,6 +39,17 @@ void CheckSourceOptions(const SourceOptions& s) {
     if (!fs::exists(s.db_path)) throw InputError("database '" + s.db_path + "' does not exist");
     if (fs::is_directory(s.db_path)) throw InputError("--db '" + s.db_path + "' is a directory");
   }
+}
+
+// A local --from pattern that matches no file is named as such, before DuckDB's reader
+// reports it with duckpart's own SQL around it.
+void CheckFilesMatch(db::Connection& conn, const std::string& from) {
+  if (from.find("://") != std::string::npos) return;  // remote: DuckDB's reader tells
+  db::PreparedStatement glob = conn.Prepare("SELECT count(*) FROM glob($1)");
+  glob.Bind(1, from);
+  if (glob.Execute().GetInt64(0, 0) > 0) return;
+  throw InputError("--from '" + from + "': no file matches; check the path (a glob: * within a folder, ** across "
+                   "folders, e.g. --from 'data/**/*.parquet')");
 }
 
 }  // namespace
@@ -88,6 +100,7 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
     relation_ = "(" + source.query + ")";
   } else {
     relation_ = FilesRelation(source.from);
+    CheckFilesMatch(*conn_, source.from);
   }
   try {
     db::Result d = conn_->Query("DESCRIBE SELECT * FROM " + relation_ + " AS s");
@@ -95,7 +108,9 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
       columns_.push_back({d.GetString(i, 0), d.GetString(i, 1)});
     }
   } catch (const db::DbError& e) {
-    throw InputError("cannot read the source (" + source.Describe() + "): " + e.what());
+    // Without DuckDB's echo of duckpart's own DESCRIBE statement.
+    throw InputError("cannot read the source (" + source.Describe() + "): " +
+                     db::WithoutErrorClass(db::WithoutSqlContext(e.what())));
   }
   for (const auto& c : columns_) {
     if (c.name.rfind("__dp_", 0) == 0) {

@@ -234,7 +234,7 @@ StoreLock::StoreLock(const DatasetStore& store) {
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd_);
     fd_ = -1;
-    throw InputError("another duckpart process is writing to '" + store.target().string() +
+    throw BusyError("another duckpart process is writing to '" + store.target().string() +
                      "'; try again when it has finished");
   }
   const std::string pid = std::to_string(getpid()) + "\n";

@@ -75,7 +75,7 @@ class DatasetStore {
 // when the process dies, so a killed writer never leaves a stale lock behind.
 class StoreLock {
  public:
-  // Throws InputError when another process holds the lock, or when the store cannot be
+  // Throws BusyError when another process holds the lock, InputError when the store cannot be
   // made for lack of permission (nothing was changed in either case).
   explicit StoreLock(const DatasetStore& store);
   ~StoreLock();

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "db/error_text.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "plan/transform.h"
@@ -145,7 +146,7 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
         Collect(r, found);
       } catch (const db::DbError& e) {
         if (e.kind() == db::ErrorKind::kInterrupt) throw;
-        problems.push_back("partition " + p.path + ": table " + p.table + " cannot be read: " + e.what());
+        problems.push_back("partition " + p.path + ": table " + p.table + " cannot be read: " + db::WithoutSqlContext(e.what()));
         found[p.id] = {-1, "", 0};
       }
     }
@@ -179,7 +180,7 @@ void CheckView(db::Connection& conn, const std::string& catalog, const Manifest&
     }
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;
-    problems.push_back("the view " + name + " cannot be read: " + e.what());
+    problems.push_back("the view " + name + " cannot be read: " + db::WithoutSqlContext(e.what()));
   }
 }
 

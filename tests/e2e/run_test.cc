@@ -291,7 +291,7 @@ TEST(RunQueryView, DerivedFieldIsAColumnOfTheDatasetView) {
   const auto rows = nlohmann::json::parse(r.out);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["ts_month"], "2023-01");
-  EXPECT_EQ(rows[0]["n"], std::to_string(s.Int("SELECT count(*) FROM src.events WHERE ts < TIMESTAMP '2023-02-01'")));
+  EXPECT_EQ(rows[0]["n"], s.Int("SELECT count(*) FROM src.events WHERE ts < TIMESTAMP '2023-02-01'"));  // a number
 }
 
 // ---------------------------------------------------------------------------------
@@ -390,7 +390,7 @@ TEST(RunLock, SecondWriterIsRefusedWhileAnotherHoldsTheLock) {
   {
     HeldStoreLock lock(ds);
     RunResult r = RunDuckpart(RunArgs(db, "category", ds));
-    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.exit_code, 4);  // busy, not bad input
     EXPECT_NE(r.err.find("another duckpart process"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(fs::symlink_status(ds)));
     EXPECT_TRUE(StagingFolders(ds).empty());
@@ -409,7 +409,7 @@ TEST(RunLock, ReplaceIsRefusedWhileAnotherHoldsTheLockAndVersionOneStays) {
   const std::string manifest = ManifestText(ds);
   HeldStoreLock lock(ds);
   RunResult r = RunDuckpart(RunArgs(db, "month(ts)", ds, {"--replace"}));
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("another duckpart process"), std::string::npos) << r.err;
   EXPECT_EQ(LinkTarget(ds), ".ds.duckpart/v000001");
   EXPECT_EQ(ManifestText(ds), manifest);
@@ -435,7 +435,7 @@ std::optional<fs::path> Staging(const std::string& ds) {
 }
 
 // Starts a replacing run of the big source and signals it with SIGINT once `moment`
-// holds. An interrupted run exits 3, publishes nothing, leaves no staging folder, and
+// holds. An interrupted run exits 130, publishes nothing, leaves no staging folder, and
 // the previous version stays published and valid. A run that ended before the signal
 // could be sent is accepted (the machine was faster than the source is large), and must
 // then have published a complete new version. Returns whether the run was interrupted.
@@ -452,7 +452,7 @@ bool InterruptAndCheck(const TempDir& dir, const std::string& big, const std::st
   const int code = child.Wait();
   const std::string err = ReadFile(dir / "child.err");
   if (signalled) {
-    EXPECT_EQ(code, 3) << err;
+    EXPECT_EQ(code, 130) << err;  // interrupted, as shells expect of Ctrl-C
     EXPECT_NE(err.find("interrupted"), std::string::npos) << err;
     EXPECT_EQ(LinkTarget(ds), before_link);
     EXPECT_EQ(ManifestText(ds), before_manifest);
@@ -470,7 +470,7 @@ bool InterruptAndCheck(const TempDir& dir, const std::string& big, const std::st
   return signalled;
 }
 
-// Ctrl-C while planning, while writing and while verifying: each time exit 3, no
+// Ctrl-C while planning, while writing and while verifying: each time exit 130, no
 // staging folder, version 1 still published and valid. 1,000,000 rows in ~730 day
 // partitions take several seconds to write, so each signal lands mid-run.
 TEST(RunCancel, SigintPublishesNothingAndKeepsThePreviousVersion) {

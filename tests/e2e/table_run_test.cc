@@ -359,7 +359,7 @@ TEST_F(TableRunCrash, InterruptRollsBack) {
     EXPECT_NE(err.find("interrupted during the commit; the new version was published"), std::string::npos) << err;
     EXPECT_NE(StateOf(to), before);
   } else {
-    EXPECT_EQ(rc, 3) << err;
+    EXPECT_EQ(rc, 130) << err;
     EXPECT_NE(err.find("interrupted"), std::string::npos) << err;
     EXPECT_NE(err.find("rolled back"), std::string::npos) << err;
     EXPECT_EQ(StateOf(to), before);

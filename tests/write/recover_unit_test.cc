@@ -186,11 +186,11 @@ TEST_F(RecoverTest, ALiveWriterMakesRecoverAndCleanupRefuse) {
   try {
     Recover(target_);
     FAIL() << "no exception";
-  } catch (const InputError& e) {
+  } catch (const BusyError& e) {
     EXPECT_NE(std::string(e.what()).find("is working on"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(std::to_string(getpid())), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Cleanup(target_, {}), InputError);
+  EXPECT_THROW(Cleanup(target_, {}), BusyError);
   EXPECT_TRUE(fs::exists(s.store() / "staging-1-1"));
 }
 
