@@ -314,7 +314,7 @@ class RunReplace : public ::testing::Test {
     EXPECT_EQ(ManifestText(ds_), manifest_v1_);
     EXPECT_TRUE(StagingFolders(ds_).empty());
     for (const auto& n : Entries(StoreOf(ds_))) {
-      EXPECT_TRUE(n == "lock" || n == "tmp" || n == "v000001") << "left in the store: " << n;
+      EXPECT_TRUE(n == "lock" || n == "_duckpart_store" || n == "tmp" || n == "v000001") << "left in the store: " << n;
     }
     EXPECT_EQ(ParquetContent(ds_), SourceContent(db_));
     RunResult v = RunDuckpart({"validate", ds_});
@@ -457,7 +457,8 @@ bool InterruptAndCheck(const TempDir& dir, const std::string& big, const std::st
     EXPECT_EQ(LinkTarget(ds), before_link);
     EXPECT_EQ(ManifestText(ds), before_manifest);
     for (const auto& n : Entries(StoreOf(ds))) {
-      EXPECT_TRUE(n == "lock" || n == "tmp" || ".ds.duckpart/" + n == before_link) << "left in the store: " << n;
+      EXPECT_TRUE(n == "lock" || n == "_duckpart_store" || n == "tmp" || ".ds.duckpart/" + n == before_link)
+          << "left in the store: " << n;
     }
   } else {
     std::cerr << "note: the run ended before SIGINT could be sent; the source is too small for this machine\n";
