@@ -7,6 +7,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/manifest.h"
+#include "plan/field_names.h"
 #include "plan/transform.h"
 
 #include <filesystem>
@@ -20,7 +21,7 @@ struct QueryArgs {
 };
 
 // The view `dataset`: the files' own columns (never the path's guesses) plus each
-// derived field computed from them as the spec does.
+// field computed from them as the spec does, under the field's name.
 std::string DatasetView(const std::string& dir, const Manifest& m) {
   const std::string root = std::filesystem::canonical(dir).string();
   std::string files;
@@ -29,7 +30,11 @@ std::string DatasetView(const std::string& dir, const Manifest& m) {
   }
   std::string derived;
   for (const auto& f : m.fields) {
-    if (f.field.transform == Transform::kIdentity) continue;
+    // a field named like a column (datasets written before fields got their own names)
+    // is that column
+    bool is_column = false;
+    for (const auto& c : m.schema) is_column |= plan::SameName(c.name, f.field.Name());
+    if (is_column) continue;
     derived += ", " + plan::LabelOf(f.label_sql, f.key_sql) + " AS " + db::QuoteIdent(f.field.Name());
   }
   if (files.empty()) {

@@ -8,6 +8,8 @@
 #include "duckpart/hive_path.h"
 #include "duckpart/plan.h"
 #include "plan/column_types.h"
+#include "plan/field_names.h"
+#include "plan/reader_warnings.h"
 #include "plan/transform.h"
 
 namespace duckpart {
@@ -188,6 +190,7 @@ std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::strin
 
 Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
   if (spec.fields.empty()) throw InputError("the spec has no fields");
+  plan::CheckFieldNames(ws.columns(), spec);
   Plan plan{.spec = spec, .source = ws.source().Describe(), .schema = ws.columns()};
   plan.stats = AnalyseColumns(ws, spec, &plan.total_rows);
   for (const auto& f : spec.fields) {
@@ -216,6 +219,7 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
       "SELECT CAST(coalesce(sum(checksum), 0) AS VARCHAR) FROM __duckpart_keys");
   plan.total_checksum = total.GetString(0, 0);
   plan.balance = ComputeBalance(rows, options);
+  for (auto& w : plan::ReaderWarnings(ws, plan.fields)) plan.balance.warnings.push_back(std::move(w));
   return plan;
 }
 

@@ -239,11 +239,11 @@ TEST(RunNulls, NullTheStringNullAndEmptyAreThreeFoldersAndThreeAnswers) {
   RunResult r = RunDuckpart(RunArgs(db, "tag", ds));
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag=__HIVE_DEFAULT_PARTITION__"));
-  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag=%4EULL"));
-  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag="));
+  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag_identity=__HIVE_DEFAULT_PARTITION__"));
+  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag_identity=%4EULL"));
+  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag_identity="));
   // The string '__HIVE_DEFAULT_PARTITION__' is not NULL either.
-  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag=%5F_HIVE_DEFAULT_PARTITION__"));
+  EXPECT_TRUE(fs::is_directory(fs::path(ds) / "tag_identity=%5F_HIVE_DEFAULT_PARTITION__"));
 
   Session s;
   s.AttachReadOnly(db);
@@ -258,13 +258,13 @@ TEST(RunNulls, NullTheStringNullAndEmptyAreThreeFoldersAndThreeAnswers) {
   std::map<std::string, int64_t> rows_by_path;
   for (const auto& p : m["partitions"]) {
     if (p["keys"][0].is_null()) {
-      EXPECT_EQ(p["path"], "tag=__HIVE_DEFAULT_PARTITION__");
+      EXPECT_EQ(p["path"], "tag_identity=__HIVE_DEFAULT_PARTITION__");
     }
     rows_by_path[p["path"].get<std::string>()] = p["rows"].get<int64_t>();
   }
-  EXPECT_EQ(rows_by_path["tag=__HIVE_DEFAULT_PARTITION__"], s.Int("SELECT count(*) FROM src.events WHERE tag IS NULL"));
-  EXPECT_EQ(rows_by_path["tag=%4EULL"], s.Int("SELECT count(*) FROM src.events WHERE tag = 'NULL'"));
-  EXPECT_EQ(rows_by_path["tag="], s.Int("SELECT count(*) FROM src.events WHERE tag = ''"));
+  EXPECT_EQ(rows_by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"], s.Int("SELECT count(*) FROM src.events WHERE tag IS NULL"));
+  EXPECT_EQ(rows_by_path["tag_identity=%4EULL"], s.Int("SELECT count(*) FROM src.events WHERE tag = 'NULL'"));
+  EXPECT_EQ(rows_by_path["tag_identity="], s.Int("SELECT count(*) FROM src.events WHERE tag = ''"));
   EXPECT_EQ(static_cast<int64_t>(m["partitions"].size()),
             s.Int("SELECT count(DISTINCT coalesce('v' || tag, 'null')) FROM src.events"));
 

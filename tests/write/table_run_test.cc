@@ -217,20 +217,20 @@ TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
   const TableRunResult r = f.Run("tag");
   std::map<std::string, const TablePartition*> by_path;
   for (const auto& p : r.tables) by_path[p.path] = &p;
-  ASSERT_TRUE(by_path.count("tag=__HIVE_DEFAULT_PARTITION__"));
-  ASSERT_TRUE(by_path.count("tag=%4EULL"));
-  ASSERT_TRUE(by_path.count("tag="));
+  ASSERT_TRUE(by_path.count("tag_identity=__HIVE_DEFAULT_PARTITION__"));
+  ASSERT_TRUE(by_path.count("tag_identity=%4EULL"));
+  ASSERT_TRUE(by_path.count("tag_identity="));
   Look look(f.target);
-  const auto* null_part = by_path["tag=__HIVE_DEFAULT_PARTITION__"];
+  const auto* null_part = by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"];
   EXPECT_FALSE(null_part->keys[0].has_value());
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table) + " WHERE tag IS NULL"), 60);
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table)), 60);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag IS NULL"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag = 'NULL'"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag = ''"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(by_path["tag=%4EULL"]->table) +
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity IS NULL"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = 'NULL'"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = ''"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(by_path["tag_identity=%4EULL"]->table) +
                      " WHERE tag = 'NULL'"),
-            by_path["tag=%4EULL"]->rows);
+            by_path["tag_identity=%4EULL"]->rows);
   // Readable, unique, sanitized names.
   std::set<std::string> names;
   for (const auto& p : r.tables) {
