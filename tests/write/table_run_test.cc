@@ -238,7 +238,7 @@ TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
     EXPECT_EQ(p.table.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos) << p.table;
     EXPECT_EQ(p.table.rfind("p", 0), 0u);
   }
-  EXPECT_EQ(null_part->table.substr(null_part->table.find('_')), "_tag_null");
+  EXPECT_EQ(null_part->table.substr(null_part->table.find('_')), "_tag_identity_null");
 }
 
 TEST(TableLayout, TableNamesAreReadableAndPadded) {
@@ -248,9 +248,9 @@ TEST(TableLayout, TableNamesAreReadableAndPadded) {
   EXPECT_EQ(write::PartitionTableName(7, {std::nullopt}, {f}, 1), "p7_ts_month_null");
   ResolvedField g;
   g.field = ParseSpec("tag").fields[0];
-  EXPECT_EQ(write::PartitionTableName(0, {""}, {g}, 1), "p0_tag_empty");
-  EXPECT_EQ(write::PartitionTableName(1, {"日本語"}, {g}, 1), "p1_tag_x");
-  EXPECT_EQ(write::PartitionTableName(2, {"A/b=C"}, {g}, 1), "p2_tag_a_b_c");
+  EXPECT_EQ(write::PartitionTableName(0, {""}, {g}, 1), "p0_tag_identity_empty");
+  EXPECT_EQ(write::PartitionTableName(1, {"日本語"}, {g}, 1), "p1_tag_identity_x");
+  EXPECT_EQ(write::PartitionTableName(2, {"A/b=C"}, {g}, 1), "p2_tag_identity_a_b_c");
   EXPECT_LE(write::PartitionTableName(3, {std::string(200, 'z')}, {g}, 1).size(), 63u);
   EXPECT_EQ(write::PidWidth(1), 1u);
   EXPECT_EQ(write::PidWidth(10), 1u);
