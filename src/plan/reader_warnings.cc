@@ -18,6 +18,9 @@ std::string LossyUnder(const std::string& type) {
          ") AS VARCHAR) <> l";
 }
 
+// Readers take for a date only a value without a time of day (measured: DuckDB keeps
+// '2024-01-01 10:00:00' as VARCHAR but reads '2024-1-1' as DATE 2024-01-01).
+const char* kDate = "regexp_full_match(l, '-?[0-9]+-[0-9]{1,2}-[0-9]{1,2}')";
 const char* kNumber = "regexp_full_match(l, '[+-]?[0-9]+([.][0-9]*)?([eE][+-]?[0-9]+)?')";
 
 // Per field: distinct values, the sentinel string, and for each inferred type whether
@@ -29,8 +32,9 @@ std::string FieldQuery(size_t i) {
   auto examples = [](const std::string& cond) {
     return "CAST(to_json(list(l ORDER BY l) FILTER (WHERE " + cond + ")[1:3]) AS VARCHAR)";
   };
+  const std::string date = std::string(kDate) + " AND TRY_CAST(l AS DATE) IS NOT NULL";
   return "SELECT count(l), count(*) FILTER (WHERE l = " + db::QuoteLiteral(std::string(kHiveNull)) +
-         "), count(TRY_CAST(l AS DATE)), " + examples(LossyUnder("DATE")) +
+         "), count(*) FILTER (WHERE " + date + "), " + examples(kDate + (" AND " + LossyUnder("DATE"))) +
          ", count(TRY_CAST(l AS TIMESTAMP)), " + examples(LossyUnder("TIMESTAMP")) +
          ", count(*) FILTER (WHERE " + kNumber + "), " + examples(number_lossy) +
          " FROM (SELECT DISTINCT __dp_l" + std::to_string(i) + " AS l FROM __duckpart_keys)";
@@ -62,7 +66,7 @@ void AddTypeWarnings(db::Result& r, const std::string& name, std::vector<std::st
   const int64_t values = r.GetInt64(0, 0);
   struct Kind { uint64_t all, lossy; const char* readers; const char* type; };
   const Kind kinds[] = {{2, 3, "DuckDB and Polars", "DATE"},
-                        {4, 5, "DuckDB", "TIMESTAMP"},
+                        {4, 5, "Polars (hive partitioning)", "timestamps"},
                         {6, 7, "Polars (hive partitioning)", "numbers"}};
   for (const Kind& k : kinds) {
     const std::string lossy = Examples(r, k.lossy);

@@ -7,10 +7,10 @@
 // the paths are another matter, whatever the path says (measured, see README "Readers"):
 // - Polars and DuckDB 1.4 decode a path before comparing it with __HIVE_DEFAULT_PARTITION__,
 //   so the string '__HIVE_DEFAULT_PARTITION__' reads back as the NULL partition;
-// - DuckDB (1.4, 1.5) infers DATE or TIMESTAMP when every value of a field casts, so
+// - DuckDB (1.4, 1.5) infers DATE when every value of a field is a date, so
 //   '2024-1-1' reads back as 2024-01-01; it keeps VARCHAR for '007';
 // - Polars (hive partitioning on, its default for a folder) infers Int64 or Float64 when
-//   every value is a number, so '007' reads back as 7, and parses dates like DuckDB.
+//   every value is a number, so '007' reads back as 7, and parses dates and timestamps.
 #pragma once
 
 #include <string>
