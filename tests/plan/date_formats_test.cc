@@ -31,7 +31,7 @@ TEST(DateFormat, UnparseableColumnNamesAFormatThatParsesTheSample) {
   testing::TempDir dir;
   const std::string db = testing::MakeSourceDb(dir, kStocks);
   const std::string e = testing::InputErrorOf([&] { testing::PlanTable(db, "year(date)"); });
-  EXPECT_NE(e.find("values that are not dates or timestamps, e.g. 'Apr 10 2000'"), std::string::npos) << e;
+  EXPECT_NE(e.find("column 'date' has 60 values that are not dates or timestamps, e.g. '"), std::string::npos) << e;
   EXPECT_NE(e.find("--date-format 'date=%b %d %Y' parses the sampled values"), std::string::npos) << e;
 }
 
