@@ -1,5 +1,7 @@
-// Datasets written before fields got names of their own (an identity field named after its
-// column, `tag=...`) stay readable: validate and query use the names their manifest records.
+// Partition field names on disk: a source column named like a field is refused before any
+// work, AS names the field so that Hive readers return the column's own values, and datasets
+// written before fields got names of their own (an identity field named after its column,
+// `tag=...`) stay readable: validate and query use the names their manifest records.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -58,6 +60,35 @@ TEST(OldNames, DatasetWithIdentityNamedAfterItsColumnValidatesAndQueries) {
   EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM dataset WHERE tag = '007'"), "20");
   // the field is the column itself: no second column of that name
   EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM (DESCRIBE dataset)"), "2");
+}
+
+// Issue 15: a column ts_month beside month(ts) was silently replaced by the path's values.
+TEST(FieldNames, ColumnNamedLikeAFieldIsRefusedUpFrontAndAsNamesTheField) {
+  TempDir dir;
+  const std::string db = dir / "s.db";
+  {
+    db::Database database(db::DatabaseOptions{.path = db});
+    db::Connection conn(database);
+    conn.Execute("CREATE TABLE t AS SELECT TIMESTAMP '2024-01-01' + to_hours(i * 300) AS ts, "
+                 "'bogus' || (i % 3) AS ts_month FROM range(30) r(i)");
+  }
+  const std::string ds = dir / "ds";
+  RunResult refused = RunDuckpart({"run", "--db", db, "--table", "t", "--by", "month(ts)", "--to", ds});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("source column 'ts_month'"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("AS"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(ds));
+  EXPECT_FALSE(fs::exists(StoreOf(ds)));
+  RunResult plan = RunDuckpart({"plan", "--db", db, "--table", "t", "--by", "month(ts)"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.out;
+
+  RunResult named = RunDuckpart({"run", "--db", db, "--table", "t", "--by", "month(ts) AS m", "--to", ds});
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  Session s;
+  EXPECT_EQ(s.Int("SELECT count(*) FROM " + ReadParquetSql(ds, "hive_partitioning = true") +
+                  " WHERE ts_month LIKE 'bogus%' AND m = strftime(ts, '%Y-%m')"),
+            30);
+  EXPECT_EQ(ManifestJson(ds)["spec"], "month(ts) AS m");
 }
 
 }  // namespace
