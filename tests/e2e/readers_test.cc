@@ -154,7 +154,7 @@ class ReaderCheck {
 };
 
 Dataset Write(const TempDir& dir, const std::string& spec) {
-  Dataset ds{(dir / "ds").string(), (dir / "src.db").string(), {}, {}};
+  Dataset ds{dir / "ds", dir / "src.db", {}, {}};
   {
     db::Database database(db::DatabaseOptions{.path = ds.db});
     db::Connection conn(database);
@@ -170,7 +170,7 @@ Dataset Write(const TempDir& dir, const std::string& spec) {
 // {'a': 'VARCHAR', ...} for read_parquet's hive_types, and {"a": "Utf8"} for Polars.
 std::string HiveTypesSql(const json& fields) {
   std::string out;
-  for (const auto& f : fields) out += (out.empty() ? "" : ", ") + db::QuoteLiteral(f["name"]) + ": 'VARCHAR'";
+  for (const auto& f : fields) out += (out.empty() ? "" : ", ") + db::QuoteLiteral(f["name"].get<std::string>()) + ": 'VARCHAR'";
   return "{" + out + "}";
 }
 json PolarsExact(const json& fields) {
@@ -242,9 +242,9 @@ INSTANTIATE_TEST_SUITE_P(EveryTransform, Readers,
                                            "year(ts)", "month(ts)", "day(ts)", "hour(ts)", "bucket(4, tag)",
                                            "truncate(2, tag)", "truncate(100, n)", "range(n, [-100, 0, 100])",
                                            "quantile(4, n)", "month(ts) AS m, identity(tag) AS t"),
-                         [](const auto& info) {
+                         [](const auto& param_info) {
                            std::string name;
-                           for (char c : info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : param_info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 
