@@ -219,7 +219,8 @@ TEST_P(Readers, NodeReadersReadTheSourceColumnsExactlyAndPathValuesAsDocumented)
       {{"DuckDB 1.5 hive_types", true, false}, "read_duckdb.js",
        {"SELECT * FROM read_parquet(" + db::QuoteLiteral(glob) + ", hive_types = " + HiveTypesSql(ds.fields) + ")"}},
       {{"Polars default (glob)", false, false}, "read_polars.js", {glob, "{}"}},
-      {{"Polars default (folder)", true, false}, "read_polars.js", {ds.dir + "/", "{}"}},
+      // (a folder read, scanParquet('ds/'), fails: the folder also holds _duckpart/manifest.json)
+      {{"Polars hivePartitioning", true, false}, "read_polars.js", {glob, R"({"hivePartitioning": true})"}},
       {{"Polars hiveSchema", true, false}, "read_polars.js", {glob, PolarsExact(ds.fields).dump()}},
   };
   std::vector<std::string> problems;
