@@ -121,7 +121,12 @@ TEST_P(RunTransform, WritesEveryRowOnceAndPathValuesMatchTheRows) {
   // the value in that row's path.
   for (const auto& f : c.fields) {
     const std::string row_sum = "CAST(sum(hash(id, " + db::QuoteIdent(f.name) + ")::HUGEINT) AS VARCHAR)";
-    const std::string path_sum = "CAST(sum(hash(id, " + db::QuoteIdent("path_" + f.name) + ")::HUGEINT) AS VARCHAR)";
+    // DuckDB 1.4 reads the NULL partition as the string __HIVE_DEFAULT_PARTITION__ (checked
+    // above), where the view has NULL
+    const std::string path = db::QuoteIdent("path_" + f.name);
+    const std::string path_value =
+        f.label_sql.empty() ? path : "CASE WHEN (" + f.label_sql + ") IS NULL THEN NULL ELSE " + path + " END";
+    const std::string path_sum = "CAST(sum(hash(id, " + path_value + ")::HUGEINT) AS VARCHAR)";
     EXPECT_EQ(QueryScalar(ds, "SELECT " + row_sum + " FROM dataset"), s.Scalar("SELECT " + path_sum + " FROM pairs"))
         << f.name;
   }
