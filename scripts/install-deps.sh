@@ -20,3 +20,18 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# The other readers the test suite reads datasets back with (tests/e2e/readers_test.cc):
+# DuckDB 1.5 and Polars for node, versions pinned in tests/readers/package.json and
+# package-lock.json, into tests/readers/node_modules (ignored by git). Skipped when the
+# pinned versions are already there.
+readers="$(cd "$(dirname "$0")/.." && pwd)/tests/readers"
+if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+  if ! (cd "$readers" && node -e '
+      const want = require("./package.json").dependencies;
+      for (const [name, version] of Object.entries(want)) {
+        if (require(name + "/package.json").version !== version) process.exit(1);
+      }' >/dev/null 2>&1); then
+    echo "install-deps: installing the reader checks' node packages into $readers/node_modules"
+    (cd "$readers" && npm install --no-audit --no-fund --no-save --loglevel=error)
+  fi
+fi

@@ -24,6 +24,8 @@ struct SourceOptions {
   std::string table;    // --table (with --db)
   std::string query;    // --query (with --db, or alone over files named in it)
   std::string from;     // --from: a path or glob of Parquet, CSV or JSON files
+  // --date-format COL=FORMAT: VARCHAR column COL holds dates in DuckDB strptime FORMAT.
+  std::vector<std::string> date_formats;
   // A short human description ("table events in analytics.db").
   std::string Describe() const;
 };

@@ -26,6 +26,11 @@ void AddSourceOptions(CLI::App& sub, SourceOptions& source) {
   sub.add_option("--table", source.table, "Source table in --db");
   sub.add_option("--query", source.query, "Source SQL query (over --db when given)");
   sub.add_option("--from", source.from, "Source files: a path or glob of Parquet, CSV or JSON");
+  sub.add_option("--date-format", source.date_formats,
+                 "COL=FORMAT: parse VARCHAR column COL as dates with DuckDB strptime, "
+                 "e.g. \"date=%b %d %Y\" (repeatable)")
+      ->allow_extra_args(false)
+      ->take_all();
 }
 
 void AddEngineOptions(CLI::App& sub, EngineOptions& engine) {

@@ -75,6 +75,10 @@ Manifest ManifestFromJson(const json& j) {
     m.source = j.at("source").get<std::string>();
     m.spec = ParseSpec(j.at("spec").get<std::string>());
     for (const auto& f : j.at("fields")) m.fields.push_back(ResolvedFieldFromJson(f));
+    // The fields carry the names on disk, also those of manifests older than "AS".
+    if (m.fields.size() == m.spec.fields.size()) {
+      for (size_t i = 0; i < m.fields.size(); ++i) m.spec.fields[i] = m.fields[i].field;
+    }
     for (const auto& c : j.at("schema")) {
       m.schema.push_back({c.at("name").get<std::string>(), c.at("type").get<std::string>()});
     }

@@ -24,6 +24,12 @@ ResolvedField ResolvedFieldFromJson(const json& j) {
     const Spec spec = ParseSpec(j.at("field").get<std::string>());
     if (spec.fields.size() != 1) throw InputError("a resolved field holds one field");
     f.field = spec.fields[0];
+    // "name" is the field's name on disk; manifests written before fields could be named
+    // with AS record the names of their time (an identity field named after its column).
+    if (j.contains("name")) {
+      f.field.name = j.at("name").get<std::string>();
+      if (f.field.name.empty() || f.field.name == f.field.DefaultName()) f.field.name.clear();
+    }
     f.column_type = j.at("column_type").get<std::string>();
     f.key_sql = j.at("key_sql").get<std::string>();
     f.label_sql = j.at("label_sql").get<std::string>();

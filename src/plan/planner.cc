@@ -10,6 +10,9 @@
 #include "duckpart/hive_path.h"
 #include "duckpart/plan.h"
 #include "plan/column_types.h"
+#include "plan/date_formats.h"
+#include "plan/field_names.h"
+#include "plan/reader_warnings.h"
 #include "plan/transform.h"
 
 namespace duckpart {
@@ -35,6 +38,20 @@ bool NeedsTimeCast(const Spec& spec, const std::string& column, const std::strin
   return false;
 }
 
+// A value for a one-line message: at most 80 bytes.
+std::string Cut80(const std::string& value) {
+  return value.size() > 80 ? value.substr(0, 80) + "..." : value;
+}
+
+// "; --date-format 'date=%b %d %Y' parses the sampled values", or a pointer to the option.
+std::string FormatHint(Workspace& ws, const std::string& column) {
+  if (plan::DateFormatOf(ws.source(), column)) return " with the given --date-format";
+  if (const auto format = plan::GuessDateFormat(ws, column)) {
+    return "; --date-format '" + column + "=" + *format + "' parses the sampled values";
+  }
+  return "; give their format with --date-format " + column + "=FORMAT (DuckDB strptime)";
+}
+
 // One scan: NULLs, distinct estimate, min and max of each spec column, and for VARCHAR
 // columns under time transforms, the values that do not parse as timestamps.
 std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t* total) {
@@ -47,8 +64,9 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
     sql += ", count(*) - count(" + c + "), approx_count_distinct(" + c + "), CAST(min(" + c +
            ") AS VARCHAR), CAST(max(" + c + ") AS VARCHAR)";
     if (NeedsTimeCast(spec, name, col->type)) {
-      const std::string bad = " FILTER (WHERE " + c + " IS NOT NULL AND TRY_CAST(" + c +
-                              " AS TIMESTAMP) IS NULL)";
+      const std::string bad = " FILTER (WHERE " + c + " IS NOT NULL AND " +
+                              plan::TryParseTimeSql(c, plan::DateFormatOf(ws.source(), name)) +
+                              " IS NULL)";
       sql += ", count(*)" + bad + ", min(" + c + ")" + bad + ", max(" + c + ")" + bad;
     }
   }
@@ -64,8 +82,8 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
     if (NeedsTimeCast(spec, name, col->type)) {
       if (const int64_t bad = r.GetInt64(0, i); bad > 0) {
         throw InputError("column '" + name + "' has " + std::to_string(bad) +
-                         " values that are not dates or timestamps, e.g. '" + r.GetString(0, i + 1) +
-                         "' and '" + r.GetString(0, i + 2) + "'");
+                         " values that are not dates or timestamps, e.g. '" + Cut80(r.GetString(0, i + 1)) +
+                         "' and '" + Cut80(r.GetString(0, i + 2)) + "'" + FormatHint(ws, name));
       }
       i += 3;
     }
@@ -194,6 +212,8 @@ std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::strin
 
 Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
   if (spec.fields.empty()) throw InputError("the spec has no fields");
+  plan::CheckFieldNames(ws.columns(), spec);
+  plan::CheckDateFormats(ws);
   Plan plan{.spec = spec, .source = ws.source().Describe(), .schema = ws.columns()};
   plan.stats = AnalyseColumns(ws, spec, &plan.total_rows);
   for (const auto& f : spec.fields) {
@@ -222,6 +242,7 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
       "SELECT CAST(coalesce(sum(checksum), 0) AS VARCHAR) FROM __duckpart_keys");
   plan.total_checksum = total.GetString(0, 0);
   plan.balance = ComputeBalance(rows, options);
+  for (auto& w : plan::ReaderWarnings(ws, plan.fields)) plan.balance.warnings.push_back(std::move(w));
   return plan;
 }
 

@@ -4,6 +4,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "plan/column_types.h"
+#include "plan/date_formats.h"
 #include "plan/quantile.h"
 
 namespace duckpart::plan {
@@ -15,7 +16,8 @@ namespace {
 }
 
 // The column as a TIMESTAMP (or DATE) in the field's zone, for time transforms.
-std::string TimeValueSql(const Field& f, const std::string& type, const std::string& zone) {
+std::string TimeValueSql(const Field& f, const std::string& type, const std::string& zone,
+                         const std::optional<std::string>& date_format) {
   const std::string c = db::QuoteIdent(f.column);
   switch (ClassifyType(type)) {
     case TypeClass::kDate:
@@ -23,13 +25,14 @@ std::string TimeValueSql(const Field& f, const std::string& type, const std::str
       return c;
     case TypeClass::kTimestamp: return "CAST(" + c + " AS TIMESTAMP)";
     case TypeClass::kTimestampTz: return "timezone(" + db::QuoteLiteral(zone) + ", " + c + ")";
-    case TypeClass::kString: return "CAST(" + c + " AS TIMESTAMP)";
+    case TypeClass::kString: return ParseTimeSql(c, date_format);
     default: NotFit(f, type, "time transforms need a DATE, TIMESTAMP or VARCHAR of dates");
   }
 }
 
-void ResolveTime(ResolvedField& r, const std::string& zone) {
-  const std::string t = TimeValueSql(r.field, r.column_type, zone);
+void ResolveTime(ResolvedField& r, const std::string& zone,
+                 const std::optional<std::string>& date_format) {
+  const std::string t = TimeValueSql(r.field, r.column_type, zone, date_format);
   const std::string finite = "CASE WHEN isfinite($k) THEN ";
   const std::string not_finite = " ELSE CAST($k AS VARCHAR) END";
   switch (r.field.transform) {
@@ -160,7 +163,7 @@ ResolvedField ResolveField(Workspace& ws, const Field& field, int64_t nonnull_ro
       r.key_sql = RangeKeySql(c, r.cuts);
       r.label_sql = IndexLabelSql(r.cuts.size());
       break;
-    default: ResolveTime(r, ws.engine().timezone);
+    default: ResolveTime(r, ws.engine().timezone, DateFormatOf(ws.source(), field.column));
   }
   return r;
 }

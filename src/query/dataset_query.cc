@@ -9,6 +9,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/manifest.h"
+#include "plan/field_names.h"
 #include "plan/transform.h"
 #include "query/column_reader.h"
 #include "query/statement_kind.h"
@@ -27,7 +28,11 @@ std::string DatasetView(const std::string& root, const Manifest& m) {
   }
   std::string derived;
   for (const auto& f : m.fields) {
-    if (f.field.transform == Transform::kIdentity) continue;
+    // A field named like a column (datasets written before fields got names of their
+    // own, e.g. identity `tag=`) is that column.
+    bool is_column = false;
+    for (const auto& c : m.schema) is_column |= plan::SameName(c.name, f.field.Name());
+    if (is_column) continue;
     derived += ", " + plan::LabelOf(f.label_sql, f.key_sql) + " AS " + db::QuoteIdent(f.field.Name());
   }
   if (files.empty()) {

@@ -309,6 +309,7 @@ class Parser {
   Spec ParseSpec();
 
  private:
+  Field ParseNamedField();
   Field ParseField();
   Field ParseArguments(Transform transform);
   std::string ParseColumn();
@@ -326,7 +327,7 @@ Spec Parser::ParseSpec() {
   std::set<std::string> names;
   do {
     const size_t pos = lexer_.Peek().pos;
-    Field field = ParseField();
+    Field field = ParseNamedField();
     if (!names.insert(field.Name()).second) {
       throw SpecError(pos, fmt::format("expected each field name once, got duplicate field '{}'",
                                        field.Name()));
@@ -334,9 +335,31 @@ Spec Parser::ParseSpec() {
     spec.fields.push_back(std::move(field));
   } while (Accept(','));
   if (lexer_.Peek().kind != TokenKind::kEnd) {
-    throw SpecError(lexer_.Peek().pos, "expected ',' or the end of the spec");
+    throw SpecError(lexer_.Peek().pos, "expected ',', AS or the end of the spec");
   }
   return spec;
+}
+
+bool IsAsKeyword(const Token& token) {
+  return token.kind == TokenKind::kWord && token.text.size() == 2 && ToLower(token.text[0]) == 'a' &&
+         ToLower(token.text[1]) == 's';
+}
+
+// field ["AS" name]; a name equal to the default is kept as no name.
+Field Parser::ParseNamedField() {
+  Field field = ParseField();
+  if (!IsAsKeyword(lexer_.Peek())) return field;
+  lexer_.Next();
+  const Token& token = lexer_.Peek();
+  if (token.kind == TokenKind::kQuoted && token.text.empty()) {
+    throw SpecError(token.pos, "expected a non-empty field name after AS");
+  }
+  if (token.kind != TokenKind::kWord && token.kind != TokenKind::kQuoted) {
+    throw SpecError(token.pos, "expected a field name after AS (m or \"double-quoted\")");
+  }
+  std::string name = lexer_.Next().text;
+  if (name != field.DefaultName()) field.name = std::move(name);
+  return field;
 }
 
 Field Parser::ParseField() {
@@ -511,8 +534,10 @@ Field FieldFromJson(const json& j) {
       field.bounds.push_back(LiteralFromJson(b));
     }
   }
-  if (j.contains("name") && StringMember(j, "name") != field.Name()) {
-    BadJson(fmt::format("expected \"name\" to be '{}'", field.Name()));
+  if (j.contains("name")) {
+    field.name = StringMember(j, "name");
+    if (field.name.empty()) BadJson("expected \"name\" to be a non-empty string");
+    if (field.name == field.DefaultName()) field.name.clear();
   }
   return field;
 }
@@ -546,9 +571,13 @@ const char* TransformName(Transform t) {
   return "unknown";
 }
 
-std::string Field::Name() const {
-  if (transform == Transform::kIdentity) return column;
-  return column + "_" + TransformName(transform);
+std::string Field::DefaultName() const { return column + "_" + TransformName(transform); }
+
+std::string Field::Name() const { return name.empty() ? DefaultName() : name; }
+
+bool Field::operator==(const Field& other) const {
+  return transform == other.transform && column == other.column && param == other.param &&
+         bounds == other.bounds && Name() == other.Name();
 }
 
 SpecError::SpecError(size_t position, const std::string& message)
@@ -568,7 +597,9 @@ std::string ToString(const Field& field) {
     }
     out += "]";
   }
-  return out + ")";
+  out += ")";
+  if (field.Name() != field.DefaultName()) out += " AS " + PrintColumn(field.name);
+  return out;
 }
 
 std::string ToString(const Spec& spec) {

@@ -142,10 +142,10 @@ TEST_F(TableRunE2e, NullPartitionIsATableOfItsOwn) {
   const std::string src = CopyDemo();
   const std::string to = tmp_ / "parts.db";
   ASSERT_EQ(RunDuckpart(RunTo(src, "referrer", to)).exit_code, 0);
-  const std::string table = Scalar(to, "SELECT table_name FROM events_parts._duckpart_partitions WHERE key_referrer IS NULL");
-  EXPECT_EQ(table.substr(table.find('_')), "_referrer_null");
-  EXPECT_EQ(Scalar(to, "SELECT path FROM events_parts._duckpart_partitions WHERE key_referrer IS NULL"),
-            "referrer=__HIVE_DEFAULT_PARTITION__");
+  const std::string table = Scalar(to, "SELECT table_name FROM events_parts._duckpart_partitions WHERE key_referrer_identity IS NULL");
+  EXPECT_EQ(table.substr(table.find('_')), "_referrer_identity_null");
+  EXPECT_EQ(Scalar(to, "SELECT path FROM events_parts._duckpart_partitions WHERE key_referrer_identity IS NULL"),
+            "referrer_identity=__HIVE_DEFAULT_PARTITION__");
   EXPECT_EQ(Scalar(to, "SELECT count(*) FROM events_parts." + db::QuoteIdent(table)),
             Scalar(src, "SELECT count(*) FROM events WHERE referrer IS NULL"));
   EXPECT_EQ(Scalar(to, "SELECT count(*) FROM events_parts." + db::QuoteIdent(table) + " WHERE referrer IS NOT NULL"),

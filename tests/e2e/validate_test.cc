@@ -47,8 +47,8 @@ class Validate : public ::testing::Test {
     RunResult r = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "category", "--to", ds_, "--quiet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     manifest_ = ManifestJson(ds_);
-    books_ = OnlyFile("category=books");
-    games_ = OnlyFile("category=games");
+    books_ = OnlyFile("category_identity=books");
+    games_ = OnlyFile("category_identity=games");
   }
 
   // The one data file of a partition, as a path through the dataset link.
@@ -117,7 +117,7 @@ TEST_F(Validate, FailsAgainstADifferentSource) {
   ASSERT_NE(SourceContent(other), SourceContent(db_));
   RunResult r = RunValidate({"--db", other, "--table", "events"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(HasFailLine(r.out, {"category=books", "differs from the source"})) << r.out;
+  EXPECT_TRUE(HasFailLine(r.out, {"category_identity=books", "differs from the source"})) << r.out;
 
   RunResult j = RunValidate({"--db", other, "--table", "events", "--json"});
   EXPECT_EQ(j.exit_code, 1);
@@ -142,15 +142,15 @@ TEST_F(Validate, DeletedFileIsMissing) {
 TEST_F(Validate, FileCopiedIntoAnotherPartitionIsAnOrphan) {
   const fs::path copy = fs::path(games_).parent_path() / "data_9.parquet";
   fs::copy_file(books_, copy);
-  ExpectCaught({"orphan", "category=games/data_9.parquet"});
+  ExpectCaught({"orphan", "category_identity=games/data_9.parquet"});
 }
 
 TEST_F(Validate, ExtraFileIsAnOrphan) {
-  fs::create_directories(fs::path(ds_) / "category=extra");
+  fs::create_directories(fs::path(ds_) / "category_identity=extra");
   Session s;
   WriteParquet(s, "SELECT * FROM read_parquet(" + db::QuoteLiteral(books_) + ") LIMIT 3",
-               (fs::path(ds_) / "category=extra" / "data_0.parquet").string());
-  ExpectCaught({"orphan", "category=extra/data_0.parquet"});
+               (fs::path(ds_) / "category_identity=extra" / "data_0.parquet").string());
+  ExpectCaught({"orphan", "category_identity=extra/data_0.parquet"});
 }
 
 TEST_F(Validate, EditedRowChangesThePartitionChecksum) {
@@ -162,7 +162,7 @@ TEST_F(Validate, EditedRowChangesThePartitionChecksum) {
                  "THEN CAST(amount + 1 AS DECIMAL(12,2)) ELSE amount END AS amount) FROM old",
                  books_);
   }
-  ExpectCaught({"category=books", "checksum"});
+  ExpectCaught({"category_identity=books", "checksum"});
 }
 
 TEST_F(Validate, RowMovedToAnotherPartitionIsMisplaced) {
@@ -176,8 +176,8 @@ TEST_F(Validate, RowMovedToAnotherPartitionIsMisplaced) {
   }
   RunResult r = RunValidate();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(HasFailLine(r.out, {"category=games", "1 rows belong to another partition"})) << r.out;
-  EXPECT_TRUE(HasFailLine(r.out, {"category=books", "rows, expected"})) << r.out;
+  EXPECT_TRUE(HasFailLine(r.out, {"category_identity=games", "1 rows belong to another partition"})) << r.out;
+  EXPECT_TRUE(HasFailLine(r.out, {"category_identity=books", "rows, expected"})) << r.out;
 }
 
 TEST_F(Validate, TruncatedFileIsUnreadable) {

@@ -371,7 +371,7 @@ TEST(TypePlan, QuotedColumnNamesWork) {
   Scenario s("CREATE TABLE t AS SELECT 1 AS \"we\"\"ird col\", DATE '2024-01-01' AS \"Event Date\"",
              "\"we\"\"ird col\", month(\"Event Date\")");
   ASSERT_EQ(s.plan().partitions.size(), 1u);
-  EXPECT_EQ(s.plan().partitions[0].path, "we%22ird col=1/Event Date_month=2024-01");
+  EXPECT_EQ(s.plan().partitions[0].path, "we%22ird col_identity=1/Event Date_month=2024-01");
 }
 
 TEST(TypePlan, QuerySourceWorks) {

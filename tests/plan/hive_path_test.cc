@@ -114,22 +114,22 @@ TEST(HivePathPlan, NullNullStringAndEmptyAreThreePartitions) {
   ASSERT_EQ(parts.size(), 4u);
   std::map<std::string, std::pair<testing::Keys, int64_t>> by_path;
   for (const auto& p : parts) by_path[p.path] = {p.keys, p.rows};
-  ASSERT_TRUE(by_path.count("tag=__HIVE_DEFAULT_PARTITION__"));
-  ASSERT_TRUE(by_path.count("tag=%4EULL"));
-  ASSERT_TRUE(by_path.count("tag="));
-  ASSERT_TRUE(by_path.count("tag=a%2Fb%3Dc"));
-  EXPECT_EQ(by_path["tag=__HIVE_DEFAULT_PARTITION__"], std::make_pair(K(std::nullopt), int64_t{2}));
-  EXPECT_EQ(by_path["tag=%4EULL"], std::make_pair(K("NULL"), int64_t{2}));
-  EXPECT_EQ(by_path["tag="], std::make_pair(K(""), int64_t{1}));
-  EXPECT_EQ(by_path["tag=a%2Fb%3Dc"], std::make_pair(K("a/b=c"), int64_t{1}));
+  ASSERT_TRUE(by_path.count("tag_identity=__HIVE_DEFAULT_PARTITION__"));
+  ASSERT_TRUE(by_path.count("tag_identity=%4EULL"));
+  ASSERT_TRUE(by_path.count("tag_identity="));
+  ASSERT_TRUE(by_path.count("tag_identity=a%2Fb%3Dc"));
+  EXPECT_EQ(by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"], std::make_pair(K(std::nullopt), int64_t{2}));
+  EXPECT_EQ(by_path["tag_identity=%4EULL"], std::make_pair(K("NULL"), int64_t{2}));
+  EXPECT_EQ(by_path["tag_identity="], std::make_pair(K(""), int64_t{1}));
+  EXPECT_EQ(by_path["tag_identity=a%2Fb%3Dc"], std::make_pair(K("a/b=c"), int64_t{1}));
   // NULLs last
-  EXPECT_EQ(parts.back().path, "tag=__HIVE_DEFAULT_PARTITION__");
+  EXPECT_EQ(parts.back().path, "tag_identity=__HIVE_DEFAULT_PARTITION__");
 }
 
 TEST(HivePathPlan, PathsJoinFieldsWithSlashInSpecOrder) {
   Scenario s("CREATE TABLE t AS SELECT DATE '2024-02-29' AS d, 'x:y' AS tag", "month(d), tag");
   ASSERT_EQ(s.plan().partitions.size(), 1u);
-  EXPECT_EQ(s.plan().partitions[0].path, "d_month=2024-02/tag=x%3Ay");
+  EXPECT_EQ(s.plan().partitions[0].path, "d_month=2024-02/tag_identity=x%3Ay");
 }
 
 }  // namespace

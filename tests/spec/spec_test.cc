@@ -25,8 +25,8 @@ using Kind = Literal::Kind;
 constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
 
 Field MakeField(Transform transform, std::string column, int64_t param = 0,
-                std::vector<Literal> bounds = {}) {
-  return Field{transform, std::move(column), param, std::move(bounds)};
+                std::vector<Literal> bounds = {}, std::string name = "") {
+  return Field{transform, std::move(column), param, std::move(bounds), std::move(name)};
 }
 
 Literal Num(std::string text) { return Literal{Kind::kNumber, std::move(text)}; }
@@ -218,20 +218,20 @@ TEST(SpecParse, ParamNeedsCommaBeforeColumn) {
 }
 
 TEST(SpecParse, TrailingGarbageIsRejected) {
-  ExpectSpecError("month(ts) day(ts)", 10, "expected ',' or the end of the spec");
-  ExpectSpecError("month(ts))", 9, "expected ',' or the end of the spec");
-  ExpectSpecError("\"month\"(ts)", 7, "expected ',' or the end of the spec");
+  ExpectSpecError("month(ts) day(ts)", 10, "expected ',', AS or the end of the spec");
+  ExpectSpecError("month(ts))", 9, "expected ',', AS or the end of the spec");
+  ExpectSpecError("\"month\"(ts)", 7, "expected ',', AS or the end of the spec");
 }
 
 TEST(SpecParse, DuplicateFieldNamesAreRejected) {
   ExpectSpecError("month(ts), ts, month(ts)", 15, "duplicate field 'ts_month'");
-  ExpectSpecError("ts_month, MONTH(ts)", 10, "duplicate field 'ts_month'");
-  ExpectSpecError("channel, identity(channel)", 9, "duplicate field 'channel'");
+  ExpectSpecError("identity(x) AS ts_month, MONTH(ts)", 25, "duplicate field 'ts_month'");
+  ExpectSpecError("channel, identity(channel)", 9, "duplicate field 'channel_identity'");
   ExpectSpecError("bucket(2, x), bucket(4, x)", 14, "duplicate field 'x_bucket'");
 }
 
 TEST(SpecParse, DuplicateHostileNameStaysOnOneLine) {
-  ExpectSpecError("\"a\nb\", \"a\nb\"", 7, "duplicate field 'a\\nb'");
+  ExpectSpecError("\"a\nb\", \"a\nb\"", 7, "duplicate field 'a\\nb_identity'");
 }
 
 TEST(SpecParse, RangeNeedsBounds) {
@@ -302,14 +302,44 @@ TEST(TransformName, NamesEveryTransformInLowerCase) {
   EXPECT_STREQ(TransformName(Transform::kQuantile), "quantile");
 }
 
-TEST(FieldName, IsColumnForIdentityElseColumnUnderscoreTransform) {
+TEST(FieldName, IsColumnUnderscoreTransformForEveryTransform) {
   const Spec spec = ParseSpec(
       "channel, month(ts), bucket(8, user_id), quantile(4, amount), truncate(2, name), "
       "range(\"a b\", [1])");
   std::vector<std::string> names;
   for (const Field& field : spec.fields) names.push_back(field.Name());
-  EXPECT_EQ(names, (std::vector<std::string>{"channel", "ts_month", "user_id_bucket",
+  EXPECT_EQ(names, (std::vector<std::string>{"channel_identity", "ts_month", "user_id_bucket",
                                              "amount_quantile", "name_truncate", "a b_range"}));
+}
+
+TEST(FieldName, AsGivesTheFieldItsOwnName) {
+  const Spec spec = ParseSpec(R"(month(ts) AS m, channel as "Chan nel", bucket(4, id) As b)");
+  std::vector<std::string> names;
+  for (const Field& field : spec.fields) names.push_back(field.Name());
+  EXPECT_EQ(names, (std::vector<std::string>{"m", "Chan nel", "b"}));
+  EXPECT_EQ(spec.fields[0].DefaultName(), "ts_month");
+  EXPECT_EQ(spec.fields[1], MakeField(Transform::kIdentity, "channel", 0, {}, "Chan nel"));
+}
+
+TEST(FieldName, AsTheDefaultNameIsTheSameFieldAsNone) {
+  EXPECT_EQ(ParseOne("month(ts) AS ts_month"), MakeField(Transform::kMonth, "ts"));
+  EXPECT_EQ(ToString(ParseSpec("month(ts) AS ts_month")), "month(ts)");
+  EXPECT_EQ(MakeField(Transform::kMonth, "ts", 0, {}, "ts_month"), MakeField(Transform::kMonth, "ts"));
+  EXPECT_NE(ParseOne("month(ts) AS m"), MakeField(Transform::kMonth, "ts"));
+}
+
+TEST(FieldName, ColumnNamedAsStaysAColumn) {
+  EXPECT_EQ(ParseOne("as"), MakeField(Transform::kIdentity, "as"));
+  EXPECT_EQ(ParseOne("identity(as) AS as"), MakeField(Transform::kIdentity, "as", 0, {}, "as"));
+  EXPECT_EQ(ToString(ParseSpec("identity(as) AS as")), "identity(as) AS as");
+}
+
+TEST(FieldName, AsNeedsAName) {
+  ExpectSpecError("month(ts) AS", 12, "expected a field name after AS");
+  ExpectSpecError("month(ts) AS ,x", 13, "expected a field name after AS");
+  ExpectSpecError(R"(month(ts) AS "")", 13, "expected a non-empty field name");
+  ExpectSpecError("month(ts) AS m n", 15, "expected ',', AS or the end");
+  ExpectSpecError("month(ts) AS m, day(ts) AS m", 16, "duplicate field 'm'");
 }
 
 TEST(SpecPrint, PrintsCanonicalForm) {
@@ -344,6 +374,7 @@ TEST(SpecPrint, RoundTripsHostileSpecs) {
       R"("we""ird col", bucket(3, "a,b"), range("(", [')', '''']))",
       "\"new\nline\", \"tab\there\", hour(\"日本\")",
       R"("identity", identity("IDENTITY"), month("Month"))",
+      R"(month(ts) AS "a/b=c", day(ts) AS "as", hour(ts) AS "日本", "x" AS "AS")",
   };
   for (const std::string& text : texts) {
     const Spec spec = ParseSpec(text);
@@ -359,8 +390,18 @@ TEST(SpecJson, HasTheDocumentedShape) {
       {"transform": "bucket", "column": "user_id", "param": 8, "name": "user_id_bucket"},
       {"transform": "range", "column": "amount", "name": "amount_range",
        "bounds": [{"number": "10"}, {"string": "x"}]},
-      {"transform": "identity", "column": "channel", "name": "channel"}]})");
+      {"transform": "identity", "column": "channel", "name": "channel_identity"}]})");
   EXPECT_EQ(ToJson(spec), expected);
+}
+
+TEST(SpecJson, NameIsTheFieldsNameAndOptional) {
+  const Spec spec = SpecFromJson(json::parse(R"({"fields": [
+      {"transform": "month", "column": "ts", "name": "m"},
+      {"transform": "identity", "column": "tag", "name": "tag"},
+      {"transform": "day", "column": "ts"}]})"));
+  EXPECT_EQ(ToString(spec), "month(ts) AS m, identity(tag) AS tag, day(ts)");
+  EXPECT_EQ(ToJson(spec)["fields"][1]["name"], "tag");
+  EXPECT_EQ(SpecFromJson(ToJson(spec)), spec);
 }
 
 TEST(SpecJson, RoundTripsThroughJsonText) {
@@ -421,11 +462,13 @@ TEST(SpecJson, RejectsWhatTheTextFormRejects) {
   ExpectBadJson(R"({"fields": []})", "expected a field");
   ExpectBadJson(R"({"fields": [{"transform": "month", "column": ""}]})", "non-empty column name");
   ExpectBadJson(R"({"fields": [{"transform": "month", "column": "a\u0000b"}]})", "NUL byte");
-  ExpectBadJson(R"({"fields": [{"transform": "identity", "column": "x_day"},
+  ExpectBadJson(R"({"fields": [{"transform": "identity", "column": "y", "name": "x_day"},
                                {"transform": "day", "column": "x"}]})",
                 "duplicate field 'x_day'");
-  ExpectBadJson(R"({"fields": [{"transform": "day", "column": "x", "name": "x_month"}]})",
-                R"(expected "name" to be 'x_day')");
+  ExpectBadJson(R"({"fields": [{"transform": "day", "column": "x", "name": ""}]})",
+                R"(expected "name" to be a non-empty string)");
+  ExpectBadJson(R"({"fields": [{"transform": "day", "column": "x", "name": "a\u0000b"}]})",
+                "NUL byte");
 }
 
 // --- Properties ----------------------------------------------------------------
@@ -554,6 +597,7 @@ rc::Gen<Field> AnyField() {
     if (field.transform == Transform::kRange) {
       field.bounds = *rc::gen::oneOf(IncreasingNumbers(), MixedBounds());
     }
+    if (*rc::gen::arbitrary<bool>()) field.name = *ColumnName();  // "AS name"
     return field;
   });
 }

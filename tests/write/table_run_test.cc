@@ -218,20 +218,20 @@ TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
   const TableRunResult r = f.Run("tag");
   std::map<std::string, const Partition*> by_path;
   for (const auto& p : r.tables) by_path[p.path] = &p;
-  ASSERT_TRUE(by_path.count("tag=__HIVE_DEFAULT_PARTITION__"));
-  ASSERT_TRUE(by_path.count("tag=%4EULL"));
-  ASSERT_TRUE(by_path.count("tag="));
+  ASSERT_TRUE(by_path.count("tag_identity=__HIVE_DEFAULT_PARTITION__"));
+  ASSERT_TRUE(by_path.count("tag_identity=%4EULL"));
+  ASSERT_TRUE(by_path.count("tag_identity="));
   Look look(f.target);
-  const auto* null_part = by_path["tag=__HIVE_DEFAULT_PARTITION__"];
+  const auto* null_part = by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"];
   EXPECT_FALSE(null_part->keys[0].has_value());
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table) + " WHERE tag IS NULL"), 60);
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table)), 60);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag IS NULL"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag = 'NULL'"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag = ''"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(by_path["tag=%4EULL"]->table) +
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity IS NULL"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = 'NULL'"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = ''"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(by_path["tag_identity=%4EULL"]->table) +
                      " WHERE tag = 'NULL'"),
-            by_path["tag=%4EULL"]->rows);
+            by_path["tag_identity=%4EULL"]->rows);
   // Readable, unique, sanitized names.
   std::set<std::string> names;
   for (const auto& p : r.tables) {
@@ -239,7 +239,7 @@ TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
     EXPECT_EQ(p.table.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos) << p.table;
     EXPECT_EQ(p.table.rfind("p", 0), 0u);
   }
-  EXPECT_EQ(null_part->table.substr(null_part->table.find('_')), "_tag_null");
+  EXPECT_EQ(null_part->table.substr(null_part->table.find('_')), "_tag_identity_null");
 }
 
 TEST(TableLayout, TableNamesAreReadableAndPadded) {
@@ -249,9 +249,9 @@ TEST(TableLayout, TableNamesAreReadableAndPadded) {
   EXPECT_EQ(tables::PartitionTableName(7, {std::nullopt}, {f}, 1), "p7_ts_month_null");
   ResolvedField g;
   g.field = ParseSpec("tag").fields[0];
-  EXPECT_EQ(tables::PartitionTableName(0, {""}, {g}, 1), "p0_tag_empty");
-  EXPECT_EQ(tables::PartitionTableName(1, {"日本語"}, {g}, 1), "p1_tag_x");
-  EXPECT_EQ(tables::PartitionTableName(2, {"A/b=C"}, {g}, 1), "p2_tag_a_b_c");
+  EXPECT_EQ(tables::PartitionTableName(0, {""}, {g}, 1), "p0_tag_identity_empty");
+  EXPECT_EQ(tables::PartitionTableName(1, {"日本語"}, {g}, 1), "p1_tag_identity_x");
+  EXPECT_EQ(tables::PartitionTableName(2, {"A/b=C"}, {g}, 1), "p2_tag_identity_a_b_c");
   EXPECT_LE(tables::PartitionTableName(3, {std::string(200, 'z')}, {g}, 1).size(), 63u);
   EXPECT_EQ(tables::PidWidth(1), 1u);
   EXPECT_EQ(tables::PidWidth(10), 1u);
