@@ -59,8 +59,22 @@ json ToJson(const Manifest& m) {
           {"created_at", m.created_at}, {"source", m.source}, {"spec", ToString(m.spec)},
           {"fields", fields}, {"schema", schema}, {"total_rows", m.total_rows},
           {"total_checksum", m.total_checksum}, {"total_bytes", m.total_bytes},
-          {"partitions", parts}};
+          {"transform_version", m.transform_version}, {"partitions", parts}};
 }
+
+namespace {
+
+int TransformVersionFromJson(const json& j) {
+  const int v = j.value("transform_version", kFirstTransformVersion);
+  if (v > kTransformVersion) {
+    throw InputError("the dataset's transforms are of version " + std::to_string(v) + ", newer than this duckpart (" +
+                     std::to_string(kTransformVersion) + "); upgrade duckpart");
+  }
+  if (v < kFirstTransformVersion) throw InputError("malformed manifest: transform_version " + std::to_string(v));
+  return v;
+}
+
+}  // namespace
 
 Manifest ManifestFromJson(const json& j) {
   try {
@@ -81,6 +95,7 @@ Manifest ManifestFromJson(const json& j) {
     m.total_checksum = j.at("total_checksum").get<std::string>();
     m.total_bytes = j.at("total_bytes").get<int64_t>();
     for (const auto& p : j.at("partitions")) m.partitions.push_back(PartitionFromJson(p));
+    m.transform_version = TransformVersionFromJson(j);
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed manifest: ") + e.what());

@@ -121,6 +121,7 @@ Manifest MakeManifest(const Plan& plan, std::vector<ManifestPartition> parts, in
   Manifest m{.version = version, .created_at = NowUtc(), .source = plan.source, .spec = plan.spec,
              .fields = plan.fields, .schema = plan.schema, .total_rows = plan.total_rows,
              .total_checksum = plan.total_checksum};
+  m.transform_version = plan.transform_version;
   m.partitions = std::move(parts);
   for (const auto& p : m.partitions) m.total_bytes += p.bytes;
   return m;

@@ -278,6 +278,7 @@ Manifest MakeManifest(const Plan& plan, const std::vector<TablePartition>& table
   Manifest m{.version = version, .created_at = NowUtc(), .source = plan.source, .spec = plan.spec,
              .fields = plan.fields, .schema = plan.schema, .total_rows = plan.total_rows,
              .total_checksum = plan.total_checksum};
+  m.transform_version = plan.transform_version;
   for (const auto& t : tables) {
     m.partitions.push_back({.id = t.id, .path = t.path, .keys = t.keys, .ranges = t.ranges, .rows = t.rows,
                             .checksum = t.checksum});
