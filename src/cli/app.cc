@@ -61,6 +61,7 @@ int Main(int argc, char** argv) {
   commands.push_back(AddCleanupCommand(app, global));
   commands.push_back(AddBackupCommand(app, global));
   commands.push_back(AddRestoreCommand(app, global));
+  commands.push_back(AddSpecCommand(app, global));
   for (auto& c : commands) AddOutputFlags(*c.app, global);
 
   try {

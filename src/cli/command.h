@@ -30,6 +30,7 @@ Command AddRecoverCommand(CLI::App& root, const GlobalOptions& global);
 Command AddCleanupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddBackupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global);
+Command AddSpecCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);
