@@ -97,6 +97,20 @@ TEST_F(SpecCommand, QuantileHasNoIcebergEquivalentButADuckDbRead) {
   EXPECT_EQ(RunDuckpart({"spec", ds, "--format", "duckdb"}).exit_code, 0);
 }
 
+TEST_F(SpecCommand, BucketOfATypeWithoutCanonicalBytesIsRefusedByPlanAndRun) {
+  const std::string spec = "month(ts), bucket(4, fraction)";
+  for (const std::string command : {"plan", "run"}) {
+    std::vector<std::string> args{command, "--db", db_, "--query", "SELECT *, amount::DOUBLE AS fraction FROM events",
+                                  "--by", spec};
+    if (command == "run") args.insert(args.end(), {"--to", *dir_ / "refused"});
+    const RunResult r = RunDuckpart(args);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_EQ(r.err, "duckpart: error: bucket(fraction) does not fit column 'fraction' of type DOUBLE: Iceberg does not "
+                     "bucket floating-point or boolean values; use range() or quantile()\n");
+  }
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "refused"));
+}
+
 TEST(IcebergBuckets, SurviveEnumAndTimestampSecondsThroughParquet) {
   TempDir dir;
   const std::string db = dir / "t.db";
