@@ -51,8 +51,8 @@ struct Manifest {
   int64_t total_bytes = 0;
   std::vector<ManifestPartition> partitions;
   // The version of the fields' SQL (kTransformVersion in duckpart/plan.h). A manifest
-  // without the field was written before it existed: version 1. Writers of a plan made
-  // with another PlanOptions::transform_version must set it from Plan::transform_version.
+  // without the field was written before it existed: version 1. Writers copy it from
+  // Plan::transform_version.
   int transform_version = kTransformVersion;
 };
 

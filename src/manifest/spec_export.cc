@@ -128,6 +128,20 @@ std::string DuckDbRead(const Manifest& m, const std::string& dataset_dir) {
          types + "}, hive_types_autocast = false, union_by_name = true)";
 }
 
+// What transform version 1 computed otherwise than Iceberg.
+std::string VersionOneRefusal(const ResolvedField& f) {
+  if (f.field.transform == Transform::kBucket) {
+    return "this dataset's buckets are DuckDB's hash(), as duckpart computed them before transform "
+           "version 2; write it again with `duckpart run` to get Iceberg's buckets";
+  }
+  if (f.field.transform == Transform::kTruncate && ClassifyType(f.column_type) == TypeClass::kDecimal &&
+      plan::DecimalScale(f.column_type) > 0) {
+    return "this dataset truncated decimals by W in the column's units (transform version 1); Iceberg "
+           "truncates the unscaled value; write it again with `duckpart run`";
+  }
+  return "";
+}
+
 }  // namespace
 
 SpecFormat SpecFormatFromName(const std::string& name) {
@@ -190,16 +204,7 @@ std::string IcebergRefusal(const ResolvedField& f, int transform_version) {
   if (t == Transform::kTruncate && f.field.param > kMaxIcebergWidth) {
     return "Iceberg's truncate width is at most " + std::to_string(kMaxIcebergWidth);
   }
-  if (transform_version == 1 && t == Transform::kBucket) {
-    return "this dataset's buckets are DuckDB's hash(), as duckpart computed them before transform "
-           "version 2; write it again with `duckpart run` to get Iceberg's buckets";
-  }
-  if (transform_version == 1 && t == Transform::kTruncate && tc == TypeClass::kDecimal &&
-      plan::DecimalScale(f.column_type) > 0) {
-    return "this dataset truncated decimals by W in the column's units (transform version 1); Iceberg "
-           "truncates the unscaled value; write it again with `duckpart run`";
-  }
-  return "";
+  return transform_version == 1 ? VersionOneRefusal(f) : "";
 }
 
 std::string ExportSpec(const Manifest& m, const std::string& dataset_dir, SpecFormat format) {
