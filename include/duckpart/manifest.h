@@ -32,10 +32,15 @@ struct Manifest {
   std::string total_checksum = "0";
   int64_t total_bytes = 0;
   std::vector<Partition> partitions;  // `table` is not stored here
+  // The version of the fields' SQL (kTransformVersion in duckpart/plan.h). A manifest
+  // without the field was written before it existed: version 1. Writers copy it from
+  // Plan::transform_version.
+  int transform_version = kTransformVersion;
 };
 
 nlohmann::json ToJson(const Manifest& m);
-// Throws InputError when the JSON is not a duckpart manifest.
+// Throws InputError when the JSON is not a duckpart manifest, or is of a format or
+// transform version newer than this duckpart knows.
 Manifest ManifestFromJson(const nlohmann::json& j);
 
 // Reads DIR/_duckpart/manifest.json. Throws InputError when DIR holds no dataset.

@@ -22,6 +22,16 @@
 
 namespace duckpart {
 
+// The version of the transforms' SQL that a plan uses and a manifest records.
+//   1: bucket(N, c) is DuckDB's hash(c) % N (not stable across types or DuckDB releases);
+//      truncate of a DECIMAL steps by W in the column's units; years are labelled unpadded.
+//   2: the transforms of Apache Iceberg: bucket is Iceberg's Murmur3 bucket (the SQL function
+//      duckpart_bucket), truncate of a DECIMAL steps by W units of its last digit (the
+//      unscaled value), and year/month/day/hour labels are Iceberg's (4-digit years).
+// A dataset keeps the version it was written with: its manifest holds each field's SQL.
+inline constexpr int kTransformVersion = 2;
+inline constexpr int kFirstTransformVersion = 1;
+
 // One boundary of a range or quantile field: rows with `column < sql` (or `<=` when
 // inclusive) fall below it. Cuts are in ascending order; a heavy value h of a quantile
 // field gives two cuts, `< h` and `<= h`, so [h, h] is a partition of its own.
@@ -94,6 +104,8 @@ struct PlanOptions {
   int64_t max_partitions_warning = 10000;
   int64_t small_partition_rows = 0;        // 0 = derived: warn below 1/1000 of the mean
   int64_t exact_quantile_max_rows = 50'000'000;  // above this, approximate quantiles
+  // The transforms' SQL: kTransformVersion for new datasets, a dataset's own for its data.
+  int transform_version = kTransformVersion;
 };
 
 struct Plan {
@@ -107,6 +119,7 @@ struct Plan {
   std::string total_checksum = "0";
   int64_t est_bytes = 0;
   Balance balance;
+  int transform_version = kTransformVersion;  // of the fields' SQL (PlanOptions)
 };
 
 // Analyses the source, resolves the spec and enumerates the partitions in one pass

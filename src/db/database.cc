@@ -1,5 +1,7 @@
 #include "db/database.h"
 
+#include "db/scalar_function.h"
+
 #include <string_view>
 #include <utility>
 
@@ -85,6 +87,25 @@ Database::Database(const DatabaseOptions& options) {
                                                   options.max_temp_directory_size + "'");
     }
   }
+  RegisterOwnFunctions();
+}
+
+// duckpart's SQL functions (duckpart_bucket) live in the database's system catalog: every
+// connection made on this database, whatever its attached or default catalog, can call them.
+void Database::RegisterOwnFunctions() {
+  duckdb_connection conn = nullptr;
+  if (duckdb_connect(db_, &conn) == DuckDBError) {
+    duckdb_close(&db_);
+    throw DbError(ErrorKind::kInternal, "cannot connect to the DuckDB database");
+  }
+  try {
+    RegisterFunctions(conn);
+  } catch (...) {
+    duckdb_disconnect(&conn);
+    duckdb_close(&db_);
+    throw;
+  }
+  duckdb_disconnect(&conn);
 }
 
 Database::~Database() {

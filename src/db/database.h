@@ -36,7 +36,8 @@ struct DatabaseOptions {
 
 class Database {
  public:
-  // Opens or creates the database. Throws DbError (kIo for a missing read-only file
+  // Opens or creates the database, with duckpart's SQL functions (db/scalar_function.h)
+  // registered. Throws DbError (kIo for a missing read-only file
   // or a lock held by another process, kInvalidInput for a bad setting).
   explicit Database(const DatabaseOptions& options);
   ~Database();
@@ -48,6 +49,7 @@ class Database {
   duckdb_database handle() const { return db_; }
 
  private:
+  void RegisterOwnFunctions();
   duckdb_database db_ = nullptr;
 };
 

@@ -60,8 +60,22 @@ json ToJson(const Manifest& m) {
           {"created_at", m.created_at}, {"source", m.source}, {"spec", ToString(m.spec)},
           {"fields", fields}, {"schema", schema}, {"total_rows", m.total_rows},
           {"total_checksum", m.total_checksum}, {"total_bytes", m.total_bytes},
-          {"partitions", parts}};
+          {"transform_version", m.transform_version}, {"partitions", parts}};
 }
+
+namespace {
+
+int TransformVersionFromJson(const json& j) {
+  const int v = j.value("transform_version", kFirstTransformVersion);
+  if (v > kTransformVersion) {
+    throw InputError("the dataset's transforms are of version " + std::to_string(v) + ", newer than this duckpart (" +
+                     std::to_string(kTransformVersion) + "); upgrade duckpart");
+  }
+  if (v < kFirstTransformVersion) throw InputError("malformed manifest: transform_version " + std::to_string(v));
+  return v;
+}
+
+}  // namespace
 
 Manifest ManifestFromJson(const json& j) {
   try {
@@ -86,6 +100,7 @@ Manifest ManifestFromJson(const json& j) {
     m.total_checksum = j.at("total_checksum").get<std::string>();
     m.total_bytes = j.at("total_bytes").get<int64_t>();
     for (const auto& p : j.at("partitions")) m.partitions.push_back(PartitionFromJson(p));
+    m.transform_version = TransformVersionFromJson(j);
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed manifest: ") + e.what());
@@ -147,6 +162,7 @@ Manifest ManifestFromPlan(const Plan& plan, std::vector<Partition> partitions, i
   Manifest m{.version = version, .created_at = NowUtc(), .source = plan.source, .spec = plan.spec,
              .fields = plan.fields, .schema = plan.schema, .total_rows = plan.total_rows,
              .total_checksum = plan.total_checksum};
+  m.transform_version = plan.transform_version;
   m.partitions = std::move(partitions);
   for (const auto& p : m.partitions) m.total_bytes += p.bytes;
   return m;

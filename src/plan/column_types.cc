@@ -30,6 +30,18 @@ TypeClass ClassifyType(const std::string& type) {
   return TypeClass::kOther;
 }
 
+int DecimalScale(const std::string& type) {
+  const size_t comma = type.find(',');
+  if (!type.starts_with("DECIMAL") || comma == std::string::npos) return 0;
+  int scale = 0;
+  size_t i = comma + 1;
+  while (i < type.size() && type[i] == ' ') ++i;
+  for (; i < type.size() && type[i] >= '0' && type[i] <= '9'; ++i) {
+    scale = scale * 10 + (type[i] - '0');
+  }
+  return scale;
+}
+
 bool IsOrderable(TypeClass c) {
   switch (c) {
     case TypeClass::kInteger:

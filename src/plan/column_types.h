@@ -10,5 +10,7 @@ enum class TypeClass { kInteger, kDecimal, kFloat, kString, kDate, kTimestamp, k
 
 TypeClass ClassifyType(const std::string& type);
 bool IsOrderable(TypeClass c);
+// The scale of "DECIMAL(p,s)" (s), or 0 when the type names none.
+int DecimalScale(const std::string& type);
 
 }  // namespace duckpart::plan

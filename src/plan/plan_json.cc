@@ -67,7 +67,7 @@ json ToJson(const Plan& plan) {
   return {{"spec", ToString(plan.spec)}, {"spec_json", ToJson(plan.spec)}, {"source", plan.source},
           {"schema", schema}, {"fields", fields}, {"columns", stats},
           {"total_rows", plan.total_rows}, {"total_checksum", plan.total_checksum},
-          {"est_bytes", plan.est_bytes},
+          {"est_bytes", plan.est_bytes}, {"transform_version", plan.transform_version},
           {"balance", {{"partitions", b.partitions}, {"mean", b.mean}, {"median", b.median},
                        {"stddev", b.stddev}, {"cv", b.cv}, {"max_over_median", b.max_over_median},
                        {"verdict", b.verdict}, {"warnings", b.warnings}}},

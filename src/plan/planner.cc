@@ -212,9 +212,14 @@ std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::strin
 
 Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
   if (spec.fields.empty()) throw InputError("the spec has no fields");
+  if (options.transform_version < kFirstTransformVersion || options.transform_version > kTransformVersion) {
+    throw InputError("transform version " + std::to_string(options.transform_version) +
+                     " is unknown to this duckpart (it knows 1 to " + std::to_string(kTransformVersion) + ")");
+  }
   plan::CheckFieldNames(ws.columns(), spec);
   plan::CheckDateFormats(ws);
   Plan plan{.spec = spec, .source = ws.source().Describe(), .schema = ws.columns()};
+  plan.transform_version = options.transform_version;
   plan.stats = AnalyseColumns(ws, spec, &plan.total_rows);
   for (const auto& f : spec.fields) {
     int64_t nonnull = plan.total_rows;

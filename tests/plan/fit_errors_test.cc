@@ -64,8 +64,10 @@ TEST_F(FitError, TimeTransformOfNumber) {
   EXPECT_HAS(ErrorOf("day(flag)"), "day(flag) does not fit column 'flag' of type BOOLEAN");
 }
 
-TEST_F(FitError, BucketOfBlob) {
-  EXPECT_HAS(ErrorOf("bucket(4, b)"), "bucket of binary data is not supported");
+TEST_F(FitError, BucketOfTypeWithoutIcebergHash) {
+  EXPECT_HAS(ErrorOf("bucket(4, flag)"),
+             "bucket(flag) does not fit column 'flag' of type BOOLEAN: Iceberg does not bucket");
+  EXPECT_HAS(ErrorOf("bucket(4, l)"), "bucket(l) does not fit column 'l' of type BIGINT[]: Iceberg's bucket has no");
 }
 
 TEST_F(FitError, IdentityOfBlobOrList) {

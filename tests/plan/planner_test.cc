@@ -108,8 +108,8 @@ TEST_F(TransformPlan, YearOfDateMatchesGroupByYear) {
   ExpectMatches("year(d)", {"CAST(extract('year' FROM d) AS VARCHAR)"});
 }
 
-TEST_F(TransformPlan, BucketMatchesGroupByHashModulo) {
-  auto p = ExpectMatches("bucket(8, n)", {"CAST(hash(n) % 8 AS VARCHAR)"});
+TEST_F(TransformPlan, BucketMatchesGroupByIcebergBucket) {
+  auto p = ExpectMatches("bucket(8, n)", {"CAST(duckpart_bucket(8, n) AS VARCHAR)"});
   EXPECT_EQ(p.plan.partitions.size(), 8u);
   for (const auto& part : p.plan.partitions) {
     ASSERT_TRUE(part.keys[0].has_value());
@@ -120,7 +120,7 @@ TEST_F(TransformPlan, BucketMatchesGroupByHashModulo) {
 
 TEST_F(TransformPlan, BucketKeepsNullsApart) {
   auto p = ExpectMatches("bucket(3, s)",
-                         {"CASE WHEN s IS NULL THEN NULL ELSE CAST(hash(s) % 3 AS VARCHAR) END"});
+                         {"CAST(duckpart_bucket(3, s) AS VARCHAR)"});
   EXPECT_FALSE(p.plan.partitions.back().keys[0].has_value());
   EXPECT_EQ(p.plan.partitions.back().rows, 1819);  // i % 11 == 0 for i < 20000
 }
@@ -132,9 +132,10 @@ TEST_F(TransformPlan, TruncateIntegerFloorsToMultiple) {
   EXPECT_EQ(PlanCounts(p.plan).at(K("-10")), PlanCounts(p.plan).at(K("0")));
 }
 
-TEST_F(TransformPlan, TruncateDecimalFloorsToMultiple) {
+TEST_F(TransformPlan, TruncateDecimalFloorsTheUnscaledValue) {
+  // W = 25 units of 0.01 (Iceberg's truncate of a decimal): steps of 0.25
   auto p = ExpectMatches("truncate(25, amount)",
-                         {"CAST(CAST(floor(amount / 25) * 25 AS DECIMAL(10,2)) AS VARCHAR)"});
+                         {"CAST(CAST(floor(CAST(amount * 100 AS BIGINT) / 25.0) * 25 / 100 AS DECIMAL(10,2)) AS VARCHAR)"});
   EXPECT_EQ(p.plan.partitions.front().keys[0], "-200.00");
 }
 
@@ -204,7 +205,7 @@ TEST_F(TransformPlan, QuantileCutsAreTheExactQuantiles) {
 
 TEST_F(TransformPlan, TwoFieldsMatchGroupByBoth) {
   auto p = ExpectMatches("month(ts), bucket(4, n)",
-                         {"strftime(ts, '%Y-%m')", "CAST(hash(n) % 4 AS VARCHAR)"});
+                         {"strftime(ts, '%Y-%m')", "CAST(duckpart_bucket(4, n) AS VARCHAR)"});
   EXPECT_EQ(p.plan.partitions.front().path.substr(0, 26), "ts_month=1965-01/n_bucket=");
 }
 
