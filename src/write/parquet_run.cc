@@ -9,6 +9,7 @@
 #include "duckpart/error.h"
 #include "duckpart/run.h"
 #include "duckpart/version.h"
+#include "plan/write_budget.h"
 #include "write/dataset_store.h"
 
 namespace duckpart {
@@ -33,24 +34,21 @@ class StagingGuard {
   fs::path dir_;
 };
 
-// With sorted input each thread's flush covers partitions in key order; this many
-// partitions per flush keeps the buffers (a block each) few at any partition count.
-constexpr int64_t kPartitionsPerFlush = 8;
-
-// One pass of the source: every row to the folder of its dense partition id.
+// One pass of the source: every row to the folder of its dense partition id. The
+// settings and the passes come from the memory budget (plan/write_budget.h): a write
+// whose partitions' buffers do not fit at once is split into passes over id ranges.
 void WritePartitions(Workspace& ws, const Plan& plan, const RunOptions& options, bool sorted,
                      const fs::path& raw) {
-  if (sorted) {
-    // Sorted input reaches each partition's writer in one run, so only a few writers
-    // and buffers are open at once, whatever the partition count.
-    const int64_t avg = plan.total_rows / std::max<int64_t>(1, static_cast<int64_t>(plan.partitions.size()));
-    const int64_t flush = std::clamp<int64_t>(avg * kPartitionsPerFlush, 2048, 524288);
-    ws.conn().Execute("SET partitioned_write_flush_threshold = " + std::to_string(flush) +
-                      "; SET partitioned_write_max_open_files = 16");
+  const plan::WriteBudget budget = plan::PlanWriteBudget(plan::BudgetInputOf(ws.conn(), plan, sorted));
+  ws.conn().Execute(plan::SettingsSql(budget));
+  for (const auto& [first, last] : budget.passes) {
+    ws.conn().Execute(
+        "COPY (SELECT s.*, k.__dp_pid FROM " + ws.relation() + " AS s" + KeysJoinSql(plan.fields) +
+        " WHERE k.__dp_pid BETWEEN " + std::to_string(first) + " AND " + std::to_string(last) +
+        (sorted ? " ORDER BY k.__dp_pid" : "") + ") TO " + db::QuoteLiteral(raw.string()) +
+        " (FORMAT parquet, PARTITION_BY (__dp_pid), COMPRESSION " + db::QuoteIdent(options.compression) +
+        (budget.passes.size() > 1 ? ", APPEND" : "") + ")");
   }
-  ws.conn().Execute(
-      "COPY (SELECT s.*, k.__dp_pid FROM " + ws.relation() + " AS s" + KeysJoinSql(plan.fields) + (sorted ? " ORDER BY k.__dp_pid" : "") + ") TO " + db::QuoteLiteral(raw.string()) +
-      " (FORMAT parquet, PARTITION_BY (__dp_pid), COMPRESSION " + db::QuoteIdent(options.compression) + ")");
 }
 
 // Moves raw/__dp_pid=N/ to version/<hive path>/ and lists the files of each partition.
