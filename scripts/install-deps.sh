@@ -2,7 +2,7 @@
 # Installs the Debian packages duckpart builds with. Idempotent: installs only what is missing.
 set -euo pipefail
 packages=(build-essential cmake git npm nodejs libgtest-dev libgmock-dev libbenchmark-dev
-          libcli11-dev nlohmann-json3-dev libfmt-dev librapidcheck-dev ccache)
+          libcli11-dev nlohmann-json3-dev libfmt-dev librapidcheck-dev ccache gcovr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
