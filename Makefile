@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps build binary demo test bench install clean
+.PHONY: all deps build binary demo test bench install coverage clean
 
 all: build
 
@@ -35,7 +35,20 @@ bench: build
 	bench/run.sh
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 60
+
+# Line and function coverage per source folder: a gcov build in its own folder, the
+# whole test suite (heavy: run it rarely), then gcovr's summary grouped by folder.
+COVERAGE_BUILD ?= build-coverage
+coverage: deps
+	cmake -S . -B $(COVERAGE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="--coverage -O0" \
+	    -DCMAKE_EXE_LINKER_FLAGS=--coverage $(CMAKE_ARGS)
+	cmake --build $(COVERAGE_BUILD) -j $(JOBS)
+	find $(COVERAGE_BUILD) -name '*.gcda' -delete
+	-cd $(COVERAGE_BUILD) && ctest -j $(JOBS) --timeout 60 --output-on-failure
+	gcovr --root . --filter 'src/' --filter 'include/' --object-directory $(COVERAGE_BUILD) \
+	    --gcov-ignore-parse-errors --json-summary $(COVERAGE_BUILD)/coverage.json
+	scripts/coverage-report.py $(COVERAGE_BUILD)/coverage.json
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(COVERAGE_BUILD)

@@ -9,6 +9,7 @@
 #include "manifest/from_plan.h"
 #include "parquet/verify.h"
 #include "plan/workspace_access.h"
+#include "plan/write_budget.h"
 #include "store/fault.h"
 
 namespace duckpart {
@@ -16,30 +17,29 @@ namespace fs = std::filesystem;
 namespace parquet {
 namespace {
 
-// With sorted input each thread's flush covers partitions in key order; this many
-// partitions per flush keeps the buffers (a block each) few at any partition count.
-constexpr int64_t kPartitionsPerFlush = 8;
-
-// One pass of the change's rows: every row to the folder of its dense partition id.
-void WritePartitions(db::Connection& conn, const ops::Change& change, const RunOptions& options, bool sorted,
-                     const fs::path& raw) {
-  const Plan& plan = change.plan;
-  if (sorted) {
-    // Sorted input reaches each partition's writer in one run, so only a few writers
-    // and buffers are open at once, whatever the partition count.
-    const int64_t avg = plan.total_rows / std::max<int64_t>(1, static_cast<int64_t>(plan.partitions.size()));
-    const int64_t flush = std::clamp<int64_t>(avg * kPartitionsPerFlush, 2048, 524288);
-    conn.Execute("SET partitioned_write_flush_threshold = " + std::to_string(flush) +
-                 "; SET partitioned_write_max_open_files = 16");
+// One pass of the change's rows per budget pass: every row to the folder of its dense
+// partition id. The settings and the passes come from the memory budget
+// (plan/write_budget.h): a write whose partitions' buffers do not fit at once is split into
+// passes over ranges of partition ids.
+void WritePartitions(db::Connection& conn, const ops::Change& change, const RunOptions& options,
+                     const plan::WriteBudget& budget, bool sorted, const fs::path& raw) {
+  conn.Execute(plan::SettingsSql(budget));
+  const std::string version = store::DatasetStore::VersionName(change.version);
+  const bool passes = budget.passes.size() > 1;
+  for (size_t i = 0; i < budget.passes.size(); ++i) {
+    const auto& [first, last] = budget.passes[i];
+    std::string rows = "SELECT * FROM (" + change.rows_sql + ")";
+    if (passes) rows += " WHERE __dp_pid BETWEEN " + std::to_string(first) + " AND " + std::to_string(last);
+    if (sorted) rows += " ORDER BY __dp_pid";
+    // File names carry the version (and the pass), so no name is ever reused: a reader that
+    // reopens a path after a swap finds its own file or none, never another version's bytes.
+    const std::string pattern = "part-" + version + (passes ? "-p" + std::to_string(i) : "") + "-{i}";
+    store::Step(store::StepKind::kWrite, "partitioned COPY into " + raw.string());
+    conn.Execute("COPY (" + rows + ") TO " + db::QuoteLiteral(raw.string()) +
+                 " (FORMAT parquet, PARTITION_BY (__dp_pid), FILENAME_PATTERN " + db::QuoteLiteral(pattern) +
+                 ", COMPRESSION " + db::QuoteIdent(options.compression) + (passes ? ", OVERWRITE_OR_IGNORE" : "") +
+                 ")");
   }
-  store::Step(store::StepKind::kWrite, "partitioned COPY into " + raw.string());
-  const std::string rows = sorted ? "SELECT * FROM (" + change.rows_sql + ") ORDER BY __dp_pid" : change.rows_sql;
-  // File names carry the version, so no name is ever reused: a reader that reopens a
-  // path after a swap finds its own file or none, never another version's bytes.
-  conn.Execute("COPY (" + rows + ") TO " + db::QuoteLiteral(raw.string()) +
-               " (FORMAT parquet, PARTITION_BY (__dp_pid), FILENAME_PATTERN " +
-               db::QuoteLiteral("part-" + store::DatasetStore::VersionName(change.version) + "-{i}") +
-               ", COMPRESSION " + db::QuoteIdent(options.compression) + ")");
 }
 
 // Moves raw/__dp_pid=N/ to version/<hive path>/ and lists the files of each partition.
@@ -136,6 +136,8 @@ void ParquetTarget::Stage(ops::Change& change) {
   const bool sorted =
       force_sorted_ || static_cast<int64_t>(change.plan.partitions.size()) > options_.sorted_write_threshold;
   change.strategy = sorted ? "sorted" : "direct";
+  // Refused here, before any write, when even one partition's buffers do not fit.
+  budget_ = plan::PlanWriteBudget(plan::BudgetInputOf(WorkspaceConnection(ws_), change.plan, sorted));
 }
 
 void ParquetTarget::Write(ops::Change& change) {
@@ -143,7 +145,7 @@ void ParquetTarget::Write(ops::Change& change) {
   const fs::path raw = staging_ / "raw";
   std::vector<Partition> parts;
   if (!change.plan.partitions.empty()) {
-    WritePartitions(conn, change, options_, change.strategy == "sorted", raw);
+    WritePartitions(conn, change, options_, budget_, change.strategy == "sorted", raw);
     parts = PlacePartitions(change.plan, raw, data_);
   }
   rewritten_ = CompactPartitions(conn, parts, data_, options_, ws_.ColumnList(options_.sort_by, "--sort-by"),

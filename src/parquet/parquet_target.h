@@ -19,6 +19,7 @@
 #include "duckpart/retry.h"
 #include "duckpart/run.h"
 #include "ops/target.h"
+#include "plan/write_budget.h"
 #include "store/dataset_store.h"
 
 namespace duckpart::parquet {
@@ -50,6 +51,7 @@ class ParquetTarget : public ops::Target {
   std::unique_ptr<store::StoreLock> lock_;
   std::filesystem::path staging_;  // removed by the destructor unless published
   std::filesystem::path data_;
+  plan::WriteBudget budget_;  // set by Stage
   Manifest manifest_;
   int64_t rewritten_ = 0;
 };

@@ -12,6 +12,7 @@
 
 #include "db/database.h"
 #include "db/sql.h"
+#include "support/read_only_dir.h"
 #include "support/run_binary.h"
 
 namespace duckpart::testing {
@@ -177,17 +178,11 @@ TEST_F(BadInput, TargetsThatCannotBeUsed) {
   fs::remove(d("a-file"));
 }
 
+// As root a mode-555 folder is still writable, so there the folder is a read-only tmpfs
+// (skipped only where root may not mount, as in an unprivileged container).
 TEST_F(BadInput, AnUnwritableTargetFolder) {
-  fs::create_directories(d("locked"));
-  fs::permissions(d("locked"), fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                                   fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
-  struct Restore {
-    std::string path;
-    ~Restore() { fs::permissions(path, fs::perms::owner_all); fs::remove_all(path); }
-  } restore{d("locked")};
-  if (::access(d("locked").c_str(), W_OK) == 0) {
-    GTEST_SKIP() << "running as root: a mode-555 folder is still writable, so there is nothing to test";
-  }
+  ReadOnlyDir locked(d("locked"));
+  if (!locked.ok()) GTEST_SKIP() << locked.why();
   Expect({"unwritable target folder", RunCmd(db(), "events", "month(ts)", d("locked/ds"))});
 }
 

@@ -24,8 +24,9 @@
 #include "db/sql.h"
 #include "duckpart/recover.h"
 #include "support/run_binary.h"
-#include "store/fs.h"
 #include "store/dataset_store.h"
+#include "store/fs.h"
+#include "support/seed.h"
 
 namespace duckpart::testing {
 namespace {
@@ -109,7 +110,9 @@ Timing TimeRun(const std::vector<std::string>& args, const std::string& target) 
   const auto start = Clock::now();
   const pid_t pid = Spawn(args);
   int status = 0;
+  const auto deadline = Clock::now() + kRunTimeout;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) ::kill(pid, SIGKILL);
     if (t.commit == 0 && link() != before) t.commit = std::chrono::duration<double>(Clock::now() - start).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -130,9 +133,9 @@ std::vector<std::string> RunArgs(const std::string& db, const std::string& targe
 TEST(Crash, KillNineAtRandomMomentsThenRecoverGivesTheOldOrTheNewVersionNeverAMix) {
   TempDir dir;
   const int64_t trials = EnvInt("DUCKPART_CRASH_TRIALS", 50);
-  const uint64_t seed = static_cast<uint64_t>(EnvInt("DUCKPART_CRASH_SEED", std::random_device{}()));
+  const uint64_t seed = TestSeed("DUCKPART_CRASH_SEED");
   std::mt19937_64 rng(seed);
-  SCOPED_TRACE("DUCKPART_CRASH_SEED=" + std::to_string(seed));
+  SCOPED_TRACE("DUCKPART_SEED=" + std::to_string(seed));
 
   const int64_t rows = EnvInt("DUCKPART_CRASH_ROWS", 200'000);
   MakeDemo(dir / "a", rows, 1);
@@ -245,7 +248,9 @@ TEST(Crash, AKilledTableRunIsRolledBackByRecoverDb) {
     return conn.Query("SELECT count(*) FROM main.events_partitioned").GetInt64(0, 0);
   };
   const int64_t rows = version();
-  std::mt19937_64 rng(std::random_device{}());
+  const uint64_t seed = TestSeed();
+  std::mt19937_64 rng(seed);
+  SCOPED_TRACE("DUCKPART_SEED=" + std::to_string(seed));
   for (int i = 0; i < 3; ++i) {
     const pid_t pid = Spawn(args(true));
     std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 800));

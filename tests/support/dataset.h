@@ -11,7 +11,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,8 +30,6 @@
 #include "db/database.h"
 #include "db/sql.h"
 #include "support/run_binary.h"
-
-extern char** environ;
 
 namespace duckpart::testing {
 
@@ -190,24 +187,12 @@ class HeldStoreLock {
   int fd_ = -1;
 };
 
-// The duckpart binary as a child process (no shell), stdout and stderr to files.
+// The duckpart binary as a child process (no shell), stdout and stderr to files. Its
+// wait is bounded by kRunTimeout (then it is killed), and it is killed when destroyed.
 class ChildProcess {
  public:
-  ChildProcess(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
-    std::vector<std::string> argv_s{DUCKPART_BINARY};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int rc = posix_spawn(&pid_, argv_s[0].c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  }
+  ChildProcess(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path)
+      : pid_(SpawnDuckpart(args, out_path, err_path)) {}
   ~ChildProcess() {
     if (!reaped_) {
       ::kill(pid_, SIGKILL);
@@ -230,13 +215,12 @@ class ChildProcess {
     return true;
   }
   void Signal(int sig) { ::kill(pid_, sig); }
-  // The exit code, or 128 + signal when a signal ended it.
+  // The exit code, or 128 + signal when a signal ended it (128 + SIGKILL after the timeout).
   int Wait() {
     if (!reaped_) {
-      int status = 0;
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-      Record(status);
+      const ChildExit e = WaitBounded(pid_, kRunTimeout);
+      reaped_ = true;
+      exit_code_ = e.exit_code;
     }
     return exit_code_;
   }
