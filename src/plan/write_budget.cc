@@ -1,5 +1,7 @@
 #include "plan/write_budget.h"
 
+#include "util/byte_size.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -118,25 +120,6 @@ WriteBudget PlanWriteBudget(const WriteBudgetInput& in) {
   return b;
 }
 
-int64_t ParseByteSize(const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (...) {
-    return 0;
-  }
-  std::string unit;
-  for (char c : text.substr(used)) {
-    if (c != ' ') unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  static const std::map<std::string, double> kUnits = {
-      {"", 1}, {"bytes", 1}, {"b", 1}, {"kib", 1024.0}, {"mib", 1024.0 * 1024}, {"gib", 1024.0 * 1024 * 1024},
-      {"tib", 1024.0 * 1024 * 1024 * 1024}, {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}};
-  const auto it = kUnits.find(unit);
-  return it == kUnits.end() || value < 0 ? 0 : static_cast<int64_t>(value * it->second);
-}
-
 WriteBudgetInput BudgetInputOf(db::Connection& conn, const Plan& plan, bool sorted) {
   WriteBudgetInput in{.schema = plan.schema, .memory_limit = MemoryLimitBytes(conn), .sorted = sorted};
   for (const auto& p : plan.partitions) {
@@ -156,7 +139,7 @@ std::string SettingsSql(const WriteBudget& b) {
 }
 
 int64_t MemoryLimitBytes(db::Connection& conn) {
-  return ParseByteSize(conn.Query("SELECT current_setting('memory_limit')").GetString(0, 0));
+  return util::ParseByteSize(conn.Query("SELECT current_setting('memory_limit')").GetString(0, 0)).value_or(0);
 }
 
 }  // namespace duckpart::plan

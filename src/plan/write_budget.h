@@ -73,7 +73,4 @@ std::string SettingsSql(const WriteBudget& b);
 // cannot be read.
 int64_t MemoryLimitBytes(db::Connection& conn);
 
-// "953.6 MiB", "256MB", "1 GiB" in bytes; 0 when not a size.
-int64_t ParseByteSize(const std::string& text);
-
 }  // namespace duckpart::plan

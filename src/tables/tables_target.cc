@@ -12,6 +12,7 @@
 #include "manifest/from_plan.h"
 #include "plan/keys.h"
 #include "plan/workspace_access.h"
+#include "plan/write_budget.h"
 #include "tables/table_layout.h"
 #include "tables/table_verify.h"
 #include "store/fault.h"
@@ -158,28 +159,10 @@ std::map<std::string, std::string> SpecRows(const Manifest& m, const TableRunOpt
 constexpr int64_t kPinnedBytesPerColumn = 26 * 1024;
 constexpr double kPinnedShareOfLimit = 0.8;
 
-// "953.6 MiB" (DuckDB's current_setting('memory_limit')) in bytes; 0 when unknown.
-int64_t ParseByteSize(const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (...) {
-    return 0;
-  }
-  std::string unit = Lower(text.substr(used));
-  unit.erase(0, unit.find_first_not_of(' '));
-  static const std::map<std::string, double> kUnits = {
-      {"", 1}, {"bytes", 1}, {"b", 1}, {"kib", 1024.0}, {"mib", 1024.0 * 1024}, {"gib", 1024.0 * 1024 * 1024},
-      {"tib", 1024.0 * 1024 * 1024 * 1024}, {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}};
-  auto it = kUnits.find(unit);
-  return it == kUnits.end() ? 0 : static_cast<int64_t>(value * it->second);
-}
-
 std::string Mib(double bytes) { return std::to_string(static_cast<int64_t>(bytes / (1024 * 1024)) + 1) + " MiB"; }
 
 void CheckTransactionMemory(db::Connection& conn, const Plan& plan) {
-  const int64_t limit = ParseByteSize(conn.Query("SELECT current_setting('memory_limit')").GetString(0, 0));
+  const int64_t limit = plan::MemoryLimitBytes(conn);
   const auto tables = static_cast<double>(plan.partitions.size());
   const double need = tables * static_cast<double>(plan.schema.size()) * kPinnedBytesPerColumn;
   if (limit <= 0 || need <= kPinnedShareOfLimit * static_cast<double>(limit)) return;

@@ -12,6 +12,7 @@ std::optional<double> UnitFactor(std::string unit) {
   std::transform(unit.begin(), unit.end(), unit.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   static const std::pair<const char*, double> kUnits[] = {{"", 1},
+                                                          {"bytes", 1},
                                                           {"b", 1},
                                                           {"kb", 1e3},
                                                           {"mb", 1e6},

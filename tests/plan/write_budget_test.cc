@@ -2,6 +2,7 @@
 // keep a thread's partitions in flight within the memory limit, refusal of a table too
 // wide for the limit.
 #include "plan/write_budget.h"
+#include "util/byte_size.h"
 
 #include <gtest/gtest.h>
 
@@ -135,11 +136,11 @@ TEST(WriteBudget, SortedPassesNeverLetAWindowSpanMoreThanTheBound) {
 }
 
 TEST(WriteBudget, ByteSizesParseAsDuckDbPrintsThem) {
-  EXPECT_EQ(ParseByteSize("953.6 MiB"), static_cast<int64_t>(953.6 * kMiB));
-  EXPECT_EQ(ParseByteSize("256MB"), 256'000'000);
-  EXPECT_EQ(ParseByteSize("1 GiB"), 1024 * kMiB);
-  EXPECT_EQ(ParseByteSize("lots"), 0);
-  EXPECT_EQ(ParseByteSize("-5GB"), 0);
+  EXPECT_EQ(util::ParseByteSize("953.6 MiB").value_or(0), static_cast<int64_t>(953.6 * kMiB));
+  EXPECT_EQ(util::ParseByteSize("256MB").value_or(0), 256'000'000);
+  EXPECT_EQ(util::ParseByteSize("1 GiB").value_or(0), 1024 * kMiB);
+  EXPECT_EQ(util::ParseByteSize("lots").value_or(0), 0);
+  EXPECT_EQ(util::ParseByteSize("-5GB").value_or(0), 0);
 }
 
 }  // namespace
