@@ -38,8 +38,8 @@ Case MainReference(const std::string& db_path, const json& info, const std::stri
   return k;
 }
 
-Case MainCase(const Config& c, const std::string& db_path, const json& info,
-              const std::string& id, const std::string& m) {
+Case MainCase(const Config& c, const std::string& db_path, const json& info, const std::string& id,
+              const std::string& m) {
   const Granularity g = MustGranularity(id);
   Case k;
   k.section = "main";

@@ -36,8 +36,8 @@ int RunChild(const std::function<json()>& body);
 
 // --child-generate: writes the events table (and events_wide when wide_rows > 0) into a new
 // database at path, atomically (a .tmp file renamed at the end). Returns the exit code.
-int ChildGenerate(const EngineSettings& s, const std::string& path, int64_t rows,
-                  int64_t wide_rows, int64_t seed);
+int ChildGenerate(const EngineSettings& s, const std::string& path, int64_t rows, int64_t wide_rows,
+                  int64_t seed);
 
 // --child-info: prints the tables' row counts, each granularity's partition count and the
 // effective DuckDB settings. Returns the exit code.

@@ -1,10 +1,11 @@
 // --child-generate: the events tables of ANCHORS.md, made deterministically from a seed.
+#include "data_gen.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
 
 #include "child.h"
-#include "data_gen.h"
 #include "db/sql.h"
 #include "text.h"
 
@@ -35,8 +36,8 @@ std::string EventsSql(const std::string& table, int64_t rows, int64_t seed,
       db::QuoteIdent(table), ts_start, h(0), ts_span_seconds, u(1), u(2), rows);
 }
 
-void WriteTables(const EngineSettings& s, const std::string& path, int64_t rows,
-                 int64_t wide_rows, int64_t seed) {
+void WriteTables(const EngineSettings& s, const std::string& path, int64_t rows, int64_t wide_rows,
+                 int64_t seed) {
   EngineSettings gen = s;
   gen.memory_limit.clear();  // generation is not measured; let DuckDB use its default
   db::Database database(OpenOptions(gen, path, false));
@@ -56,8 +57,8 @@ void WriteTables(const EngineSettings& s, const std::string& path, int64_t rows,
 
 }  // namespace
 
-int ChildGenerate(const EngineSettings& s, const std::string& path, int64_t rows,
-                  int64_t wide_rows, int64_t seed) {
+int ChildGenerate(const EngineSettings& s, const std::string& path, int64_t rows, int64_t wide_rows,
+                  int64_t seed) {
   return RunChild([&]() -> json {
     const auto t0 = Clock::now();
     const fs::path final_path(path);

@@ -76,8 +76,8 @@ std::string SweepDataProblem(const Config& c, int64_t rows, bool reuse_margin) {
   return {};
 }
 
-std::optional<json> SweepInfo(const Config& c, int64_t rows,
-                              const std::vector<std::string>& grans, std::string& why) {
+std::optional<json> SweepInfo(const Config& c, int64_t rows, const std::vector<std::string>& grans,
+                              std::string& why) {
   std::optional<json> info;
   if (why.empty()) info = Inspect(c, DataFile(c, rows, 0), grans);
   if (why.empty() && !info) why = "skipped: cannot inspect the data";

@@ -33,7 +33,8 @@ struct Flags {
   std::string rows, wide, pio = "true", methods = "all", grans = "all";
   std::string sweep_rows = "1M,10M,100M", sweep_parts = "10,100,1000,10000,100000";
   std::string sweep_prow = "10M",
-              sweep_methods = "reference,native_unsorted,native_sorted,duckpart,duckpart_novalidate";
+              sweep_methods =
+                  "reference,native_unsorted,native_sorted,duckpart,duckpart_novalidate";
   std::string data_dir = std::string(DUCKPART_SOURCE_DIR) + "/bench/data";
   std::string results_root = std::string(DUCKPART_SOURCE_DIR) + "/bench/results";
   std::string duckpart_bin = DUCKPART_BINARY;
@@ -166,8 +167,8 @@ void ResolvePaths(Config& c, const Flags& f) {
   c.data_dir = fs::absolute(f.data_dir);
   if (c.engine.temp_dir.empty()) c.engine.temp_dir = (c.data_dir / "tmp").string();
   c.engine.temp_dir = fs::absolute(c.engine.temp_dir).string();
-  c.results_dir = fs::absolute(f.results_root) / (UtcNow("%Y%m%d-%H%M%S") + "-" +
-                                                  (c.sweep_only ? std::string("sweep") : c.size));
+  c.results_dir = fs::absolute(f.results_root) /
+                  (UtcNow("%Y%m%d-%H%M%S") + "-" + (c.sweep_only ? std::string("sweep") : c.size));
   c.duckpart_bin = fs::absolute(f.duckpart_bin);
   // Children exec /proc/self/exe: the very image this process runs, even if the build
   // replaces build/bench/duckpart_bench meanwhile.

@@ -33,10 +33,10 @@ Written Reference(db::Connection& conn, const std::string& table, const fs::path
 Written NativePartitioned(db::Connection& conn, const Granularity& g, bool sorted,
                           const fs::path& out) {
   const std::string field = db::QuoteIdent(g.field);
-  const std::string sql = fmt::format(
-      "COPY (SELECT *, {} AS {} FROM {}{}) TO {} (FORMAT parquet, PARTITION_BY ({}))",
-      KeySql(conn, g), field, db::QuoteIdent(g.table), sorted ? " ORDER BY " + field : "",
-      db::QuoteLiteral(out.string()), field);
+  const std::string sql =
+      fmt::format("COPY (SELECT *, {} AS {} FROM {}{}) TO {} (FORMAT parquet, PARTITION_BY ({}))",
+                  KeySql(conn, g), field, db::QuoteIdent(g.table),
+                  sorted ? " ORDER BY " + field : "", db::QuoteLiteral(out.string()), field);
   conn.Execute(sql);
   return {1, sql};
 }
@@ -46,9 +46,9 @@ Written WherePerPartition(db::Connection& conn, const Granularity& g, const fs::
   for (const auto& f : PartitionFilters(conn, g)) {
     const fs::path dir = out / (g.field + "=" + f.label);
     fs::create_directories(dir);
-    const std::string sql = fmt::format(
-        "COPY (SELECT * FROM {} WHERE {}) TO {} (FORMAT parquet)", db::QuoteIdent(g.table),
-        f.predicate, db::QuoteLiteral((dir / "data_0.parquet").string()));
+    const std::string sql = fmt::format("COPY (SELECT * FROM {} WHERE {}) TO {} (FORMAT parquet)",
+                                        db::QuoteIdent(g.table), f.predicate,
+                                        db::QuoteLiteral((dir / "data_0.parquet").string()));
     if (w.example_sql.empty()) w.example_sql = sql;
     conn.Execute(sql);
     ++w.statements;
@@ -76,10 +76,8 @@ int ChildCase(const EngineSettings& s, const std::string& path, const std::strin
     ApplySessionSettings(conn, s);
     const auto t0 = Clock::now();
     const Written w = RunMethod(conn, table, gran_id, method, fs::path(out_dir));
-    return {{"ok", true},
-            {"query_s", Since(t0)},
-            {"statements", w.statements},
-            {"sql", w.example_sql}};
+    return {
+        {"ok", true}, {"query_s", Since(t0)}, {"statements", w.statements}, {"sql", w.example_sql}};
   });
 }
 

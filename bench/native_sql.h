@@ -21,7 +21,6 @@ struct PartitionFilter {
 
 // One filter per non-empty partition, as people write them by hand: a half-open time range,
 // a hash equality, a value range between quantile boundaries. Throws db::DbError.
-std::vector<PartitionFilter> PartitionFilters(duckpart::db::Connection& conn,
-                                              const Granularity& g);
+std::vector<PartitionFilter> PartitionFilters(duckpart::db::Connection& conn, const Granularity& g);
 
 }  // namespace bench

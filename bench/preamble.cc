@@ -113,9 +113,9 @@ RunContext PrepareRun(Config& c) {
   rc.date = UtcNow("%Y-%m-%d %H:%M UTC");
   const std::string src = c.source_dir.string();
   rc.git = Capture(fmt::format("git -C '{}' rev-parse --short HEAD 2>/dev/null", src));
-  rc.dirty = !Capture(fmt::format(
-                          "git -C '{}' status --porcelain --untracked-files=no 2>/dev/null", src))
-                  .empty();
+  rc.dirty =
+      !Capture(fmt::format("git -C '{}' status --porcelain --untracked-files=no 2>/dev/null", src))
+           .empty();
   rc.machine = MachineJson(c);
   rc.harness_rss_kb = SelfRssKb();
   rc.load_before = Trim(ReadFile("/proc/loadavg"));

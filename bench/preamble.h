@@ -10,15 +10,15 @@
 namespace bench {
 
 struct RunContext {
-  fs::path duckpart_source;       // the binary given, before it was pinned
-  std::string duckpart_hash;      // FNV-1a 64 of the pinned binary, hex
-  std::string duckpart_version;   // its --version output
-  std::string date;               // "2026-12-01 10:00 UTC"
-  std::string git;                // short commit of the source tree
-  bool dirty = false;             // uncommitted changes to tracked files
-  json machine;                   // MachineJson
-  int64_t harness_rss_kb = 0;     // the harness's own RSS when it starts forking
-  std::string load_before;        // /proc/loadavg
+  fs::path duckpart_source;      // the binary given, before it was pinned
+  std::string duckpart_hash;     // FNV-1a 64 of the pinned binary, hex
+  std::string duckpart_version;  // its --version output
+  std::string date;              // "2026-12-01 10:00 UTC"
+  std::string git;               // short commit of the source tree
+  bool dirty = false;            // uncommitted changes to tracked files
+  json machine;                  // MachineJson
+  int64_t harness_rss_kb = 0;    // the harness's own RSS when it starts forking
+  std::string load_before;       // /proc/loadavg
 };
 
 // Copies the duckpart binary into results/bin and points c.duckpart_bin at the copy, so a

@@ -105,10 +105,10 @@ std::string TableRow(const Case& k, const Summary& s, const std::vector<std::str
   const auto seconds = [](const std::optional<double>& v) {
     return v ? HumanSeconds(*v) : std::string("—");
   };
-  std::string row = fmt::format("| {} | {} | {} | {} | {} | {} | {}", k.group,
-                                FormatCount(k.partitions), MethodLabel(k.method), s.status,
-                                seconds(s.median_s), seconds(s.median_cpu_s),
-                                s.ratio ? fmt::format("{:.2f}×", *s.ratio) : "—");
+  std::string row =
+      fmt::format("| {} | {} | {} | {} | {} | {} | {}", k.group, FormatCount(k.partitions),
+                  MethodLabel(k.method), s.status, seconds(s.median_s), seconds(s.median_cpu_s),
+                  s.ratio ? fmt::format("{:.2f}×", *s.ratio) : "—");
   for (const auto& p : phases) {
     auto it = s.median_phases.find(p);
     row += " | " + (it == s.median_phases.end() ? std::string("—") : HumanSeconds(it->second));

@@ -23,11 +23,16 @@ std::vector<double> g_load_samples;
 
 std::vector<std::string> GenerateArgv(const Config& c, const fs::path& path, int64_t rows,
                                       int64_t wide_rows) {
-  std::vector<std::string> argv = {c.self_exe.string(),    "--child-generate",
-                                   "--db",                 path.string(),
-                                   "--rows",               std::to_string(rows),
-                                   "--wide-rows",          std::to_string(wide_rows),
-                                   "--seed",               std::to_string(c.seed)};
+  std::vector<std::string> argv = {c.self_exe.string(),
+                                   "--child-generate",
+                                   "--db",
+                                   path.string(),
+                                   "--rows",
+                                   std::to_string(rows),
+                                   "--wide-rows",
+                                   std::to_string(wide_rows),
+                                   "--seed",
+                                   std::to_string(c.seed)};
   for (auto& a : EngineArgs(c)) argv.push_back(a);
   return argv;
 }
@@ -119,9 +124,16 @@ std::vector<std::string> DuckpartArgv(const Config& c, const Case& k, const fs::
 }
 
 std::vector<std::string> NativeArgv(const Config& c, const Case& k, const fs::path& out_dir) {
-  std::vector<std::string> argv = {c.self_exe.string(), "--child-case", "--db", k.db,
-                                   "--table",           k.table,        "--method",
-                                   k.method,            "--out",        out_dir.string()};
+  std::vector<std::string> argv = {c.self_exe.string(),
+                                   "--child-case",
+                                   "--db",
+                                   k.db,
+                                   "--table",
+                                   k.table,
+                                   "--method",
+                                   k.method,
+                                   "--out",
+                                   out_dir.string()};
   if (!k.gran_id.empty()) {
     argv.push_back("--gran");
     argv.push_back(k.gran_id);
@@ -190,8 +202,7 @@ void ClassifyNativeFailure(const std::string& err, int exit_code, RunRecord& r) 
 }
 
 // Sets r.ok or r.failure; false when duckpart has no `run` (the case is then unavailable).
-bool Classify(const Config& c, Case& k, const ProcResult& p, const std::string& err,
-              RunRecord& r) {
+bool Classify(const Config& c, Case& k, const ProcResult& p, const std::string& err, RunRecord& r) {
   const bool is_duckpart = IsDuckpartMethod(k.method);
   if (p.interrupted) {
     r.failure = "interrupted";
