@@ -78,7 +78,7 @@ std::string SpaceNote(const RetryPolicy& policy) {
     // of other classes. Memory, disk, IO and interrupts get what they need and left.
     const bool explained = c == FailureClass::kOutOfMemory || c == FailureClass::kDiskFull ||
                            c == FailureClass::kIo || c == FailureClass::kInterrupted;
-    if (!explained || ex.code() != ExitCode::kRuntime) throw;
+    if (!explained) throw;
     e_what = ex.what();
     message = FirstLine(e_what);
   } catch (const std::exception& ex) {

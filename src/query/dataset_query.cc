@@ -12,16 +12,16 @@
 #include "plan/field_names.h"
 #include "plan/transform.h"
 #include "query/column_reader.h"
+#include "query/dataset_view.h"
 #include "query/statement_kind.h"
 
 namespace duckpart {
-namespace {
 
-namespace fs = std::filesystem;
+namespace query {
 
 // The view `dataset`: the files' own columns (never the path's guesses) plus each derived
 // field computed from them as the spec does.
-std::string DatasetView(const std::string& root, const Manifest& m) {
+std::string DatasetViewSql(const std::string& root, const Manifest& m) {
   std::string files;
   for (const auto& p : m.partitions) {
     for (const auto& f : p.files) files += (files.empty() ? "" : ", ") + db::QuoteLiteral(root + "/" + f.path);
@@ -45,6 +45,13 @@ std::string DatasetView(const std::string& root, const Manifest& m) {
   return "CREATE VIEW dataset AS SELECT *" + derived + " FROM read_parquet([" + files +
          "], hive_partitioning = false)";
 }
+
+}  // namespace query
+
+namespace {
+
+namespace fs = std::filesystem;
+
 
 std::string ValidateHint(const std::string& dir) { return "; the dataset is damaged: run `duckpart validate " + dir + "`"; }
 
@@ -199,7 +206,7 @@ DatasetQuery::DatasetQuery(const std::string& dir, const std::string& sql) : imp
   CheckFilesPresent(dir, m);
   impl_->conn.Execute("SET TimeZone = 'UTC'");
   try {
-    impl_->conn.Execute(DatasetView(impl_->root, m));
+    impl_->conn.Execute(query::DatasetViewSql(impl_->root, m));
   } catch (const db::DbError& e) {
     if (std::string(e.what()).find(impl_->root) != std::string::npos) ThrowReadFailure(dir, impl_->root, e);
     throw RuntimeFailure("cannot open the dataset '" + dir + "': " + db::WithoutSqlContext(e.what()));

@@ -157,7 +157,7 @@ TEST_F(AnalyzeE2e, HeavyIdentityValueAndSmallFilesFromMergedRuns) {
   ASSERT_NE(skew, nullptr);
   EXPECT_EQ((*skew)["command"], "duckpart repartition " + by_category_ +
                                     " --by \"identity(category), bucket(16, id)\"");
-  EXPECT_EQ(r["partition_stats"][0]["path"], "category=art");
+  EXPECT_EQ(r["partition_stats"][0]["path"], "category_identity=art");
   const json* compact = FindingOf(r, "compact");
   ASSERT_NE(compact, nullptr) << r["findings"].dump(2);
   EXPECT_EQ((*compact)["count"], 30);

@@ -346,9 +346,9 @@ TEST(DiskFull, ASpillCapTooSmallFailsCleanlyAndLeavesNothing) {
   MakeDemo(dir / "a", 200'000, 1);
   fs::create_directories(dir / "out");
   const std::string target = dir / "out/ds";
-  // Sorting 200k rows inside each partition in 40 MB must spill; 1 MB of spill is too little.
+  // Sorting 200k rows inside each partition in 20 MB must spill; 1 MB of spill is too little.
   RunResult r = RunDuckpart({"run", "--db", dir / "a/demo.db", "--table", "events", "--by", "month(ts)",
-                             "--sort-by", "user_id,amount", "--to", target, "--memory-limit", "40MB",
+                             "--sort-by", "user_id,amount", "--to", target, "--memory-limit", "20MB",
                              "--threads", "1", "--max-temp-size", "1MB", "--quiet"});
   ExpectCleanFailure(r, target);
   EXPECT_NE(r.err.find("max_temp_directory_size"), std::string::npos) << r.err;

@@ -4,6 +4,7 @@
 #include "plan/write_budget.h"
 #include "util/byte_size.h"
 
+#include <cmath>
 #include <gtest/gtest.h>
 
 #include <random>
@@ -136,7 +137,7 @@ TEST(WriteBudget, SortedPassesNeverLetAWindowSpanMoreThanTheBound) {
 }
 
 TEST(WriteBudget, ByteSizesParseAsDuckDbPrintsThem) {
-  EXPECT_EQ(util::ParseByteSize("953.6 MiB").value_or(0), static_cast<int64_t>(953.6 * kMiB));
+  EXPECT_EQ(util::ParseByteSize("953.6 MiB").value_or(0), std::llround(953.6 * kMiB));
   EXPECT_EQ(util::ParseByteSize("256MB").value_or(0), 256'000'000);
   EXPECT_EQ(util::ParseByteSize("1 GiB").value_or(0), 1024 * kMiB);
   EXPECT_EQ(util::ParseByteSize("lots").value_or(0), 0);
