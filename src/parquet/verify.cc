@@ -63,7 +63,7 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
       try {
         conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ", hive_partitioning = false)");
       } catch (const db::DbError& e) {
-        if (e.kind() == db::ErrorKind::kInterrupt) throw;  // Ctrl-C, not a damaged file
+        if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;  // Ctrl-C, not a damaged file
         report.problems.push_back("file " + f.path + " is unreadable or truncated: " + db::WithoutSqlContext(e.what()));
       }
     }
@@ -145,7 +145,7 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
   try {
     for (const auto& batch : batches) ScanBatch(conn, m, batch);
   } catch (const db::DbError& e) {
-    if (e.kind() == db::ErrorKind::kInterrupt) throw;
+    if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
     ReportUnreadable(conn, root, m, report);
     if (report.problems.empty()) report.problems.push_back("cannot read the data: " + db::WithoutSqlContext(e.what()));
     return report;

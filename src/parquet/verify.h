@@ -34,7 +34,9 @@ struct VerifyReport {
 
 // `expected.partitions[*].files` name the files to read (paths relative to `root`);
 // their rows and checksums are compared to `expected`. Unreadable files are reported,
-// not thrown. Row counts per file in the manifest are checked when non-zero.
+// not thrown; an interrupt or running out of memory while reading is thrown (db::DbError),
+// since neither says anything about the files. Row counts per file in the manifest are
+// checked when non-zero.
 VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& expected);
 
 // The manifest's files as absolute SQL literals, in comma-separated batches small

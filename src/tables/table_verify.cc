@@ -137,7 +137,7 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
       Collect(r, found);
       continue;
     } catch (const db::DbError& e) {
-      if (e.kind() == db::ErrorKind::kInterrupt) throw;
+      if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
     }
     for (size_t i = start; i < end; ++i) {
       const Partition& p = *tables[i].first;
@@ -145,7 +145,7 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
         db::Result r = conn.Query(Aggregate(m, Branch(catalog, schema, p, m, tables[i].second)));
         Collect(r, found);
       } catch (const db::DbError& e) {
-        if (e.kind() == db::ErrorKind::kInterrupt) throw;
+        if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
         problems.push_back("partition " + p.path + ": table " + p.table + " cannot be read: " + db::WithoutSqlContext(e.what()));
         found[p.id] = {-1, "", 0};
       }
@@ -179,7 +179,7 @@ void CheckView(db::Connection& conn, const std::string& catalog, const Manifest&
                          std::to_string(rows));
     }
   } catch (const db::DbError& e) {
-    if (e.kind() == db::ErrorKind::kInterrupt) throw;
+    if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
     problems.push_back("the view " + name + " cannot be read: " + db::WithoutSqlContext(e.what()));
   }
 }
