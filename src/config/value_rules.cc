@@ -1,4 +1,5 @@
 #include "config/value_rules.h"
+#include "util/format.h"
 
 #include <fmt/format.h>
 
@@ -18,10 +19,7 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::Lower;
 
 // A finite decimal number at the start of `s`; the rest goes to *rest.
 std::optional<double> LeadingNumber(const std::string& s, std::string* rest) {

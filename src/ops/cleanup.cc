@@ -23,9 +23,7 @@ namespace duckpart {
 namespace fs = std::filesystem;
 using store::DatasetStore;
 using store::StoreLock;
-using Kind = StoreItem::Kind;
 using ops::CheckRecoverable;
-using ops::Describe;
 using ops::Inspect;
 using ops::RemoveAll;
 

@@ -21,13 +21,8 @@
 namespace duckpart {
 
 namespace fs = std::filesystem;
-using store::DatasetStore;
-using store::StoreLock;
 using Kind = StoreItem::Kind;
-using ops::CheckRecoverable;
 using ops::Describe;
-using ops::Inspect;
-using ops::RemoveAll;
 using ops::Measure;
 using ops::Remove;
 

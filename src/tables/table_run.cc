@@ -6,16 +6,14 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/table_run.h"
+#include "util/format.h"
 
 namespace duckpart {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::Lower;
 
 void CheckNames(const TableRunOptions& o) {
   static const char* kReserved[] = {"main", "temp", "information_schema", "pg_catalog", "memory", "system",

@@ -10,6 +10,7 @@
 #include "duckpart/error.h"
 #include "plan/transform.h"
 #include "tables/table_layout.h"
+#include "util/format.h"
 
 namespace duckpart::tables {
 namespace {
@@ -38,10 +39,7 @@ std::string DecimalText(Int128 v) {
   return negative ? "-" + out : out;
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::Lower;
 
 enum class Shape { kSame, kTypesDiffer, kColumnsDiffer };
 

@@ -17,16 +17,14 @@
 #include "tables/table_verify.h"
 #include "store/fault.h"
 #include "tables/target_db.h"
+#include "util/format.h"
 
 namespace duckpart::tables {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using util::Lower;
 
 constexpr const char* kStageTable = "__duckpart_stage";
 // Partitions below this many rows are written single-threaded (see Write).

@@ -1,5 +1,6 @@
 #include "util/format.h"
 
+#include <cctype>
 #include <fmt/format.h>
 
 namespace duckpart::util {
@@ -22,6 +23,11 @@ std::string FormatCount(int64_t n) {
     out += digits[i];
   }
   return (n < 0 ? "-" : "") + out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 }  // namespace duckpart::util
