@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps build binary demo test bench install coverage clean
+.PHONY: all deps build binary demo test bench install coverage clean format format-check tidy
 
 all: build
 
@@ -49,6 +49,17 @@ coverage: deps
 	gcovr --root . --filter 'src/' --filter 'include/' --object-directory $(COVERAGE_BUILD) \
 	    --gcov-ignore-parse-errors --json-summary $(COVERAGE_BUILD)/coverage.json
 	scripts/coverage-report.py $(COVERAGE_BUILD)/coverage.json
+
+# Style: clang-format over every tracked source (format-check also runs as a test), and
+# clang-tidy with the small set of checks of .clang-tidy over the library and the CLI.
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+format-check:
+	scripts/format-check.sh
+
+tidy: deps $(BUILD)/Makefile
+	git ls-files 'src/*.cc' | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*'
 
 clean:
 	rm -rf $(BUILD) $(COVERAGE_BUILD)

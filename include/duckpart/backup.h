@@ -53,8 +53,8 @@ struct BackupResult {
 BackupResult BackupTable(const BackupOptions& options);
 
 struct RestoreOptions {
-  std::string from;      // a Parquet file
-  std::string db_path;   // created when missing
+  std::string from;     // a Parquet file
+  std::string db_path;  // created when missing
   std::string table;
   bool replace = false;  // replace an existing table
   EngineOptions engine;
@@ -64,8 +64,8 @@ struct RestoreResult {
   std::string table;
   int64_t rows = 0;
   std::string checksum = "0";
-  bool replaced = false;       // an existing table was replaced
-  bool from_backup = false;    // the file carried duckpart's metadata (proved against it)
+  bool replaced = false;     // an existing table was replaced
+  bool from_backup = false;  // the file carried duckpart's metadata (proved against it)
   bool created_database = false;
   std::vector<ColumnInfo> schema;
   double seconds = 0;

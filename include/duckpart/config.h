@@ -7,12 +7,14 @@
 //
 // Layers, lowest precedence first (a later layer wins):
 //   1. the built-in defaults (ConfigKeys());
-//   2. the user file: $XDG_CONFIG_HOME/duckpart/config.yaml, else $HOME/.config/duckpart/config.yaml;
+//   2. the user file: $XDG_CONFIG_HOME/duckpart/config.yaml, else
+//   $HOME/.config/duckpart/config.yaml;
 //   3. the project file: --config FILE, else the first duckpart.yaml found from the working
 //      folder upward;
 //   4. the selected profile (--profile, else DUCKPART_PROFILE): `profiles: {NAME: {...}}` of the
 //      user file, then of the project file, over the base values of both files;
-//   5. environment variables DUCKPART_<KEY> (DUCKPART_MEMORY_LIMIT, DUCKPART_FEATURES_VERIFICATION);
+//   5. environment variables DUCKPART_<KEY> (DUCKPART_MEMORY_LIMIT,
+//   DUCKPART_FEATURES_VERIFICATION);
 //   6. command-line flags (applied by the command layer, see Config::SetFromFlag).
 // A key is named as its flag with underscores: `memory_limit: 300MB` for --memory-limit.
 // Feature flags live under `features:` (key names "features.NAME"); a feature whose required
@@ -30,17 +32,17 @@ enum class ConfigType { kSize, kInteger, kNumber, kBool, kChoice, kString, kDura
 
 // One key of the configuration, with the rules its values must follow.
 struct ConfigKey {
-  std::string name;            // "memory_limit", "features.verification"
-  std::string section;         // "engine", "writing", "thresholds", "features"
+  std::string name;     // "memory_limit", "features.verification"
+  std::string section;  // "engine", "writing", "thresholds", "features"
   ConfigType type = ConfigType::kString;
-  std::string default_value;   // as text; empty = unset (the command decides)
+  std::string default_value;  // as text; empty = unset (the command decides)
   std::string description;
   // The flag commands take for it ("--memory-limit"); the value applies to every command that
   // has that flag (cli/config_options.h). Empty: the key is read by the library only.
   std::string flag;
-  bool flag_inverted = false;  // the flag turns the key off (--no-verify for verify)
-  double min = 0, max = 0;     // kInteger, kNumber, kSize, kDuration: inclusive bounds
-  std::vector<std::string> choices;   // kChoice
+  bool flag_inverted = false;           // the flag turns the key off (--no-verify for verify)
+  double min = 0, max = 0;              // kInteger, kNumber, kSize, kDuration: inclusive bounds
+  std::vector<std::string> choices;     // kChoice
   std::vector<std::string> depends_on;  // features: the features this one needs
 };
 
@@ -55,9 +57,9 @@ enum class ConfigOriginKind { kDefault, kUserFile, kProjectFile, kProfile, kEnv,
 
 struct ConfigOrigin {
   ConfigOriginKind kind = ConfigOriginKind::kDefault;
-  std::string file;     // files and profiles
-  int line = 0;         // 1-based; files and profiles
-  std::string name;     // the env variable, the flag, or the profile's name
+  std::string file;  // files and profiles
+  int line = 0;      // 1-based; files and profiles
+  std::string name;  // the env variable, the flag, or the profile's name
   // "default", "duckpart.yaml:3", "profile production (duckpart.yaml:12)",
   // "env DUCKPART_THREADS", "flag --threads".
   std::string Describe() const;
@@ -67,9 +69,9 @@ struct ConfigOrigin {
 
 struct ConfigSetting {
   const ConfigKey* key = nullptr;
-  std::string value;   // normalised text ("true"/"false" for booleans)
+  std::string value;  // normalised text ("true"/"false" for booleans)
   ConfigOrigin origin;
-  std::string note;    // features: why an enabled feature is off
+  std::string note;  // features: why an enabled feature is off
 };
 
 // A problem found in a configuration source, with where it is.
@@ -84,12 +86,12 @@ struct ConfigProblem {
 
 // Where LoadConfig looks. FromProcess fills it from the working folder and the environment.
 struct ConfigSources {
-  std::string working_dir;   // where the search for duckpart.yaml starts
-  std::string config_file;   // --config FILE: replaces the search (must exist)
-  std::string home;          // $HOME
-  std::string xdg_config_home;  // $XDG_CONFIG_HOME
+  std::string working_dir;                 // where the search for duckpart.yaml starts
+  std::string config_file;                 // --config FILE: replaces the search (must exist)
+  std::string home;                        // $HOME
+  std::string xdg_config_home;             // $XDG_CONFIG_HOME
   std::map<std::string, std::string> env;  // the DUCKPART_* variables
-  std::string profile;       // --profile; empty = DUCKPART_PROFILE (env), empty = none
+  std::string profile;  // --profile; empty = DUCKPART_PROFILE (env), empty = none
   static ConfigSources FromProcess(const std::string& config_file, const std::string& profile);
 };
 

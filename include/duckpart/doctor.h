@@ -33,8 +33,8 @@ enum class CheckStatus { kPass, kWarn, kFail };
 const char* StatusName(CheckStatus status);
 
 struct DoctorCheck {
-  std::string group;   // "environment", "filesystem", "source"
-  std::string name;    // "memory", "temp-dir", "column ts", ...
+  std::string group;  // "environment", "filesystem", "source"
+  std::string name;   // "memory", "temp-dir", "column ts", ...
   CheckStatus status = CheckStatus::kPass;
   std::string detail;  // what was found
   std::string advice;  // one line: what to do (or why nothing needs doing)
@@ -49,11 +49,11 @@ struct DoctorThresholds {
 };
 
 struct DoctorOptions {
-  EngineOptions engine;             // memory limit, threads, temp directory
-  std::string target_dir;           // the folder a target would live in ("" = the working folder)
+  EngineOptions engine;    // memory limit, threads, temp directory
+  std::string target_dir;  // the folder a target would live in ("" = the working folder)
   std::optional<SourceOptions> source;  // the source columns to analyse, if any
-  std::string column;               // only this column ("" = all)
-  std::string by;                   // a spec to predict (open files, balance); "" = none
+  std::string column;                   // only this column ("" = all)
+  std::string by;                       // a spec to predict (open files, balance); "" = none
   DoctorThresholds thresholds;
 };
 

@@ -56,7 +56,8 @@ class Error : public std::runtime_error {
 // Bad input found before any work: nothing was changed.
 class InputError : public Error {
  public:
-  explicit InputError(const std::string& message) : Error(ExitCode::kUsage, FailureClass::kInvalidInput, message) {}
+  explicit InputError(const std::string& message)
+      : Error(ExitCode::kUsage, FailureClass::kInvalidInput, message) {}
 };
 
 // A check (validation, integrity) did not hold.
@@ -69,11 +70,14 @@ class CheckFailed : public Error {
 // The work itself failed (IO, out of memory after retries, ...).
 class RuntimeFailure : public Error {
  public:
-  explicit RuntimeFailure(const std::string& message) : RuntimeFailure(FailureClass::kOther, message) {}
-  RuntimeFailure(FailureClass failure, const std::string& message) : Error(ExitCode::kRuntime, failure, message) {}
+  explicit RuntimeFailure(const std::string& message)
+      : RuntimeFailure(FailureClass::kOther, message) {}
+  RuntimeFailure(FailureClass failure, const std::string& message)
+      : Error(ExitCode::kRuntime, failure, message) {}
 
  protected:
-  RuntimeFailure(ExitCode code, FailureClass failure, const std::string& message) : Error(code, failure, message) {}
+  RuntimeFailure(ExitCode code, FailureClass failure, const std::string& message)
+      : Error(code, failure, message) {}
 };
 
 // The operation was cancelled (Ctrl-C, SIGTERM, a CancelToken) before its commit point;
@@ -89,19 +93,26 @@ using InterruptedError = Interrupted;
 // on a database file): nothing was changed; the same command may succeed later.
 class BusyError : public Error {
  public:
-  explicit BusyError(const std::string& message) : Error(ExitCode::kBusy, FailureClass::kOther, message) {}
+  explicit BusyError(const std::string& message)
+      : Error(ExitCode::kBusy, FailureClass::kOther, message) {}
 };
 
 // A stable lower-case name of an exit code, for JSON ("check_failed", "usage", "runtime",
 // "busy", "interrupted"; "ok" for 0).
 inline const char* ExitCodeName(ExitCode code) {
   switch (code) {
-    case ExitCode::kOk: return "ok";
-    case ExitCode::kCheckFailed: return "check_failed";
-    case ExitCode::kUsage: return "usage";
-    case ExitCode::kRuntime: return "runtime";
-    case ExitCode::kBusy: return "busy";
-    case ExitCode::kInterrupted: return "interrupted";
+    case ExitCode::kOk:
+      return "ok";
+    case ExitCode::kCheckFailed:
+      return "check_failed";
+    case ExitCode::kUsage:
+      return "usage";
+    case ExitCode::kRuntime:
+      return "runtime";
+    case ExitCode::kBusy:
+      return "busy";
+    case ExitCode::kInterrupted:
+      return "interrupted";
   }
   return "runtime";
 }

@@ -18,12 +18,12 @@
 namespace duckpart {
 
 struct DatasetInfo {
-  std::string target;  // the dataset folder, or the DuckDB file of partition tables
-  std::string kind;    // "parquet" or "tables"
-  std::string schema;  // tables: the partition schema; "" for parquet
-  std::string view;    // tables: the view over all partitions, "main.<name>"; "" for parquet
-  std::string spec;    // as written by ToString(Spec)
-  int64_t version = 0;                 // the published version
+  std::string target;   // the dataset folder, or the DuckDB file of partition tables
+  std::string kind;     // "parquet" or "tables"
+  std::string schema;   // tables: the partition schema; "" for parquet
+  std::string view;     // tables: the view over all partitions, "main.<name>"; "" for parquet
+  std::string spec;     // as written by ToString(Spec)
+  int64_t version = 0;  // the published version
   std::vector<int64_t> kept_versions;  // version folders in the store, ascending (current included)
   int64_t partitions = 0;
   int64_t rows = 0;
@@ -35,10 +35,11 @@ struct DatasetInfo {
   std::vector<ColumnInfo> columns;
   // The operation that published the current version.
   std::string last_operation = "run";
-  std::string last_operation_at;  // UTC, ISO 8601
-  std::string source;             // what it read, e.g. "table events in analytics.db"
-  std::optional<int64_t> writer_pid;   // parquet: a live process holds the store's lock now
-  std::vector<std::string> leftovers;  // parquet: what an interrupted operation left (see recover.h)
+  std::string last_operation_at;      // UTC, ISO 8601
+  std::string source;                 // what it read, e.g. "table events in analytics.db"
+  std::optional<int64_t> writer_pid;  // parquet: a live process holds the store's lock now
+  std::vector<std::string>
+      leftovers;  // parquet: what an interrupted operation left (see recover.h)
 };
 
 // Describes the Parquet dataset at `dir`. Throws InputError when `dir` holds no dataset or
@@ -48,6 +49,7 @@ DatasetInfo DescribeDataset(const std::string& dir);
 // Describes the partition tables of `schema` in the DuckDB file `database` (an empty
 // schema: the only duckpart schema there). Throws InputError when there is no such file or
 // schema; a file locked by a writer fails as DuckDB reports it.
-DatasetInfo DescribeTables(const std::string& database, const std::string& schema, const EngineOptions& engine);
+DatasetInfo DescribeTables(const std::string& database, const std::string& schema,
+                           const EngineOptions& engine);
 
 }  // namespace duckpart

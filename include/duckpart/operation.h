@@ -63,14 +63,14 @@ struct PhaseTime {
 
 // What happened to an operation that returned (operations that fail throw).
 struct Outcome {
-  bool committed = false;          // the commit point was passed: the new version is published
+  bool committed = false;  // the commit point was passed: the new version is published
   bool cancelled_during_commit = false;  // a cancel arrived once the commit had begun
-  int64_t version = 0;             // the version published
-  int attempts = 1;                // attempts used (retries after out of memory)
-  std::vector<PhaseTime> phases;   // in order, as run by the last attempt
-  double total_seconds = 0;        // all attempts, backoffs included
-  std::vector<std::string> warnings;  // e.g. housekeeping after the commit that failed
-  double seconds(Phase phase) const;  // the time of one phase (0 when it did not run)
+  int64_t version = 0;                   // the version published
+  int attempts = 1;                      // attempts used (retries after out of memory)
+  std::vector<PhaseTime> phases;         // in order, as run by the last attempt
+  double total_seconds = 0;              // all attempts, backoffs included
+  std::vector<std::string> warnings;     // e.g. housekeeping after the commit that failed
+  double seconds(Phase phase) const;     // the time of one phase (0 when it did not run)
 };
 
 // The largest number of attempts an operation accepts.
@@ -79,7 +79,7 @@ inline constexpr int kMaxAttempts = 10;
 // How the caller steers an operation.
 struct OperationControl {
   const CancelToken* cancel = nullptr;
-  std::function<void(Phase)> on_phase;                      // a phase begins
+  std::function<void(Phase)> on_phase;                       // a phase begins
   std::function<void(const ProgressSnapshot&)> on_progress;  // from a watcher thread
   std::function<void(const std::string&)> on_warning;        // retries and other notes
   int max_attempts = 3;  // attempts when out of memory (each with half the threads), 1..10

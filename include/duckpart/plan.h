@@ -79,9 +79,9 @@ struct Partition {
   // ("[10, 20)"); empty for other transforms.
   std::vector<std::string> ranges;
   int64_t rows = 0;
-  std::string checksum = "0";  // decimal sum of 64-bit row hashes (HUGEINT)
-  int64_t est_bytes = 0;       // the plan's estimate of uncompressed bytes
-  int64_t bytes = 0;           // bytes written (Parquet files)
+  std::string checksum = "0";        // decimal sum of 64-bit row hashes (HUGEINT)
+  int64_t est_bytes = 0;             // the plan's estimate of uncompressed bytes
+  int64_t bytes = 0;                 // bytes written (Parquet files)
   std::vector<PartitionFile> files;  // Parquet target: the partition's files
   std::string table;                 // partition-tables target: the table's name
 };
@@ -102,7 +102,7 @@ struct Balance {
 
 struct PlanOptions {
   int64_t max_partitions_warning = 10000;
-  int64_t small_partition_rows = 0;        // 0 = derived: warn below 1/1000 of the mean
+  int64_t small_partition_rows = 0;              // 0 = derived: warn below 1/1000 of the mean
   int64_t exact_quantile_max_rows = 50'000'000;  // above this, approximate quantiles
   // The transforms' SQL: kTransformVersion for new datasets, a dataset's own for its data.
   int transform_version = kTransformVersion;

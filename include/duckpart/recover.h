@@ -28,10 +28,10 @@ struct StoreItem {
     kStaging,             // staging-*: work of a run that did not publish (or had yet to clean up)
     kUnpublishedVersion,  // a version folder the link never pointed to
     kSupersededVersion,   // a version older than the published one
-    kLinkTemp,            // NAME.duckpart-link-tmp beside the target: a link never renamed into place
-    kSpill,               // files in the store's tmp folder, spilled by a process that died
-    kTempFile,            // _duckpart_store.tmp: the store's marker, half rewritten
-    kUnknown,             // anything else in the store: not duckpart's, never removed
+    kLinkTemp,  // NAME.duckpart-link-tmp beside the target: a link never renamed into place
+    kSpill,     // files in the store's tmp folder, spilled by a process that died
+    kTempFile,  // _duckpart_store.tmp: the store's marker, half rewritten
+    kUnknown,   // anything else in the store: not duckpart's, never removed
   };
   Kind kind = Kind::kUnknown;
   std::string path;  // absolute
@@ -51,10 +51,10 @@ struct StoreStatus {
   std::string state;
   bool store_exists = false;
   std::optional<int64_t> current_version;
-  bool locked = false;                   // a live process holds the store's lock
-  std::optional<int64_t> lock_pid;       // the pid the lock file names
-  bool lock_pid_alive = false;           // ... and whether that process still runs
-  std::vector<StoreItem> leftovers;      // what Recover/Cleanup would remove, unknown entries included
+  bool locked = false;               // a live process holds the store's lock
+  std::optional<int64_t> lock_pid;   // the pid the lock file names
+  bool lock_pid_alive = false;       // ... and whether that process still runs
+  std::vector<StoreItem> leftovers;  // what Recover/Cleanup would remove, unknown entries included
   std::vector<std::string> other_links;  // other links beside the target into this store (kept)
 
   // Leftovers of an interrupted operation (everything but kUnknown).
@@ -88,13 +88,13 @@ struct CleanupOptions {
 
 struct CleanupReport {
   StoreStatus before;
-  std::vector<StoreItem> removed;     // removed (or, dry run, to remove)
-  int64_t bytes = 0;                  // their size
-  std::vector<std::string> orphans;   // relative to the dataset root
+  std::vector<StoreItem> removed;    // removed (or, dry run, to remove)
+  int64_t bytes = 0;                 // their size
+  std::vector<std::string> orphans;  // relative to the dataset root
   int64_t orphan_bytes = 0;
   bool orphans_removed = false;
-  std::string manifest_problem;       // set when the current manifest could not be read
-  bool store_removed = false;         // no dataset: the emptied store itself was removed
+  std::string manifest_problem;  // set when the current manifest could not be read
+  bool store_removed = false;    // no dataset: the emptied store itself was removed
   bool dry_run = false;
 };
 
@@ -115,10 +115,10 @@ CleanupReport Cleanup(const std::string& target, const CleanupOptions& options);
 // another process has the database open.
 struct DatabaseRecoverReport {
   std::string database;
-  std::string outcome;   // "nothing to recover" or "recovered"
+  std::string outcome;  // "nothing to recover" or "recovered"
   std::string summary;
   std::vector<std::string> actions;
-  int64_t wal_bytes = 0;          // the write-ahead log found (replayed or discarded)
+  int64_t wal_bytes = 0;  // the write-ahead log found (replayed or discarded)
   int64_t spill_files = 0, spill_bytes = 0;
   std::vector<std::string> leftover_tables;  // qualified names of __duckpart* tables/views
   bool dry_run = false;

@@ -51,12 +51,12 @@ bool IsRetryable(FailureClass c);
 // What one attempt should use. The first attempt uses the caller's settings; each
 // retry after an out-of-memory halves the threads and asks for more spilling.
 struct Attempt {
-  int number = 1;                 // 1-based
-  int threads = 0;                // 0 = the caller's own setting (first attempt only)
-  bool force_sorted = false;      // sort the input by partition before writing
-  int64_t flush_threshold = 0;    // rows a writer thread buffers before a flush; 0 = default
-  int64_t max_open_files = 0;     // partition files open at once; 0 = default
-  std::string retry_reason;       // why this attempt is a retry; empty on the first
+  int number = 1;               // 1-based
+  int threads = 0;              // 0 = the caller's own setting (first attempt only)
+  bool force_sorted = false;    // sort the input by partition before writing
+  int64_t flush_threshold = 0;  // rows a writer thread buffers before a flush; 0 = default
+  int64_t max_open_files = 0;   // partition files open at once; 0 = default
+  std::string retry_reason;     // why this attempt is a retry; empty on the first
 };
 
 struct RetryPolicy {
@@ -93,10 +93,12 @@ std::string AttemptSettingsSql(const Attempt& attempt);
 // max_attempts are used. `log` receives one line per retry (why, what changes, when)
 // and must not throw. Throws as described at the top of this file.
 RunResult RunWithRetries(const std::function<RunResult(const Attempt&)>& attempt,
-                         const RetryPolicy& policy, const std::function<void(const std::string&)>& log);
+                         const RetryPolicy& policy,
+                         const std::function<void(const std::string&)>& log);
 
 // The same for any job that returns nothing (backup, restore, ...).
-void RunVoidWithRetries(const std::function<void(const Attempt&)>& attempt, const RetryPolicy& policy,
+void RunVoidWithRetries(const std::function<void(const Attempt&)>& attempt,
+                        const RetryPolicy& policy,
                         const std::function<void(const std::string&)>& log);
 
 }  // namespace duckpart

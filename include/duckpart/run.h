@@ -26,10 +26,10 @@
 namespace duckpart {
 
 struct RunOptions {
-  std::string target;         // dataset directory (becomes a link to its current version)
-  bool replace = false;       // allow replacing an existing dataset
-  bool verify = true;         // read the staged data back and prove it before publishing
-  std::string sort_by;        // comma-separated columns ordering rows inside each partition
+  std::string target;    // dataset directory (becomes a link to its current version)
+  bool replace = false;  // allow replacing an existing dataset
+  bool verify = true;    // read the staged data back and prove it before publishing
+  std::string sort_by;   // comma-separated columns ordering rows inside each partition
   std::string compression = "snappy";
   // With more partitions than this, the input is sorted by partition first, which
   // bounds memory at any partition count.

@@ -27,8 +27,8 @@ struct RunRequest {
 
 struct RunReport {
   Outcome outcome;
-  RunResult parquet;       // when the request had `parquet`
-  TableRunResult tables;   // when the request had `tables`
+  RunResult parquet;      // when the request had `parquet`
+  TableRunResult tables;  // when the request had `tables`
 };
 
 // Checks the request before any work (exactly one target; the target's own checks) and

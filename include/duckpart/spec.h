@@ -36,7 +36,17 @@
 
 namespace duckpart {
 
-enum class Transform { kIdentity, kYear, kMonth, kDay, kHour, kBucket, kTruncate, kRange, kQuantile };
+enum class Transform {
+  kIdentity,
+  kYear,
+  kMonth,
+  kDay,
+  kHour,
+  kBucket,
+  kTruncate,
+  kRange,
+  kQuantile
+};
 
 // "identity", "year", ..., "quantile".
 const char* TransformName(Transform t);
@@ -51,9 +61,9 @@ struct Literal {
 struct Field {
   Transform transform = Transform::kIdentity;
   std::string column;
-  int64_t param = 0;             // N for bucket and quantile, W for truncate; else 0
-  std::vector<Literal> bounds;   // range only: the boundaries b1 < b2 < ...
-  std::string name;              // given with "AS name"; empty = DefaultName()
+  int64_t param = 0;            // N for bucket and quantile, W for truncate; else 0
+  std::vector<Literal> bounds;  // range only: the boundaries b1 < b2 < ...
+  std::string name;             // given with "AS name"; empty = DefaultName()
 
   // "<column>_<transform>" for every transform (tag_identity, ts_month, user_id_bucket,
   // amount_quantile, name_truncate). Identity fields are not named after their column:

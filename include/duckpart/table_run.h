@@ -88,12 +88,12 @@ struct TableRunOptions {
 
 struct TableRunResult {
   Plan plan;
-  Manifest manifest;  // as stored in _duckpart_spec
+  Manifest manifest;                   // as stored in _duckpart_spec
   std::string database, schema, view;  // view as "main.<name>"
-  std::vector<Partition> tables;  // each with its table name
-  bool same_file = false;  // the target is the source's own database file
-  std::string strategy;    // "scan" (unsorted staging) or "sorted"
-  double scan_amplification = 0;  // estimated rows read by unsorted scans / rows (auto only)
+  std::vector<Partition> tables;       // each with its table name
+  bool same_file = false;              // the target is the source's own database file
+  std::string strategy;                // "scan" (unsorted staging) or "sorted"
+  double scan_amplification = 0;       // estimated rows read by unsorted scans / rows (auto only)
   double plan_seconds = 0, stage_seconds = 0, write_seconds = 0, verify_seconds = 0,
          commit_seconds = 0, total_seconds = 0;
   Outcome outcome;  // phases, attempts, whether the commit point was passed
@@ -120,6 +120,7 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
                                 Workspace* source, const EngineOptions& engine);
 
 // The duckpart partition schemas in a database (schemas holding _duckpart_spec).
-std::vector<std::string> ListTableDatasets(const std::string& database, const EngineOptions& engine);
+std::vector<std::string> ListTableDatasets(const std::string& database,
+                                           const EngineOptions& engine);
 
 }  // namespace duckpart

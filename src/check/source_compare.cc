@@ -12,20 +12,23 @@ namespace {
 
 std::string KeyPath(const Manifest& m, const std::vector<std::optional<std::string>>& keys) {
   std::string path;
-  for (size_t i = 0; i < m.fields.size(); ++i) path += (i ? "/" : "") + HiveSegment(m.fields[i].field.Name(), keys[i]);
+  for (size_t i = 0; i < m.fields.size(); ++i)
+    path += (i ? "/" : "") + HiveSegment(m.fields[i].field.Name(), keys[i]);
   return path;
 }
 
-void CompareColumns(Workspace& ws, const Manifest& m, const std::string& what, std::vector<std::string>& problems) {
+void CompareColumns(Workspace& ws, const Manifest& m, const std::string& what,
+                    std::vector<std::string>& problems) {
   if (ws.columns().size() != m.schema.size()) {
-    problems.push_back("the source has " + std::to_string(ws.columns().size()) + " columns, " + what + " " +
-                       std::to_string(m.schema.size()));
+    problems.push_back("the source has " + std::to_string(ws.columns().size()) + " columns, " +
+                       what + " " + std::to_string(m.schema.size()));
     return;
   }
   for (size_t i = 0; i < m.schema.size(); ++i) {
     if (ws.columns()[i].name != m.schema[i].name || ws.columns()[i].type != m.schema[i].type) {
-      problems.push_back("source column " + ws.columns()[i].name + " " + ws.columns()[i].type + " differs from " +
-                         what + "'s " + m.schema[i].name + " " + m.schema[i].type);
+      problems.push_back("source column " + ws.columns()[i].name + " " + ws.columns()[i].type +
+                         " differs from " + what + "'s " + m.schema[i].name + " " +
+                         m.schema[i].type);
     }
   }
 }
@@ -35,12 +38,15 @@ void CompareColumns(Workspace& ws, const Manifest& m, const std::string& what, s
 KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields) {
   std::string labels, group;
   for (size_t i = 0; i < fields.size(); ++i) {
-    labels += plan::LabelOf(fields[i].label_sql, fields[i].key_sql) + " AS __dp_l" + std::to_string(i) + ", ";
+    labels += plan::LabelOf(fields[i].label_sql, fields[i].key_sql) + " AS __dp_l" +
+              std::to_string(i) + ", ";
     group += (i ? ", " : "") + std::string("__dp_l") + std::to_string(i);
   }
-  db::Result q = WorkspaceConnection(ws).Query("SELECT " + group + ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " +
-                                 labels + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
-                                 " AS s) GROUP BY " + group);
+  db::Result q = WorkspaceConnection(ws).Query(
+      "SELECT " + group +
+      ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " + labels +
+      RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() + " AS s) GROUP BY " +
+      group);
   const size_t n = fields.size();
   KeyCounts counts;
   for (uint64_t row = 0; row < q.RowCount(); ++row) {
@@ -60,7 +66,8 @@ std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
   return sql + ")";
 }
 
-std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m, const std::vector<Partition>& partitions,
+std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m,
+                                           const std::vector<Partition>& partitions,
                                            const std::string& what) {
   std::vector<std::string> problems;
   KeyCounts src = SourceKeyCounts(ws, m.fields);
@@ -71,14 +78,15 @@ std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m, con
       continue;
     }
     if (it->second.first != p.rows || it->second.second != p.checksum) {
-      problems.push_back("partition " + p.path + " differs from the source: " + std::to_string(p.rows) + " rows in " +
+      problems.push_back("partition " + p.path +
+                         " differs from the source: " + std::to_string(p.rows) + " rows in " +
                          what + ", " + std::to_string(it->second.first) + " in the source");
     }
     src.erase(it);
   }
   for (const auto& [keys, v] : src) {
-    problems.push_back("the source has " + std::to_string(v.first) + " rows for " + KeyPath(m, keys) + " that " +
-                       what + " lacks");
+    problems.push_back("the source has " + std::to_string(v.first) + " rows for " +
+                       KeyPath(m, keys) + " that " + what + " lacks");
   }
   CompareColumns(ws, m, what, problems);
   return problems;

@@ -15,7 +15,8 @@
 namespace duckpart::check {
 
 // Rows and content checksum per partition key (the path values).
-using KeyCounts = std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>>;
+using KeyCounts =
+    std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>>;
 KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields);
 
 // hash(CAST(r.c1 AS T1), ...): the row hash of the planner, over values read back.
@@ -25,7 +26,8 @@ std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);
 // e.g. "the dataset") differ from the source: a partition whose rows or checksum differ,
 // one the source has no rows for, source rows no partition holds, and columns whose name
 // or type differ from `m.schema`.
-std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m, const std::vector<Partition>& partitions,
+std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m,
+                                           const std::vector<Partition>& partitions,
                                            const std::string& what);
 
 }  // namespace duckpart::check

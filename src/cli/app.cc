@@ -96,8 +96,8 @@ int RunChosen(std::vector<Command>& commands, GlobalOptions& global) {
       }
       return c.run();
     } catch (...) {
-      return ReportFailure(DescribeFailure(std::current_exception(), ProgressReporter::Interrupted()),
-                           global.json);
+      return ReportFailure(
+          DescribeFailure(std::current_exception(), ProgressReporter::Interrupted()), global.json);
     }
   }
   return UsageFailure("no command given (see duckpart --help)", global.json);
@@ -122,8 +122,10 @@ int Main(int argc, char** argv) {
                "duckpart"};
   app.set_version_flag("--version", VersionText());
   app.require_subcommand(1);
-  app.footer("Run `duckpart help COMMAND` or `duckpart COMMAND --help` for a command's options and examples.\n\n" +
-             ExitCodesHelp());
+  app.footer(
+      "Run `duckpart help COMMAND` or `duckpart COMMAND --help` for a command's options and "
+      "examples.\n\n" +
+      ExitCodesHelp());
   GlobalOptions global;
   std::vector<Command> commands = RegisterCommands(app, global);
 
@@ -141,7 +143,8 @@ int Main(int argc, char** argv) {
   } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return UsageFailure(DescribeParseError(e, chosen ? *chosen : app) + HelpHint(preview.command), preview.json);
+    return UsageFailure(DescribeParseError(e, chosen ? *chosen : app) + HelpHint(preview.command),
+                        preview.json);
   }
   return RunChosen(commands, global);
 }

@@ -14,15 +14,24 @@ namespace {
 
 int BackupCommand(const BackupOptions& o, int max_attempts, const GlobalOptions& global) {
   OperationControl control{.max_attempts = max_attempts};
-  control.on_warning = [](const std::string& line) { std::cerr << "duckpart: warning: " << line << "\n"; };
+  control.on_warning = [](const std::string& line) {
+    std::cerr << "duckpart: warning: " << line << "\n";
+  };
   const BackupResult r = duckpart::RunBackup(o, control);
   if (global.json) {
-    PrintJson({{"table", o.table}, {"database", o.db_path}, {"file", r.file}, {"rows", r.rows},
-               {"checksum", r.checksum}, {"bytes", r.bytes}, {"columns", r.schema.size()},
-               {"verified", true}, {"seconds", r.seconds}});
+    PrintJson({{"table", o.table},
+               {"database", o.db_path},
+               {"file", r.file},
+               {"rows", r.rows},
+               {"checksum", r.checksum},
+               {"bytes", r.bytes},
+               {"columns", r.schema.size()},
+               {"verified", true},
+               {"seconds", r.seconds}});
   } else if (!global.quiet) {
-    std::cout << fmt::format("Backed up table {} of {} to {}: {} rows, {} columns, {}\n", o.table, o.db_path,
-                             r.file, FormatCount(r.rows), r.schema.size(), FormatBytes(r.bytes))
+    std::cout << fmt::format("Backed up table {} of {} to {}: {} rows, {} columns, {}\n", o.table,
+                             o.db_path, r.file, FormatCount(r.rows), r.schema.size(),
+                             FormatBytes(r.bytes))
               << fmt::format("  verified (rows and checksum read back) in {:.1f} s\n", r.seconds);
   }
   return 0;
@@ -31,7 +40,8 @@ int BackupCommand(const BackupOptions& o, int max_attempts, const GlobalOptions&
 }  // namespace
 
 Command AddBackupCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand("backup", "Copy a table to one Parquet file, verified by count and checksum");
+  auto* sub = root.add_subcommand(
+      "backup", "Copy a table to one Parquet file, verified by count and checksum");
   auto o = std::make_shared<BackupOptions>();
   sub->add_option("--db", o->db_path, "Database file (opened read-only)")->required();
   sub->add_option("--table", o->table, "Table to back up")->required();
@@ -42,7 +52,8 @@ Command AddBackupCommand(CLI::App& root, const GlobalOptions& global) {
       ->capture_default_str();
   AddEngineOptions(*sub, o->engine);
   auto max_attempts = std::make_shared<int>(3);
-  sub->add_option("--max-attempts", *max_attempts, "Attempts when out of memory, each with half the threads")
+  sub->add_option("--max-attempts", *max_attempts,
+                  "Attempts when out of memory, each with half the threads")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   return {sub, [o, max_attempts, &global] { return BackupCommand(*o, *max_attempts, global); }};

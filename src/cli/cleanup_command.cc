@@ -22,32 +22,42 @@ struct CleanupArgs {
 int RunCleanupDatabase(const CleanupArgs& args, const GlobalOptions& global) {
   const DatabaseRecoverReport r = CleanupDatabase(args.db, args.options.dry_run);
   if (global.json) {
-    PrintJson({{"database", args.db}, {"dry_run", r.dry_run}, {"actions", r.actions},
-               {"spill_files", r.spill_files}, {"spill_bytes", r.spill_bytes},
+    PrintJson({{"database", args.db},
+               {"dry_run", r.dry_run},
+               {"actions", r.actions},
+               {"spill_files", r.spill_files},
+               {"spill_bytes", r.spill_bytes},
                {"temporary_tables", r.leftover_tables}});
   } else if (!global.quiet) {
     std::cout << args.db << "\n";
-    if (r.actions.empty()) std::cout << "  nothing to remove: no spill files, no leftover __duckpart tables\n";
+    if (r.actions.empty())
+      std::cout << "  nothing to remove: no spill files, no leftover __duckpart tables\n";
     for (const auto& a : r.actions) std::cout << "  " << a << "\n";
-    std::cout << "temporary tables: duckpart stages in TEMP tables of its own session, which end with it; "
+    std::cout << "temporary tables: duckpart stages in TEMP tables of its own session, which end "
+                 "with it; "
               << r.leftover_tables.size() << " table(s) named __duckpart* found in the database\n";
   }
   return 0;
 }
 
 constexpr const char* kTempTablesNote =
-    "temporary tables: none (not applicable to a Parquet dataset; its work lives only in the store)";
+    "temporary tables: none (not applicable to a Parquet dataset; its work lives only in the "
+    "store)";
 
 int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
   if (args.dir.empty() == args.db.empty()) {
-    throw InputError("give exactly one target: DIR (a Parquet dataset) or --db FILE (partition tables)");
+    throw InputError(
+        "give exactly one target: DIR (a Parquet dataset) or --db FILE (partition tables)");
   }
   if (!args.db.empty()) return RunCleanupDatabase(args, global);
   const CleanupReport r = Cleanup(args.dir, args.options);
   if (global.json) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& i : r.removed) {
-      items.push_back({{"kind", StoreItemKindName(i.kind)}, {"name", i.name}, {"files", i.files}, {"bytes", i.bytes}});
+      items.push_back({{"kind", StoreItemKindName(i.kind)},
+                       {"name", i.name},
+                       {"files", i.files},
+                       {"bytes", i.bytes}});
     }
     PrintJson({{"target", args.dir},
                {"dry_run", r.dry_run},
@@ -64,26 +74,32 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
     return 0;
   }
   if (global.quiet) return 0;
-  const std::string at = r.before.current_version ? fmt::format("version {}", *r.before.current_version)
-                                                  : std::string("no dataset");
+  const std::string at = r.before.current_version
+                             ? fmt::format("version {}", *r.before.current_version)
+                             : std::string("no dataset");
   std::cout << fmt::format("{} ({}), store {}\n", args.dir, at, r.before.store);
   if (r.removed.empty()) {
-    std::cout << "  nothing to remove: no staging data, unpublished or superseded versions, or spill files\n";
+    std::cout << "  nothing to remove: no staging data, unpublished or superseded versions, or "
+                 "spill files\n";
   } else {
     for (const auto& i : r.removed) {
-      std::cout << fmt::format("  {:<20} {:<40} {:>8} files {:>10}\n", StoreItemKindName(i.kind), i.name,
-                               FormatCount(i.files), FormatBytes(i.bytes));
+      std::cout << fmt::format("  {:<20} {:<40} {:>8} files {:>10}\n", StoreItemKindName(i.kind),
+                               i.name, FormatCount(i.files), FormatBytes(i.bytes));
     }
-    std::cout << fmt::format("{} {} entr{} ({})\n", r.dry_run ? "Would remove" : "Removed", r.removed.size(),
-                             r.removed.size() == 1 ? "y" : "ies", FormatBytes(r.bytes));
+    std::cout << fmt::format("{} {} entr{} ({})\n", r.dry_run ? "Would remove" : "Removed",
+                             r.removed.size(), r.removed.size() == 1 ? "y" : "ies",
+                             FormatBytes(r.bytes));
   }
   if (!r.manifest_problem.empty()) {
-    std::cout << "orphans: not checked, the manifest cannot be read: " << r.manifest_problem << "\n";
+    std::cout << "orphans: not checked, the manifest cannot be read: " << r.manifest_problem
+              << "\n";
   } else if (r.orphans.empty()) {
-    if (r.before.current_version) std::cout << "orphans: none (every file in the dataset is in its manifest)\n";
+    if (r.before.current_version)
+      std::cout << "orphans: none (every file in the dataset is in its manifest)\n";
   } else {
-    std::cout << fmt::format("orphans: {} file{} ({}) in the dataset that its manifest does not list:\n",
-                             r.orphans.size(), r.orphans.size() == 1 ? "" : "s", FormatBytes(r.orphan_bytes));
+    std::cout << fmt::format(
+        "orphans: {} file{} ({}) in the dataset that its manifest does not list:\n",
+        r.orphans.size(), r.orphans.size() == 1 ? "" : "s", FormatBytes(r.orphan_bytes));
     for (const auto& o : r.orphans) std::cout << "  " << o << "\n";
     if (r.orphans_removed) {
       std::cout << "  removed\n";
@@ -93,7 +109,8 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
       std::cout << "  (kept: they may be yours; add --orphans to remove them)\n";
     }
   }
-  if (r.store_removed) std::cout << "removed the empty store " << r.before.store << " (no dataset uses it)\n";
+  if (r.store_removed)
+    std::cout << "removed the empty store " << r.before.store << " (no dataset uses it)\n";
   std::cout << kTempTablesNote << "\n";
   return 0;
 }
@@ -102,13 +119,16 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
 
 Command AddCleanupCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand(
-      "cleanup", "List, then remove, staging data, old versions, spill files and (--orphans) unlisted files");
+      "cleanup",
+      "List, then remove, staging data, old versions, spill files and (--orphans) unlisted files");
   auto args = std::make_shared<CleanupArgs>();
   sub->add_option("dir", args->dir, "Dataset folder");
-  sub->add_option("--db,--to-db", args->db, "A database with partition tables (run --to-db) instead of a dataset folder");
+  sub->add_option("--db,--to-db", args->db,
+                  "A database with partition tables (run --to-db) instead of a dataset folder");
   sub->add_flag("--dry-run", args->options.dry_run, "List only; change nothing");
-  sub->add_flag("--orphans", args->options.orphans,
-                "Also remove files in the dataset that its manifest does not list (they may be yours)");
+  sub->add_flag(
+      "--orphans", args->options.orphans,
+      "Also remove files in the dataset that its manifest does not list (they may be yours)");
   return {sub, [args, &global] { return RunCleanup(*args, global); }};
 }
 

@@ -14,8 +14,8 @@ class Config;
 namespace duckpart::cli {
 
 struct GlobalOptions {
-  bool json = false;   // machine-readable output on stdout
-  bool quiet = false;  // no progress, no chatter
+  bool json = false;        // machine-readable output on stdout
+  bool quiet = false;       // no progress, no chatter
   std::string config_file;  // --config
   std::string profile;      // --profile
   // The layered configuration, loaded after parsing and before run() (see cli/config_options.h).

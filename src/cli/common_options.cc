@@ -40,7 +40,8 @@ void AddEngineOptions(CLI::App& sub, EngineOptions& engine) {
   sub.add_option("--threads", engine.threads, "Worker threads (0 = all cores)")
       ->check(CLI::Range(0, kMaxThreads))
       ->capture_default_str();
-  sub.add_option("--temp-dir", engine.temp_directory, "Where DuckDB spills (default: beside the target)");
+  sub.add_option("--temp-dir", engine.temp_directory,
+                 "Where DuckDB spills (default: beside the target)");
   sub.add_option("--max-temp-size", engine.max_temp_size, "Cap on spilled bytes, e.g. 50GB")
       ->check(SizeOf("max_temp_directory_size", "--max-temp-size 50GB"));
   sub.add_option("--timezone", engine.timezone, "Zone for time transforms of TIMESTAMPTZ columns")

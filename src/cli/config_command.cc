@@ -33,22 +33,30 @@ nlohmann::json ProblemJson(const ConfigProblem& p) {
 nlohmann::json ConfigJson(const Config& config) {
   nlohmann::json settings = nlohmann::json::array();
   for (const auto& s : config.settings()) {
-    nlohmann::json j = {{"key", s.key->name}, {"section", s.key->section}, {"value", s.value},
-                        {"default", s.key->default_value}, {"origin", OriginJson(s.origin)},
-                        {"env", ConfigEnvName(*s.key)}, {"description", s.key->description}};
+    nlohmann::json j = {{"key", s.key->name},
+                        {"section", s.key->section},
+                        {"value", s.value},
+                        {"default", s.key->default_value},
+                        {"origin", OriginJson(s.origin)},
+                        {"env", ConfigEnvName(*s.key)},
+                        {"description", s.key->description}};
     if (!s.key->flag.empty()) j["flag"] = s.key->flag;
     if (!s.note.empty()) j["note"] = s.note;
     settings.push_back(j);
   }
   nlohmann::json problems = nlohmann::json::array();
   for (const auto& p : config.problems()) problems.push_back(ProblemJson(p));
-  return {{"profile", config.profile()}, {"files", config.files()}, {"settings", settings}, {"problems", problems}};
+  return {{"profile", config.profile()},
+          {"files", config.files()},
+          {"settings", settings},
+          {"problems", problems}};
 }
 
 void PrintConfig(const Config& config) {
-  std::cout << fmt::format("Configuration (profile: {}; files: {})\n",
-                           config.profile().empty() ? "none" : config.profile(),
-                           config.files().empty() ? "none" : fmt::format("{}", fmt::join(config.files(), ", ")));
+  std::cout << fmt::format(
+      "Configuration (profile: {}; files: {})\n",
+      config.profile().empty() ? "none" : config.profile(),
+      config.files().empty() ? "none" : fmt::format("{}", fmt::join(config.files(), ", ")));
   std::string section;
   for (const auto& s : config.settings()) {
     if (s.key->section != section) std::cout << (section = s.key->section) << "\n";
@@ -56,14 +64,16 @@ void PrintConfig(const Config& config) {
     std::cout << fmt::format("  {:<30} {:<12} {}{}\n", s.key->name, value, s.origin.Describe(),
                              s.note.empty() ? "" : "; " + s.note);
   }
-  for (const auto& p : config.problems()) std::cerr << "duckpart: warning: " << p.Describe() << "\n";
+  for (const auto& p : config.problems())
+    std::cerr << "duckpart: warning: " << p.Describe() << "\n";
 }
 
 int Check(const Config& config, const GlobalOptions& global) {
   bool failed = false;
   for (const auto& p : config.problems()) {
     failed = failed || p.fatal;
-    if (!global.json) std::cerr << "duckpart: " << (p.fatal ? "error: " : "warning: ") << p.Describe() << "\n";
+    if (!global.json)
+      std::cerr << "duckpart: " << (p.fatal ? "error: " : "warning: ") << p.Describe() << "\n";
   }
   if (global.json) {
     nlohmann::json problems = nlohmann::json::array();
@@ -80,7 +90,8 @@ int RunConfig(const ConfigArgs& args, const GlobalOptions& global) {
   const ConfigSources sources = ConfigSources::FromProcess(global.config_file, global.profile);
   if (args.check) return Check(BuildConfig(sources), global);
   Config config = LoadConfig(sources);
-  for (const auto& [key, value] : args.values) config.SetFromFlag(key, value, FindConfigKey(key)->flag);
+  for (const auto& [key, value] : args.values)
+    config.SetFromFlag(key, value, FindConfigKey(key)->flag);
   for (const auto& [key, given] : args.switches) {
     if (given) config.SetFromFlag(key, "true", FindConfigKey(key)->flag);
   }
@@ -95,13 +106,17 @@ int RunConfig(const ConfigArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddConfigCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand("config", "The effective configuration: every key, its value and where it came from");
+  auto* sub = root.add_subcommand(
+      "config", "The effective configuration: every key, its value and where it came from");
   sub->footer(
-      "Layers, a later one winning: defaults, ~/.config/duckpart/config.yaml ($XDG_CONFIG_HOME), duckpart.yaml "
-      "(from the working folder upward, or --config), the profile (--profile or DUCKPART_PROFILE), DUCKPART_<KEY> "
+      "Layers, a later one winning: defaults, ~/.config/duckpart/config.yaml ($XDG_CONFIG_HOME), "
+      "duckpart.yaml "
+      "(from the working folder upward, or --config), the profile (--profile or DUCKPART_PROFILE), "
+      "DUCKPART_<KEY> "
       "variables, flags. The key flags below show what a command given them would use.");
   auto args = std::make_shared<ConfigArgs>();
-  sub->add_flag("--check", args->check, "Validate the configuration files and variables; exit 2 on a problem");
+  sub->add_flag("--check", args->check,
+                "Validate the configuration files and variables; exit 2 on a problem");
   for (const auto& key : ConfigKeys()) {
     if (key.flag.empty()) continue;
     if (key.flag_inverted) {

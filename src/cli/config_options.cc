@@ -14,8 +14,8 @@ void SetOptionDefault(CLI::Option* opt, const std::string& value, const ConfigSe
     opt->run_callback_for_default();
     opt->default_val(value);
   } catch (const CLI::Error& e) {
-    throw InputError(fmt::format("configuration {} = '{}' ({}): {}", s.key->name, s.value, s.origin.Describe(),
-                                 e.what()));
+    throw InputError(fmt::format("configuration {} = '{}' ({}): {}", s.key->name, s.value,
+                                 s.origin.Describe(), e.what()));
   }
 }
 
@@ -31,11 +31,14 @@ void ApplyFeatures(CLI::App& sub, const Config& config, std::ostream& warnings) 
   }
   const ConfigSetting& feature = config.Get("features.verification");
   const ConfigSetting& key = config.Get("verify");
-  const ConfigSetting* off = feature.value == "false" ? &feature : key.value == "false" ? &key : nullptr;
+  const ConfigSetting* off = feature.value == "false" ? &feature
+                             : key.value == "false"   ? &key
+                                                      : nullptr;
   if (off == nullptr || sub.get_option_no_throw("--no-verify") == nullptr) return;
   if (CLI::Option* opt = NotGiven(sub, "--no-verify")) SetOptionDefault(opt, "true", *off);
   warnings << fmt::format(
-      "duckpart: warning: verification is off ({}: false, {}): the data is published without being read back "
+      "duckpart: warning: verification is off ({}: false, {}): the data is published without being "
+      "read back "
       "and proved\n",
       off->key->name, off->note.empty() ? off->origin.Describe() : off->note);
 }
@@ -45,7 +48,8 @@ void ApplyFeatures(CLI::App& sub, const Config& config, std::ostream& warnings) 
 void AddConfigFlags(CLI::App& sub, GlobalOptions& global) {
   sub.add_option("--config", global.config_file,
                  "Configuration file (default: duckpart.yaml from the working folder upward)");
-  sub.add_option("--profile", global.profile, "Configuration profile, e.g. production (default: $DUCKPART_PROFILE)");
+  sub.add_option("--profile", global.profile,
+                 "Configuration profile, e.g. production (default: $DUCKPART_PROFILE)");
 }
 
 void ApplyConfig(CLI::App& sub, const Config& config, std::ostream& warnings) {
@@ -63,7 +67,8 @@ void ApplyConfig(CLI::App& sub, const Config& config, std::ostream& warnings) {
 CLI::Validator SizeCheck() {
   return CLI::Validator(
       [](std::string& value) {
-        return config::ParseBytes(value) ? std::string() : "'" + value + "' is not a size: " + config::SizeRule();
+        return config::ParseBytes(value) ? std::string()
+                                         : "'" + value + "' is not a size: " + config::SizeRule();
       },
       "SIZE");
 }

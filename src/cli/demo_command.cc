@@ -6,7 +6,6 @@
 #include <iomanip>
 #include <iostream>
 
-#include "plan/workspace_access.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/progress.h"
@@ -14,6 +13,7 @@
 #include "duckpart/error.h"
 #include "duckpart/run.h"
 #include "duckpart/validate.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart::cli {
 namespace {
@@ -27,8 +27,7 @@ struct DemoArgs {
 
 // The main job on the sample: month partitions of events, published and validated.
 RunResult PartitionSample(const std::string& db_path, const std::string& target, bool quiet) {
-  const EngineOptions engine{.memory_limit = "1GB",
-                             .temp_directory = StoreDirOf(target) + "/tmp"};
+  const EngineOptions engine{.memory_limit = "1GB", .temp_directory = StoreDirOf(target) + "/tmp"};
   Workspace ws(SourceOptions{.db_path = db_path, .table = "events"}, engine);
   ProgressReporter progress(WorkspaceConnection(ws), !quiet && StderrIsTerminal());
   return RunToParquet(ws, ParseSpec("month(ts)"), RunOptions{.target = target, .replace = true},
@@ -73,22 +72,35 @@ int RunDemo(const DemoArgs& args, const GlobalOptions& global) {
   const std::string target = (fs::path(args.dir) / "events_by_month").string();
   const auto start = std::chrono::steady_clock::now();
   DemoSummary s = MakeDemoDatabase({.path = db_path, .rows = args.rows, .seed = args.seed});
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!global.json && !global.quiet) PrintSummary(s, db_path, secs);
   if (args.data_only) {
-    if (global.json) PrintJson({{"database", db_path}, {"rows", s.rows}, {"null_referrers", s.null_referrers},
-                                {"distinct_tags", s.distinct_tags}, {"seconds", secs}});
+    if (global.json)
+      PrintJson({{"database", db_path},
+                 {"rows", s.rows},
+                 {"null_referrers", s.null_referrers},
+                 {"distinct_tags", s.distinct_tags},
+                 {"seconds", secs}});
     return 0;
   }
   const RunResult r = PartitionSample(db_path, target, global.quiet || global.json);
   Workspace source(SourceOptions{.db_path = db_path, .table = "events"}, EngineOptions{});
   const ValidationReport v = ValidateDataset(target, &source, EngineOptions{});
   if (global.json) {
-    PrintJson({{"database", db_path}, {"table", "events"}, {"rows", s.rows}, {"min_ts", s.min_ts},
-               {"max_ts", s.max_ts}, {"distinct_users", s.distinct_users},
-               {"null_referrers", s.null_referrers}, {"distinct_tags", s.distinct_tags},
-               {"bytes", s.file_bytes}, {"seconds", secs}, {"dataset", target},
-               {"partitions", r.manifest.partitions.size()}, {"files", r.files},
+    PrintJson({{"database", db_path},
+               {"table", "events"},
+               {"rows", s.rows},
+               {"min_ts", s.min_ts},
+               {"max_ts", s.max_ts},
+               {"distinct_users", s.distinct_users},
+               {"null_referrers", s.null_referrers},
+               {"distinct_tags", s.distinct_tags},
+               {"bytes", s.file_bytes},
+               {"seconds", secs},
+               {"dataset", target},
+               {"partitions", r.manifest.partitions.size()},
+               {"files", r.files},
                {"validated", v.ok()}});
   } else if (!global.quiet) {
     PrintRun(r, v, target, db_path);
@@ -99,7 +111,8 @@ int RunDemo(const DemoArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddDemoCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand("demo", "Make a realistic sample database and run the main job on it");
+  auto* sub =
+      root.add_subcommand("demo", "Make a realistic sample database and run the main job on it");
   auto args = std::make_shared<DemoArgs>();
   sub->add_option("--rows", args->rows, "Rows in the events table")->capture_default_str();
   sub->add_option("--seed", args->seed, "Seed; the same seed gives the same data")

@@ -32,21 +32,28 @@ void PrintReport(const DoctorReport& report) {
   for (const auto& c : report.checks) {
     if (c.group != group) std::cout << (group.empty() ? "" : "\n") << (group = c.group) << "\n";
     std::cout << fmt::format("  {}  {:<16} {}\n", StatusName(c.status), c.name, c.detail);
-    if (c.status != CheckStatus::kPass) std::cout << fmt::format("        {:<16} -> {}\n", "", c.advice);
+    if (c.status != CheckStatus::kPass)
+      std::cout << fmt::format("        {:<16} -> {}\n", "", c.advice);
   }
   int counts[3] = {0, 0, 0};
   for (const auto& c : report.checks) ++counts[static_cast<int>(c.status)];
-  std::cout << fmt::format("\n{} passed, {} warnings, {} failed\n", counts[0], counts[1], counts[2]);
+  std::cout << fmt::format("\n{} passed, {} warnings, {} failed\n", counts[0], counts[1],
+                           counts[2]);
 }
 
 int RunDoctorCommand(const DoctorArgs& args, const GlobalOptions& global) {
   const SourceOptions& s = args.source;
-  DoctorOptions o{.engine = args.engine, .column = args.column, .by = args.by, .thresholds = Thresholds(*global.config)};
+  DoctorOptions o{.engine = args.engine,
+                  .column = args.column,
+                  .by = args.by,
+                  .thresholds = Thresholds(*global.config)};
   if (!s.db_path.empty() || !s.table.empty() || !s.query.empty() || !s.from.empty()) {
-    if (!s.db_path.empty() && s.table.empty() && s.query.empty()) throw InputError("--db needs --table or --query");
+    if (!s.db_path.empty() && s.table.empty() && s.query.empty())
+      throw InputError("--db needs --table or --query");
     o.source = s;
   } else if (!args.column.empty() || !args.by.empty()) {
-    throw InputError("--column and --by need a source: --db FILE --table T, --query SQL or --from FILES");
+    throw InputError(
+        "--column and --by need a source: --db FILE --table T, --query SQL or --from FILES");
   }
   if (!args.to.empty()) o.target_dir = std::filesystem::absolute(args.to).parent_path().string();
   const DoctorReport report = RunDoctor(o);
@@ -61,14 +68,17 @@ int RunDoctorCommand(const DoctorArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddDoctorCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand(
-      "doctor", "Check the machine, the target's filesystem and the source's columns before a job; exit 1 on a FAIL");
+  auto* sub = root.add_subcommand("doctor",
+                                  "Check the machine, the target's filesystem and the source's "
+                                  "columns before a job; exit 1 on a FAIL");
   auto args = std::make_shared<DoctorArgs>();
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
   sub->add_option("--column", args->column, "Analyse only this source column");
   sub->add_option("--by", args->by, "A spec to predict: its balance and the files it would open");
-  sub->add_option("--to", args->to, "The target a run would write (its folder's filesystem is checked; default: here)");
+  sub->add_option(
+      "--to", args->to,
+      "The target a run would write (its folder's filesystem is checked; default: here)");
   return {sub, [args, &global] { return RunDoctorCommand(*args, global); }};
 }
 

@@ -57,9 +57,9 @@ int ReportFailure(const Failure& failure, bool json) {
   std::cerr << "duckpart: error: " << failure.message << "\n";
   if (json) {
     const nlohmann::ordered_json out = {{"error",
-                                 {{"kind", ExitCodeName(failure.code)},
-                                  {"message", failure.message},
-                                  {"exit_code", static_cast<int>(failure.code)}}}};
+                                         {{"kind", ExitCodeName(failure.code)},
+                                          {"message", failure.message},
+                                          {"exit_code", static_cast<int>(failure.code)}}}};
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   }
   return static_cast<int>(failure.code);

@@ -14,7 +14,8 @@ Command AddHelpCommand(CLI::App& root, const GlobalOptions&) {
   sub->add_option("command", *name, "The command whose help to show (none: the list of commands)");
   return {sub, [&root, sub, name] {
             if (name->empty()) {
-              std::cout << root.get_formatter()->make_help(&root, root.get_name(), CLI::AppFormatMode::Normal);
+              std::cout << root.get_formatter()->make_help(&root, root.get_name(),
+                                                           CLI::AppFormatMode::Normal);
               return 0;
             }
             CLI::App* target = nullptr;
@@ -22,7 +23,8 @@ Command AddHelpCommand(CLI::App& root, const GlobalOptions&) {
               if (s->get_name() == *name && s != sub) target = s;
             }
             if (target == nullptr && *name == "help") target = sub;
-            if (target == nullptr) throw InputError(UnknownCommandMessage(root, *name) + " (see duckpart --help)");
+            if (target == nullptr)
+              throw InputError(UnknownCommandMessage(root, *name) + " (see duckpart --help)");
             std::cout << target->help(root.get_name());
             return 0;
           }};

@@ -9,21 +9,31 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& Examples() {
   static const std::map<std::string, std::vector<std::string>> kExamples = {
       {"demo", {"duckpart demo --dir duckpart-demo"}},
-      {"plan", {"duckpart plan --db analytics.db --table events --by \"month(ts), bucket(8, user_id)\"",
-                "duckpart plan --from 'data/*.parquet' --by \"quantile(16, amount)\" --json"}},
-      {"run", {"duckpart run --db analytics.db --table events --by \"day(ts)\" --to out/events --memory-limit 1GB",
-               "duckpart run --db analytics.db --table events --by \"month(ts)\" --to-db analytics.db",
-               "duckpart run --from 'data/*.csv' --by \"bucket(16, user_id)\" --to out/users --replace"}},
-      {"validate", {"duckpart validate out/events",
-                    "duckpart validate out/events --db analytics.db --table events   # also against the source",
-                    "duckpart validate --to-db analytics.db --schema events_parts"}},
-      {"query", {"duckpart query out/events \"SELECT ts_day, count(*) AS n FROM dataset GROUP BY ALL ORDER BY 1\"",
-                 "duckpart query out/events \"SELECT * FROM dataset WHERE tag IS NULL LIMIT 5\" --json"}},
-      {"info", {"duckpart info out/events", "duckpart info --to-db analytics.db --schema events_parts --json"}},
+      {"plan",
+       {"duckpart plan --db analytics.db --table events --by \"month(ts), bucket(8, user_id)\"",
+        "duckpart plan --from 'data/*.parquet' --by \"quantile(16, amount)\" --json"}},
+      {"run",
+       {"duckpart run --db analytics.db --table events --by \"day(ts)\" --to out/events "
+        "--memory-limit 1GB",
+        "duckpart run --db analytics.db --table events --by \"month(ts)\" --to-db analytics.db",
+        "duckpart run --from 'data/*.csv' --by \"bucket(16, user_id)\" --to out/users --replace"}},
+      {"validate",
+       {"duckpart validate out/events",
+        "duckpart validate out/events --db analytics.db --table events   # also against the source",
+        "duckpart validate --to-db analytics.db --schema events_parts"}},
+      {"query",
+       {"duckpart query out/events \"SELECT ts_day, count(*) AS n FROM dataset GROUP BY ALL ORDER "
+        "BY 1\"",
+        "duckpart query out/events \"SELECT * FROM dataset WHERE tag IS NULL LIMIT 5\" --json"}},
+      {"info",
+       {"duckpart info out/events",
+        "duckpart info --to-db analytics.db --schema events_parts --json"}},
       {"recover", {"duckpart recover out/events --dry-run", "duckpart recover out/events"}},
-      {"cleanup", {"duckpart cleanup out/events --dry-run", "duckpart cleanup out/events --orphans"}},
+      {"cleanup",
+       {"duckpart cleanup out/events --dry-run", "duckpart cleanup out/events --orphans"}},
       {"backup", {"duckpart backup --db analytics.db --table events --to events.parquet"}},
-      {"restore", {"duckpart restore --from events.parquet --db analytics.db --table events_restored"}},
+      {"restore",
+       {"duckpart restore --from events.parquet --db analytics.db --table events_restored"}},
       {"help", {"duckpart help run"}},
   };
   return kExamples;
@@ -35,12 +45,15 @@ const std::string& ExitCodesHelp() {
   static const std::string kText =
       "Exit codes:\n"
       "  0    success\n"
-      "  1    a check failed (validate found a problem, or verification failed and nothing was published)\n"
+      "  1    a check failed (validate found a problem, or verification failed and nothing was "
+      "published)\n"
       "  2    usage or input error, found before any work: nothing was changed\n"
       "  3    runtime failure (IO, out of memory after retries): what was begun is rolled back\n"
-      "  4    busy: another process holds the lock on the target; nothing was changed, try again later\n"
+      "  4    busy: another process holds the lock on the target; nothing was changed, try again "
+      "later\n"
       "  130  interrupted (Ctrl-C): what was begun is rolled back\n"
-      "With --json, a failure prints {\"error\": {\"kind\", \"message\", \"exit_code\"}} on stdout.";
+      "With --json, a failure prints {\"error\": {\"kind\", \"message\", \"exit_code\"}} on "
+      "stdout.";
   return kText;
 }
 

@@ -23,14 +23,17 @@ std::string Bound(const std::string& text) {
 std::string RangeMessage(const std::string& name, const std::string& value, const std::string& lo,
                          const std::string& hi) {
   const std::string low = Bound(lo), high = Bound(hi);
-  if (high.empty() && low.empty()) return fmt::format("{} '{}': give a positive number", name, value);
-  if (high.empty()) return fmt::format("{} '{}': give a whole number of {} or more", name, value, low);
+  if (high.empty() && low.empty())
+    return fmt::format("{} '{}': give a positive number", name, value);
+  if (high.empty())
+    return fmt::format("{} '{}': give a whole number of {} or more", name, value, low);
   return fmt::format("{} '{}': give a number from {} to {}", name, value, low, high);
 }
 
 // "{a,b,c}" -> "a, b, c"
 std::string SetList(std::string set) {
-  if (set.size() >= 2 && set.front() == '{' && set.back() == '}') set = set.substr(1, set.size() - 2);
+  if (set.size() >= 2 && set.front() == '{' && set.back() == '}')
+    set = set.substr(1, set.size() - 2);
   std::string out;
   for (char c : set) out += c == ',' ? std::string(", ") : std::string(1, c);
   return out;
@@ -54,7 +57,8 @@ std::string Conversion(const std::string& what) {
   if (std::regex_match(what, m, kConvert)) {
     return fmt::format("{} '{}' is not a number", m[1].str(), m[2].str());
   }
-  if (std::regex_match(what, m, kAllowed)) return fmt::format("{} '{}' is not allowed here", m[2].str(), m[1].str());
+  if (std::regex_match(what, m, kAllowed))
+    return fmt::format("{} '{}' is not allowed here", m[2].str(), m[1].str());
   return what;
 }
 
@@ -84,7 +88,8 @@ std::string Extras(const std::string& what, const CLI::App& command) {
   const std::string args = m[1];
   const std::string first = args.substr(0, args.find(' '));
   if (first.rfind("-", 0) != 0) {
-    return fmt::format("unexpected argument{} '{}'", args.find(' ') == std::string::npos ? "" : "s", args);
+    return fmt::format("unexpected argument{} '{}'", args.find(' ') == std::string::npos ? "" : "s",
+                       args);
   }
   const std::string flag = first.substr(0, first.find('='));
   const auto near = NearestName(flag, OptionNames(command));
@@ -95,7 +100,8 @@ std::string Excludes(const std::string& what) {
   std::smatch m;
   static const std::regex kExcludes(R"(^(\S+) excludes (\S+)$)");
   if (std::regex_match(what, m, kExcludes)) {
-    return fmt::format("{} and {} cannot be given together; give one of them", m[1].str(), m[2].str());
+    return fmt::format("{} and {} cannot be given together; give one of them", m[1].str(),
+                       m[2].str());
   }
   return what;
 }

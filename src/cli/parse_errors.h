@@ -1,8 +1,8 @@
 // CLI11's parse errors in duckpart's words: the flag at fault, what it wants, how to fix.
 //
 //   "--to: At Most 1 required but received 2"   -> "--to was given 2 times; give it once"
-//   "--threads: Value -1 not in range 0 to ..."  -> "--threads '-1': give a whole number of 0 or more"
-//   "The following argument was not expected: --jsn"
+//   "--threads: Value -1 not in range 0 to ..."  -> "--threads '-1': give a whole number of 0 or
+//   more" "The following argument was not expected: --jsn"
 //                                               -> "unknown option '--jsn' (did you mean --json?)"
 #pragma once
 

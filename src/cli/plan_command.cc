@@ -32,12 +32,14 @@ void PrintPlan(const Plan& plan, int64_t show) {
                                f.cuts.size(), f.heavy_values, f.quantile_method);
     }
   }
-  std::cout << fmt::format("\n{:<60} {:>12} {:>7} {:>11}\n", "partition", "rows", "share", "est. bytes");
+  std::cout << fmt::format("\n{:<60} {:>12} {:>7} {:>11}\n", "partition", "rows", "share",
+                           "est. bytes");
   const double total = plan.total_rows > 0 ? static_cast<double>(plan.total_rows) : 1.0;
   int64_t shown = 0;
   for (const auto& p : plan.partitions) {
     if (shown++ >= show) {
-      std::cout << fmt::format("... {} more (use --show N)\n", plan.partitions.size() - static_cast<size_t>(show));
+      std::cout << fmt::format("... {} more (use --show N)\n",
+                               plan.partitions.size() - static_cast<size_t>(show));
       break;
     }
     std::string name = p.path;
@@ -49,10 +51,11 @@ void PrintPlan(const Plan& plan, int64_t show) {
   }
   const auto& b = plan.balance;
   std::cout << fmt::format(
-      "\n{} partitions, {} rows, ~{} uncompressed\nbalance: {} (CV {:.3f}; mean {:.0f}, median {:.0f}, "
+      "\n{} partitions, {} rows, ~{} uncompressed\nbalance: {} (CV {:.3f}; mean {:.0f}, median "
+      "{:.0f}, "
       "stddev {:.0f}, max/median {:.2f})\n",
-      FormatCount(b.partitions), FormatCount(plan.total_rows), FormatBytes(plan.est_bytes), b.verdict,
-      b.cv, b.mean, b.median, b.stddev, b.max_over_median);
+      FormatCount(b.partitions), FormatCount(plan.total_rows), FormatBytes(plan.est_bytes),
+      b.verdict, b.cv, b.mean, b.median, b.stddev, b.max_over_median);
   for (const auto& w : b.warnings) std::cout << "warning: " << w << "\n";
 }
 
@@ -71,11 +74,13 @@ int RunPlan(const PlanArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddPlanCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand("plan", "Dry run: the partitions a spec gives, with rows, bytes and balance");
+  auto* sub = root.add_subcommand(
+      "plan", "Dry run: the partitions a spec gives, with rows, bytes and balance");
   auto args = std::make_shared<PlanArgs>();
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
-  sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")->required();
+  sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")
+      ->required();
   sub->add_option("--show", args->show, "Partitions to list")->capture_default_str();
   return {sub, [args, &global] { return RunPlan(*args, global); }};
 }

@@ -1,8 +1,9 @@
 #include "cli/progress.h"
 
+#include <fmt/format.h>
+
 #include <csignal>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "db/database.h"
 
@@ -21,7 +22,8 @@ void DrawBar(const char* phase, double secs, std::optional<double> fraction) {
     const double eta = *fraction > 0.01 ? secs / *fraction - secs : 0;
     std::fprintf(stderr, "\r\033[K%-8s [%s%s] %5.1f%%  %.0fs  eta %.0fs", phase,
                  std::string(static_cast<size_t>(done), '#').c_str(),
-                 std::string(static_cast<size_t>(kWidth - done), '.').c_str(), *fraction * 100, secs, eta);
+                 std::string(static_cast<size_t>(kWidth - done), '.').c_str(), *fraction * 100,
+                 secs, eta);
   } else {
     std::fprintf(stderr, "\r\033[K%-8s %.0fs", phase, secs);
   }

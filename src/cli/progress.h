@@ -75,7 +75,7 @@ class ProgressReporter {
   SignalCancel signals_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;
-  std::string phase_;  // guarded by mu_
+  std::string phase_;                                  // guarded by mu_
   std::chrono::steady_clock::time_point phase_start_;  // guarded by mu_
   std::thread thread_;
 };

@@ -26,7 +26,8 @@ int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
     // One row per line inside one array: valid JSON that is written as the rows arrive.
     bool first = true;
     q.RunJson([&](const nlohmann::ordered_json& row) {
-      std::cout << (first ? "[\n" : ",\n") << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::cout << (first ? "[\n" : ",\n")
+                << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       first = false;
     });
     std::cout << (first ? "[]\n" : "\n]\n");
@@ -44,13 +45,20 @@ Command AddQueryCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand(
       "query", "Run one read-only SELECT over a dataset as the view `dataset`, with exact values");
   sub->footer(
-      "Output: tab-separated, a header line of column names, then one line per row. NULL prints as \\N; "
-      "backslash, tab, newline, carriage return and other control characters in values print as \\\\, \\t, "
-      "\\n, \\r and \\xHH, so the string 'NULL' and a NULL never look alike. Nested values print as DuckDB "
-      "literals ([1, NULL], {'a': 'x'}, {k=v}) with their strings quoted. With --json: an array of one object per "
-      "row, keys in SELECT order, typed values (numbers, true/false, arrays, objects, null); integers beyond "
-      "64 bits and decimals of more than 15 digits are strings, as are dates, times and intervals.\n"
-      "Only one SELECT runs (DESCRIBE, SHOW and SUMMARIZE are SELECTs); anything else (several statements, "
+      "Output: tab-separated, a header line of column names, then one line per row. NULL prints as "
+      "\\N; "
+      "backslash, tab, newline, carriage return and other control characters in values print as "
+      "\\\\, \\t, "
+      "\\n, \\r and \\xHH, so the string 'NULL' and a NULL never look alike. Nested values print "
+      "as DuckDB "
+      "literals ([1, NULL], {'a': 'x'}, {k=v}) with their strings quoted. With --json: an array of "
+      "one object per "
+      "row, keys in SELECT order, typed values (numbers, true/false, arrays, objects, null); "
+      "integers beyond "
+      "64 bits and decimals of more than 15 digits are strings, as are dates, times and "
+      "intervals.\n"
+      "Only one SELECT runs (DESCRIBE, SHOW and SUMMARIZE are SELECTs); anything else (several "
+      "statements, "
       "CREATE, INSERT, COPY, ATTACH, PRAGMA, SET) is refused with exit 2 and nothing runs.");
   auto args = std::make_shared<QueryArgs>();
   sub->add_option("dir", args->dir, "Dataset folder")->required();

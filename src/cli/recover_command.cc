@@ -19,8 +19,12 @@ struct RecoverArgs {
 int RunRecoverDatabase(const RecoverArgs& args, const GlobalOptions& global) {
   const DatabaseRecoverReport r = RecoverDatabase(args.db, args.dry_run);
   if (global.json) {
-    PrintJson({{"database", args.db}, {"outcome", r.outcome}, {"summary", r.summary}, {"actions", r.actions},
-               {"wal_bytes", r.wal_bytes}, {"dry_run", r.dry_run}});
+    PrintJson({{"database", args.db},
+               {"outcome", r.outcome},
+               {"summary", r.summary},
+               {"actions", r.actions},
+               {"wal_bytes", r.wal_bytes},
+               {"dry_run", r.dry_run}});
   } else if (!global.quiet) {
     std::cout << r.summary << "\n";
     for (const auto& a : r.actions) std::cout << "  " << a << "\n";
@@ -30,7 +34,8 @@ int RunRecoverDatabase(const RecoverArgs& args, const GlobalOptions& global) {
 
 int RunRecover(const RecoverArgs& args, const GlobalOptions& global) {
   if (args.dir.empty() == args.db.empty()) {
-    throw InputError("give exactly one target: DIR (a Parquet dataset) or --db FILE (partition tables)");
+    throw InputError(
+        "give exactly one target: DIR (a Parquet dataset) or --db FILE (partition tables)");
   }
   if (!args.db.empty()) return RunRecoverDatabase(args, global);
   const RecoverReport r = Recover(args.dir, args.dry_run);
@@ -52,10 +57,12 @@ int RunRecover(const RecoverArgs& args, const GlobalOptions& global) {
 
 Command AddRecoverCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand(
-      "recover", "Complete or roll back an operation a crash interrupted, back to a committed version");
+      "recover",
+      "Complete or roll back an operation a crash interrupted, back to a committed version");
   auto args = std::make_shared<RecoverArgs>();
   sub->add_option("dir", args->dir, "Dataset folder");
-  sub->add_option("--db,--to-db", args->db, "A database with partition tables (run --to-db) instead of a dataset folder");
+  sub->add_option("--db,--to-db", args->db,
+                  "A database with partition tables (run --to-db) instead of a dataset folder");
   sub->add_flag("--dry-run", args->dry_run, "Say what would be done; change nothing");
   return {sub, [args, &global] { return RunRecover(*args, global); }};
 }

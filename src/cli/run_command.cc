@@ -28,13 +28,21 @@ struct RunArgs {
 };
 
 nlohmann::json ResultJson(const RunResult& r, const std::string& target) {
-  return {{"target", target}, {"version", r.manifest.version}, {"strategy", r.strategy},
-          {"partitions", r.manifest.partitions.size()}, {"files", r.files},
+  return {{"target", target},
+          {"version", r.manifest.version},
+          {"strategy", r.strategy},
+          {"partitions", r.manifest.partitions.size()},
+          {"files", r.files},
           {"rewritten_partitions", r.merged_partitions},
-          {"rows", r.manifest.total_rows}, {"bytes", r.manifest.total_bytes},
-          {"checksum", r.manifest.total_checksum}, {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
-          {"seconds", {{"plan", r.plan_seconds}, {"write", r.write_seconds},
-                       {"verify", r.verify_seconds}, {"total", r.total_seconds}}}};
+          {"rows", r.manifest.total_rows},
+          {"bytes", r.manifest.total_bytes},
+          {"checksum", r.manifest.total_checksum},
+          {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
+          {"seconds",
+           {{"plan", r.plan_seconds},
+            {"write", r.write_seconds},
+            {"verify", r.verify_seconds},
+            {"total", r.total_seconds}}}};
 }
 
 void PrintResult(const RunResult& r, const std::string& target, bool verified) {
@@ -50,41 +58,56 @@ void PrintResult(const RunResult& r, const std::string& target, bool verified) {
 
 nlohmann::json TableResultJson(const TableRunResult& r) {
   return {{"target", {{"database", r.database}, {"schema", r.schema}, {"view", r.view}}},
-          {"version", r.manifest.version}, {"strategy", r.strategy}, {"same_file", r.same_file},
-          {"partitions", r.tables.size()}, {"tables", r.tables.size()}, {"rows", r.manifest.total_rows},
-          {"checksum", r.manifest.total_checksum}, {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
-          {"seconds", {{"plan", r.plan_seconds}, {"stage", r.stage_seconds}, {"write", r.write_seconds},
-                       {"verify", r.verify_seconds}, {"commit", r.commit_seconds}, {"total", r.total_seconds}}}};
+          {"version", r.manifest.version},
+          {"strategy", r.strategy},
+          {"same_file", r.same_file},
+          {"partitions", r.tables.size()},
+          {"tables", r.tables.size()},
+          {"rows", r.manifest.total_rows},
+          {"checksum", r.manifest.total_checksum},
+          {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
+          {"seconds",
+           {{"plan", r.plan_seconds},
+            {"stage", r.stage_seconds},
+            {"write", r.write_seconds},
+            {"verify", r.verify_seconds},
+            {"commit", r.commit_seconds},
+            {"total", r.total_seconds}}}};
 }
 
 void PrintTableResult(const TableRunResult& r, bool verified) {
   std::cout << fmt::format(
       "Published schema {} in {} (version {}): {} partition tables, {} rows, view {}\n"
-      "  {} in {:.1f} s (plan {:.1f} s, stage {:.1f} s [{}], write {:.1f} s, verify {:.1f} s, commit {:.1f} s)\n",
+      "  {} in {:.1f} s (plan {:.1f} s, stage {:.1f} s [{}], write {:.1f} s, verify {:.1f} s, "
+      "commit {:.1f} s)\n",
       r.schema, r.database, r.manifest.version, FormatCount(static_cast<int64_t>(r.tables.size())),
       FormatCount(r.manifest.total_rows), r.view,
-      verified ? "verified (rows, checksums, placement, types) before commit" : "NOT verified (--no-verify)",
-      r.total_seconds, r.plan_seconds, r.stage_seconds, r.strategy, r.write_seconds, r.verify_seconds,
-      r.commit_seconds);
+      verified ? "verified (rows, checksums, placement, types) before commit"
+               : "NOT verified (--no-verify)",
+      r.total_seconds, r.plan_seconds, r.stage_seconds, r.strategy, r.write_seconds,
+      r.verify_seconds, r.commit_seconds);
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
 void PrintWarnings(const Outcome& outcome) {
   for (const auto& w : outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
   if (outcome.cancelled_during_commit) {
-    std::cerr << "duckpart: warning: interrupted during the commit; the new version was published\n";
+    std::cerr
+        << "duckpart: warning: interrupted during the commit; the new version was published\n";
   }
 }
 
 int RunRun(RunArgs& args, const GlobalOptions& global) {
   const bool to_db = !args.tables.database.empty();
   if (args.run.target.empty() == !to_db) {
-    throw InputError("give exactly one target: --to DIR (Parquet dataset) or --to-db FILE (partition tables)");
+    throw InputError(
+        "give exactly one target: --to DIR (Parquet dataset) or --to-db FILE (partition tables)");
   }
   if (!to_db && (!args.tables.schema.empty() || !args.tables.view.empty())) {
     throw InputError("--schema and --view apply to --to-db only");
   }
-  if (to_db && args.compression_given) throw InputError("--compression applies to --to (Parquet) only");
+  if (to_db && args.compression_given)
+    throw InputError("--compression applies to --to (Parquet) only");
   RunRequest request{.source = args.source, .engine = args.engine, .spec = ParseSpec(args.by)};
   if (to_db) {
     TableRunOptions& o = args.tables;
@@ -108,11 +131,15 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
   line.Clear();
   PrintWarnings(report.outcome);
   if (to_db) {
-    if (global.json) PrintJson(TableResultJson(report.tables));
-    else if (!global.quiet) PrintTableResult(report.tables, !args.no_verify);
+    if (global.json)
+      PrintJson(TableResultJson(report.tables));
+    else if (!global.quiet)
+      PrintTableResult(report.tables, !args.no_verify);
   } else {
-    if (global.json) PrintJson(ResultJson(report.parquet, args.run.target));
-    else if (!global.quiet) PrintResult(report.parquet, args.run.target, !args.no_verify);
+    if (global.json)
+      PrintJson(ResultJson(report.parquet, args.run.target));
+    else if (!global.quiet)
+      PrintResult(report.parquet, args.run.target, !args.no_verify);
   }
   return 0;
 }
@@ -120,36 +147,47 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand(
-      "run", "Write the partitions as a Parquet dataset (--to) or as partition tables in a DuckDB database "
-             "(--to-db), verify, publish atomically");
+  auto* sub = root.add_subcommand("run",
+                                  "Write the partitions as a Parquet dataset (--to) or as "
+                                  "partition tables in a DuckDB database "
+                                  "(--to-db), verify, publish atomically");
   sub->footer(
-      "--to-db FILE writes one table per partition into schema <table>_parts of FILE (which may be the source's "
+      "--to-db FILE writes one table per partition into schema <table>_parts of FILE (which may be "
+      "the source's "
       "own database; the source table is only read), catalog tables <schema>._duckpart_spec and "
-      "<schema>._duckpart_partitions, and the view main.<table>_partitioned over all of them, in one transaction "
+      "<schema>._duckpart_partitions, and the view main.<table>_partitioned over all of them, in "
+      "one transaction "
       "that is verified before COMMIT: a failure or a kill leaves the database as it was.");
   auto args = std::make_shared<RunArgs>();
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
-  sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")->required();
+  sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")
+      ->required();
   sub->add_option("--to", args->run.target, "Target dataset folder (Parquet, Hive layout)");
   sub->add_option("--to-db", args->tables.database,
-                  "Target DuckDB database file for partition tables (created if missing; may be the --db file)");
-  sub->add_option("--schema", args->tables.schema, "With --to-db: schema of the partition tables (default: <table>_parts)");
+                  "Target DuckDB database file for partition tables (created if missing; may be "
+                  "the --db file)");
+  sub->add_option("--schema", args->tables.schema,
+                  "With --to-db: schema of the partition tables (default: <table>_parts)");
   sub->add_option("--view", args->tables.view,
-                  "With --to-db: name of the view over all partitions, in schema main (default: <table>_partitioned, or "
+                  "With --to-db: name of the view over all partitions, in schema main (default: "
+                  "<table>_partitioned, or "
                   "<schema>_partitioned when --schema is given)");
   sub->add_flag("--replace", args->run.replace,
-                "Replace the dataset at --to, or the schema and view at --to-db (the old one stays until the new one "
+                "Replace the dataset at --to, or the schema and view at --to-db (the old one stays "
+                "until the new one "
                 "is published)");
   sub->add_option("--max-attempts", args->max_attempts,
                   "Attempts when out of memory, each with half the threads and more spilling")
       ->check(CLI::Range(1, kMaxAttempts))
       ->capture_default_str();
-  sub->add_flag("--no-verify", args->no_verify, "Skip reading the written data back before publishing");
-  sub->add_option("--sort-by", args->run.sort_by, "Columns ordering rows inside each partition, e.g. \"ts,id\"");
+  sub->add_flag("--no-verify", args->no_verify,
+                "Skip reading the written data back before publishing");
+  sub->add_option("--sort-by", args->run.sort_by,
+                  "Columns ordering rows inside each partition, e.g. \"ts,id\"");
   auto* compression =
-      sub->add_option("--compression", args->run.compression, "Parquet compression: snappy, zstd, gzip, lz4, uncompressed")
+      sub->add_option("--compression", args->run.compression,
+                      "Parquet compression: snappy, zstd, gzip, lz4, uncompressed")
           ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}))
           ->capture_default_str();
   return {sub, [args, &global, compression] {

@@ -31,11 +31,13 @@ int RunSpec(const SpecArgs& args, const GlobalOptions& global) {
 
 Command AddSpecCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand(
-      "spec", "Print a dataset's partition spec as Iceberg JSON, Spark SQL or the exact DuckDB read");
+      "spec",
+      "Print a dataset's partition spec as Iceberg JSON, Spark SQL or the exact DuckDB read");
   auto args = std::make_shared<SpecArgs>();
   sub->add_option("dir", args->dir, "Dataset folder")->required();
   sub->add_option("--format", args->format,
-                  "iceberg (partition spec JSON), spark (PARTITIONED BY clause) or duckdb (read_parquet call)")
+                  "iceberg (partition spec JSON), spark (PARTITIONED BY clause) or duckdb "
+                  "(read_parquet call)")
       ->capture_default_str();
   return {sub, [args, &global] { return RunSpec(*args, global); }};
 }

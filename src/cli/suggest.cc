@@ -19,7 +19,8 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-std::optional<std::string> NearestName(const std::string& word, const std::vector<std::string>& candidates) {
+std::optional<std::string> NearestName(const std::string& word,
+                                       const std::vector<std::string>& candidates) {
   if (word.empty()) return std::nullopt;
   const size_t allowed = word.size() <= 4 ? 1 : 2;
   std::optional<std::string> best;

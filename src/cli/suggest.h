@@ -17,6 +17,7 @@ size_t EditDistance(const std::string& a, const std::string& b);
 // The candidate closest to `word` when it is close enough to be a likely typo: at most
 // two edits (one for words of up to four letters), or `word` is a prefix of exactly one
 // candidate. Ties go to the first candidate. nullopt when nothing is close.
-std::optional<std::string> NearestName(const std::string& word, const std::vector<std::string>& candidates);
+std::optional<std::string> NearestName(const std::string& word,
+                                       const std::vector<std::string>& candidates);
 
 }  // namespace duckpart::cli

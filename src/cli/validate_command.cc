@@ -3,8 +3,8 @@
 
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/common_options.h"
@@ -28,19 +28,29 @@ struct ValidateArgs {
 int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
   if (!args.dir.empty()) throw InputError("give either a dataset folder or --to-db FILE, not both");
   std::unique_ptr<Workspace> ws;
-  const bool with_source = !args.source.table.empty() || !args.source.query.empty() || !args.source.from.empty();
-  if (!with_source && !args.source.db_path.empty()) throw InputError("--db needs --table or --query");
+  const bool with_source =
+      !args.source.table.empty() || !args.source.query.empty() || !args.source.from.empty();
+  if (!with_source && !args.source.db_path.empty())
+    throw InputError("--db needs --table or --query");
   if (with_source) ws = std::make_unique<Workspace>(args.source, args.engine);
-  const std::string schema =
-      !args.schema.empty() ? args.schema : (args.source.table.empty() ? "" : args.source.table + "_parts");
+  const std::string schema = !args.schema.empty()
+                                 ? args.schema
+                                 : (args.source.table.empty() ? "" : args.source.table + "_parts");
   const ValidationReport r = ValidateTables(args.to_db, schema, ws.get(), args.engine);
   if (global.json) {
-    PrintJson({{"dataset", r.dataset}, {"version", r.version}, {"ok", r.ok()}, {"partitions", r.partitions},
-               {"tables", r.files}, {"rows", r.rows}, {"checksum", r.checksum},
-               {"compared_with_source", r.compared_with_source}, {"problems", r.problems}});
+    PrintJson({{"dataset", r.dataset},
+               {"version", r.version},
+               {"ok", r.ok()},
+               {"partitions", r.partitions},
+               {"tables", r.files},
+               {"rows", r.rows},
+               {"checksum", r.checksum},
+               {"compared_with_source", r.compared_with_source},
+               {"problems", r.problems}});
   } else {
-    std::cout << fmt::format("{} (version {}): {} partitions, {} tables, {} rows read back\n", r.dataset, r.version,
-                             FormatCount(r.partitions), FormatCount(r.files), FormatCount(r.rows));
+    std::cout << fmt::format("{} (version {}): {} partitions, {} tables, {} rows read back\n",
+                             r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
+                             FormatCount(r.rows));
     for (const auto& p : r.problems) std::cout << "FAIL " << p << "\n";
     if (r.ok()) {
       std::cout << "OK: rows, checksums, placement, tables, schema and view hold"
@@ -55,10 +65,13 @@ int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
 int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
   if (!args.to_db.empty()) return RunValidateTables(args, global);
   if (!args.schema.empty()) throw InputError("--schema needs --to-db FILE");
-  if (args.dir.empty()) throw InputError("give a dataset folder, or --to-db FILE for partition tables");
+  if (args.dir.empty())
+    throw InputError("give a dataset folder, or --to-db FILE for partition tables");
   std::unique_ptr<Workspace> ws;
-  const bool with_source = !args.source.table.empty() || !args.source.query.empty() || !args.source.from.empty();
-  if (!with_source && !args.source.db_path.empty()) throw InputError("--db needs --table or --query");
+  const bool with_source =
+      !args.source.table.empty() || !args.source.query.empty() || !args.source.from.empty();
+  if (!with_source && !args.source.db_path.empty())
+    throw InputError("--db needs --table or --query");
   if (with_source) ws = std::make_unique<Workspace>(args.source, args.engine);
   // An operation in progress, or the leftovers of one that was interrupted.
   std::string note;
@@ -69,11 +82,14 @@ int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
     for (const auto& i : st.Interrupted()) leftovers.push_back(i.name);
     if (st.locked) {
       writer = st.lock_pid.value_or(0);
-      note = fmt::format("a duckpart process{} is writing to '{}' now; this checks the version published before it",
-                         st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), args.dir);
+      note = fmt::format(
+          "a duckpart process{} is writing to '{}' now; this checks the version published before "
+          "it",
+          st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), args.dir);
     } else if (!leftovers.empty()) {
-      note = fmt::format("an interrupted operation left {} leftover{} in {}; run `duckpart recover {}`",
-                         leftovers.size(), leftovers.size() == 1 ? "" : "s", st.store, args.dir);
+      note = fmt::format(
+          "an interrupted operation left {} leftover{} in {}; run `duckpart recover {}`",
+          leftovers.size(), leftovers.size() == 1 ? "" : "s", st.store, args.dir);
     }
   } catch (const Error&) {
     // The dataset check below names the problem.
@@ -88,13 +104,21 @@ int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
   }();
   if (!note.empty() && !global.quiet) std::cerr << "duckpart: warning: " << note << "\n";
   if (global.json) {
-    PrintJson({{"dataset", r.dataset}, {"version", r.version}, {"ok", r.ok()}, {"partitions", r.partitions},
-               {"files", r.files}, {"rows", r.rows}, {"checksum", r.checksum},
-               {"compared_with_source", r.compared_with_source}, {"problems", r.problems},
-               {"leftovers", leftovers}, {"writer_pid", writer ? nlohmann::json(*writer) : nlohmann::json(nullptr)}});
+    PrintJson({{"dataset", r.dataset},
+               {"version", r.version},
+               {"ok", r.ok()},
+               {"partitions", r.partitions},
+               {"files", r.files},
+               {"rows", r.rows},
+               {"checksum", r.checksum},
+               {"compared_with_source", r.compared_with_source},
+               {"problems", r.problems},
+               {"leftovers", leftovers},
+               {"writer_pid", writer ? nlohmann::json(*writer) : nlohmann::json(nullptr)}});
   } else {
-    std::cout << fmt::format("{} (version {}): {} partitions, {} files, {} rows read back\n", r.dataset, r.version,
-                             FormatCount(r.partitions), FormatCount(r.files), FormatCount(r.rows));
+    std::cout << fmt::format("{} (version {}): {} partitions, {} files, {} rows read back\n",
+                             r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
+                             FormatCount(r.rows));
     for (const auto& p : r.problems) std::cout << "FAIL " << p << "\n";
     if (r.ok()) {
       std::cout << "OK: rows, checksums, placement, files and schema hold"
@@ -109,13 +133,16 @@ int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 Command AddValidateCommand(CLI::App& root, const GlobalOptions& global) {
-  auto* sub = root.add_subcommand("validate", "Prove a dataset holds exactly its manifest's (and source's) rows");
+  auto* sub = root.add_subcommand(
+      "validate", "Prove a dataset holds exactly its manifest's (and source's) rows");
   auto args = std::make_shared<ValidateArgs>();
   sub->add_option("dir", args->dir, "Dataset folder (a Parquet dataset written by `run --to`)");
-  sub->add_option("--to-db", args->to_db,
-                  "Instead of a folder: the DuckDB file holding partition tables written by `run --to-db`");
-  sub->add_option("--schema", args->schema,
-                  "With --to-db: their schema (default: <table>_parts with --table, else the only one)");
+  sub->add_option(
+      "--to-db", args->to_db,
+      "Instead of a folder: the DuckDB file holding partition tables written by `run --to-db`");
+  sub->add_option(
+      "--schema", args->schema,
+      "With --to-db: their schema (default: <table>_parts with --table, else the only one)");
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
   return {sub, [args, &global] { return RunValidate(*args, global); }};

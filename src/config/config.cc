@@ -16,7 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string UserFilePath(const ConfigSources& s) {
-  if (!s.xdg_config_home.empty()) return (fs::path(s.xdg_config_home) / "duckpart" / "config.yaml").string();
+  if (!s.xdg_config_home.empty())
+    return (fs::path(s.xdg_config_home) / "duckpart" / "config.yaml").string();
   if (s.home.empty()) return "";
   return (fs::path(s.home) / ".config" / "duckpart" / "config.yaml").string();
 }
@@ -32,18 +33,25 @@ std::string FindProjectFile(const std::string& dir) {
   return "";
 }
 
-std::string Join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
+std::string Join(const std::vector<std::string>& v) {
+  return fmt::format("{}", fmt::join(v, ", "));
+}
 
 }  // namespace
 
 std::string ConfigOrigin::Describe() const {
   switch (kind) {
-    case ConfigOriginKind::kDefault: return "default";
+    case ConfigOriginKind::kDefault:
+      return "default";
     case ConfigOriginKind::kUserFile:
-    case ConfigOriginKind::kProjectFile: return fmt::format("{}:{}", file, line);
-    case ConfigOriginKind::kProfile: return fmt::format("profile {} ({}:{})", name, file, line);
-    case ConfigOriginKind::kEnv: return "env " + name;
-    case ConfigOriginKind::kFlag: return "flag " + name;
+    case ConfigOriginKind::kProjectFile:
+      return fmt::format("{}:{}", file, line);
+    case ConfigOriginKind::kProfile:
+      return fmt::format("profile {} ({}:{})", name, file, line);
+    case ConfigOriginKind::kEnv:
+      return "env " + name;
+    case ConfigOriginKind::kFlag:
+      return "flag " + name;
   }
   return "default";
 }
@@ -54,7 +62,8 @@ std::string ConfigOrigin::KindName() const {
 }
 
 std::string ConfigProblem::Describe() const {
-  return line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message);
+  return line > 0 ? fmt::format("{}:{}: {}", file, line, message)
+                  : fmt::format("{}: {}", file, message);
 }
 
 const ConfigSetting& Config::Get(const std::string& name) const {
@@ -77,13 +86,17 @@ int64_t Config::Bytes(const std::string& name) const {
 }
 int64_t Config::Integer(const std::string& name) const { return std::stoll(Get(name).value); }
 double Config::Number(const std::string& name) const { return std::stod(Get(name).value); }
-int64_t Config::Seconds(const std::string& name) const { return config::ParseSeconds(Get(name).value).value_or(0); }
+int64_t Config::Seconds(const std::string& name) const {
+  return config::ParseSeconds(Get(name).value).value_or(0);
+}
 bool Config::Bool(const std::string& name) const { return Get(name).value == "true"; }
 
-void Config::SetFromFlag(const std::string& name, const std::string& value, const std::string& flag) {
+void Config::SetFromFlag(const std::string& name, const std::string& value,
+                         const std::string& flag) {
   ConfigSetting& s = Mutable(name);
   std::string normalized;
-  if (auto error = config::CheckValue(*s.key, value, &normalized)) throw InputError(flag + ": " + *error);
+  if (auto error = config::CheckValue(*s.key, value, &normalized))
+    throw InputError(flag + ": " + *error);
   if (s.key->flag_inverted) normalized = normalized == "true" ? "false" : "true";
   s.value = normalized;
   s.origin = {.kind = ConfigOriginKind::kFlag, .name = flag};
@@ -101,7 +114,8 @@ void Config::ResolveFeatures() {
       const ConfigSetting& d = Get(dep);
       if (s.value == "true" && d.value != "true") {
         s.value = "false";
-        s.note = fmt::format("off: needs {}, which is off ({})", dep, d.note.empty() ? d.origin.Describe() : d.note);
+        s.note = fmt::format("off: needs {}, which is off ({})", dep,
+                             d.note.empty() ? d.origin.Describe() : d.note);
       }
     }
   }
@@ -138,7 +152,9 @@ struct Builder {
         if (ConfigEnvName(k) == name) key = &k;
       }
       if (key == nullptr) {
-        problems->push_back({"env " + name, 0, "not a duckpart setting; ignored (`duckpart config` lists the keys)", false});
+        problems->push_back({"env " + name, 0,
+                             "not a duckpart setting; ignored (`duckpart config` lists the keys)",
+                             false});
         continue;
       }
       std::string normalized;
@@ -157,7 +173,8 @@ struct LoadedFile {
 };
 
 // The user file (when it exists), then the project file (--config, or the search).
-std::vector<LoadedFile> ReadFiles(const ConfigSources& sources, std::vector<ConfigProblem>* problems) {
+std::vector<LoadedFile> ReadFiles(const ConfigSources& sources,
+                                  std::vector<ConfigProblem>* problems) {
   std::vector<LoadedFile> files;
   std::error_code ec;
   const std::string user = UserFilePath(sources);
@@ -189,7 +206,8 @@ void ApplyProfile(Builder& b, const std::vector<LoadedFile>& files, const std::s
       defined.push_back(name);
       if (name != profile) continue;
       found = true;
-      b.ApplyEntries(entries, {.kind = ConfigOriginKind::kProfile, .file = f.file.path, .name = name});
+      b.ApplyEntries(entries,
+                     {.kind = ConfigOriginKind::kProfile, .file = f.file.path, .name = name});
     }
   }
   if (found) return;
@@ -215,11 +233,12 @@ Config BuildConfig(const ConfigSources& sources) {
     b.ApplyEntries(f.file.base, {.kind = f.kind, .file = f.file.path});
   }
   const auto env_profile = sources.env.find("DUCKPART_PROFILE");
-  config.profile_ = !sources.profile.empty()            ? sources.profile
+  config.profile_ = !sources.profile.empty()           ? sources.profile
                     : env_profile != sources.env.end() ? env_profile->second
-                                                        : "";
+                                                       : "";
   if (!config.profile_.empty()) {
-    ApplyProfile(b, files, config.profile_, sources.profile.empty() ? "env DUCKPART_PROFILE" : "--profile");
+    ApplyProfile(b, files, config.profile_,
+                 sources.profile.empty() ? "env DUCKPART_PROFILE" : "--profile");
   }
   b.ApplyEnv(sources.env);
   config.ResolveFeatures();
@@ -236,7 +255,8 @@ Config LoadConfig(const ConfigSources& sources) {
     ++fatal;
   }
   if (first == nullptr) return config;
-  std::string more = fatal > 1 ? fmt::format(" ({} more; `duckpart config --check` lists them)", fatal - 1) : "";
+  std::string more =
+      fatal > 1 ? fmt::format(" ({} more; `duckpart config --check` lists them)", fatal - 1) : "";
   throw InputError("configuration: " + first->Describe() + more);
 }
 

@@ -15,9 +15,12 @@ int LineOf(const YAML::Node& node) { return node.Mark().line + 1; }
 
 class FileReader {
  public:
-  FileReader(const std::string& path, std::vector<ConfigProblem>* problems) : path_(path), problems_(problems) {}
+  FileReader(const std::string& path, std::vector<ConfigProblem>* problems)
+      : path_(path), problems_(problems) {}
 
-  void Problem(int line, const std::string& message) { problems_->push_back({path_, line, message, true}); }
+  void Problem(int line, const std::string& message) {
+    problems_->push_back({path_, line, message, true});
+  }
 
   // A map of keys (the top level, a profile, or `features`) into *out.
   void ReadMap(const YAML::Node& map, const std::string& section, std::vector<ConfigEntry>* out,
@@ -38,7 +41,8 @@ class FileReader {
  private:
   bool ExpectMap(const YAML::Node& node, const std::string& what) {
     if (node.IsMap()) return true;
-    Problem(LineOf(node), what + " must be a map of keys, e.g. `" + what + ":` followed by indented `key: value` lines");
+    Problem(LineOf(node), what + " must be a map of keys, e.g. `" + what +
+                              ":` followed by indented `key: value` lines");
     return false;
   }
 
@@ -65,7 +69,8 @@ class FileReader {
       return;
     }
     if (!value.IsScalar() && !value.IsNull()) {
-      Problem(LineOf(value), key->name + " must be a single value, not a " + (value.IsMap() ? "map" : "list"));
+      Problem(LineOf(value),
+              key->name + " must be a single value, not a " + (value.IsMap() ? "map" : "list"));
       return;
     }
     std::string normalized;

@@ -8,30 +8,50 @@
 namespace duckpart {
 namespace {
 
-constexpr double kMaxBytes = 1e15;          // 1 PB: any larger size is a typo
+constexpr double kMaxBytes = 1e15;             // 1 PB: any larger size is a typo
 constexpr double kMaxSeconds = 366.0 * 86400;  // a year
 
-ConfigKey Size(std::string name, std::string section, std::string def, std::string flag, std::string doc) {
-  return {.name = std::move(name), .section = std::move(section), .type = ConfigType::kSize,
-          .default_value = std::move(def), .description = std::move(doc), .flag = std::move(flag),
-          .min = 0, .max = kMaxBytes};
+ConfigKey Size(std::string name, std::string section, std::string def, std::string flag,
+               std::string doc) {
+  return {.name = std::move(name),
+          .section = std::move(section),
+          .type = ConfigType::kSize,
+          .default_value = std::move(def),
+          .description = std::move(doc),
+          .flag = std::move(flag),
+          .min = 0,
+          .max = kMaxBytes};
 }
 
-ConfigKey Int(std::string name, std::string section, std::string def, std::string flag, double lo, double hi,
-              std::string doc) {
-  return {.name = std::move(name), .section = std::move(section), .type = ConfigType::kInteger,
-          .default_value = std::move(def), .description = std::move(doc), .flag = std::move(flag), .min = lo,
+ConfigKey Int(std::string name, std::string section, std::string def, std::string flag, double lo,
+              double hi, std::string doc) {
+  return {.name = std::move(name),
+          .section = std::move(section),
+          .type = ConfigType::kInteger,
+          .default_value = std::move(def),
+          .description = std::move(doc),
+          .flag = std::move(flag),
+          .min = lo,
           .max = hi};
 }
 
 ConfigKey Ratio(std::string name, std::string def, double hi, std::string doc) {
-  return {.name = std::move(name), .section = "thresholds", .type = ConfigType::kNumber,
-          .default_value = std::move(def), .description = std::move(doc), .min = 0, .max = hi};
+  return {.name = std::move(name),
+          .section = "thresholds",
+          .type = ConfigType::kNumber,
+          .default_value = std::move(def),
+          .description = std::move(doc),
+          .min = 0,
+          .max = hi};
 }
 
-ConfigKey Feature(const std::string& name, bool on, std::vector<std::string> deps, std::string doc) {
-  return {.name = "features." + name, .section = "features", .type = ConfigType::kBool,
-          .default_value = on ? "true" : "false", .description = std::move(doc),
+ConfigKey Feature(const std::string& name, bool on, std::vector<std::string> deps,
+                  std::string doc) {
+  return {.name = "features." + name,
+          .section = "features",
+          .type = ConfigType::kBool,
+          .default_value = on ? "true" : "false",
+          .description = std::move(doc),
           .depends_on = std::move(deps)};
 }
 
@@ -39,36 +59,62 @@ std::vector<ConfigKey> MakeKeys() {
   std::vector<ConfigKey> keys = {
       Size("memory_limit", "engine", "1GB", "--memory-limit", "DuckDB memory limit"),
       Int("threads", "engine", "0", "--threads", 0, 1024, "worker threads (0 = all cores)"),
-      {.name = "temp_dir", .section = "engine", .type = ConfigType::kString,
-       .description = "where DuckDB spills (unset: beside the target)", .flag = "--temp-dir"},
-      Size("max_temp_size", "engine", "", "--max-temp-size", "cap on spilled bytes (unset: DuckDB's default)"),
-      {.name = "timezone", .section = "engine", .type = ConfigType::kString, .default_value = "UTC",
-       .description = "zone for time transforms of TIMESTAMPTZ columns", .flag = "--timezone"},
-      {.name = "compression", .section = "writing", .type = ConfigType::kChoice, .default_value = "snappy",
-       .description = "Parquet compression", .flag = "--compression",
+      {.name = "temp_dir",
+       .section = "engine",
+       .type = ConfigType::kString,
+       .description = "where DuckDB spills (unset: beside the target)",
+       .flag = "--temp-dir"},
+      Size("max_temp_size", "engine", "", "--max-temp-size",
+           "cap on spilled bytes (unset: DuckDB's default)"),
+      {.name = "timezone",
+       .section = "engine",
+       .type = ConfigType::kString,
+       .default_value = "UTC",
+       .description = "zone for time transforms of TIMESTAMPTZ columns",
+       .flag = "--timezone"},
+      {.name = "compression",
+       .section = "writing",
+       .type = ConfigType::kChoice,
+       .default_value = "snappy",
+       .description = "Parquet compression",
+       .flag = "--compression",
        .choices = {"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}},
       Size("target_file_size", "writing", "512MiB", "--target-file-size",
-           "a partition's files below this in all are merged into one (no command has the flag yet)"),
-      {.name = "verify", .section = "writing", .type = ConfigType::kBool, .default_value = "true",
-       .description = "read written data back and prove it before publishing", .flag = "--no-verify",
+           "a partition's files below this in all are merged into one (no command has the flag "
+           "yet)"),
+      {.name = "verify",
+       .section = "writing",
+       .type = ConfigType::kBool,
+       .default_value = "true",
+       .description = "read written data back and prove it before publishing",
+       .flag = "--no-verify",
        .flag_inverted = true},
       Int("max_attempts", "writing", "3", "--max-attempts", 1, 100, "attempts when out of memory"),
       Ratio("cv_warn", "0.5", 100, "partition row-count CV above which balance warns"),
       Ratio("cv_critical", "1.5", 100, "partition row-count CV above which balance is critical"),
       Size("small_file_size", "thresholds", "8MiB", "", "files smaller than this count as small"),
       Ratio("small_file_ratio", "0.3", 1, "share of small files above which a dataset warns"),
-      Int("max_partitions", "thresholds", "10000", "", 1, 10'000'000, "partition count above which a plan warns"),
-      Ratio("memory_warn_ratio", "0.8", 1, "peak memory over the limit above which an operation warns"),
-      Size("free_space_min", "thresholds", "1GiB", "", "free space on a target or temp filesystem below which it warns"),
-      Ratio("open_files_ratio", "0.5", 1, "share of the open-file limit a spec's partitions may take"),
-      {.name = "freshness_max_age", .section = "thresholds", .type = ConfigType::kDuration, .default_value = "26h",
-       .description = "age of the last successful write above which a dataset is stale", .min = 1,
+      Int("max_partitions", "thresholds", "10000", "", 1, 10'000'000,
+          "partition count above which a plan warns"),
+      Ratio("memory_warn_ratio", "0.8", 1,
+            "peak memory over the limit above which an operation warns"),
+      Size("free_space_min", "thresholds", "1GiB", "",
+           "free space on a target or temp filesystem below which it warns"),
+      Ratio("open_files_ratio", "0.5", 1,
+            "share of the open-file limit a spec's partitions may take"),
+      {.name = "freshness_max_age",
+       .section = "thresholds",
+       .type = ConfigType::kDuration,
+       .default_value = "26h",
+       .description = "age of the last successful write above which a dataset is stale",
+       .min = 1,
        .max = kMaxSeconds},
       Feature("analysis", true, {}, "balance statistics and recommendations"),
       Feature("monitoring", true, {"features.analysis"}, "health checks and alerts"),
       Feature("auto_rebalance", false, {"features.analysis"}, "rebalance when analysis says so"),
       Feature("retries", true, {}, "retry out-of-memory failures (off: --max-attempts 1)"),
-      Feature("verification", true, {}, "verify before publishing (off: --no-verify, with a warning)"),
+      Feature("verification", true, {},
+              "verify before publishing (off: --no-verify, with a warning)"),
       Feature("history", true, {}, "record committed operations"),
       Feature("backup_before_replace", false, {}, "back up a dataset before --replace"),
   };
@@ -106,7 +152,8 @@ const ConfigKey* FindConfigKey(const std::string& name) {
 
 std::string ConfigEnvName(const ConfigKey& key) {
   std::string env = "DUCKPART_";
-  for (char c : key.name) env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key.name)
+    env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return env;
 }
 

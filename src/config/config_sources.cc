@@ -18,7 +18,8 @@ std::string EnvOrEmpty(const char* name) {
 
 }  // namespace
 
-ConfigSources ConfigSources::FromProcess(const std::string& config_file, const std::string& profile) {
+ConfigSources ConfigSources::FromProcess(const std::string& config_file,
+                                         const std::string& profile) {
   ConfigSources s;
   std::error_code ec;
   s.working_dir = std::filesystem::current_path(ec).string();
@@ -29,7 +30,8 @@ ConfigSources ConfigSources::FromProcess(const std::string& config_file, const s
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     const std::string entry = *e;
     const size_t eq = entry.find('=');
-    if (eq != std::string::npos && entry.rfind("DUCKPART_", 0) == 0) s.env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    if (eq != std::string::npos && entry.rfind("DUCKPART_", 0) == 0)
+      s.env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   return s;
 }

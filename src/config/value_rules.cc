@@ -1,5 +1,4 @@
 #include "config/value_rules.h"
-#include "util/format.h"
 
 #include <fmt/format.h>
 
@@ -8,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <utility>
+
+#include "util/format.h"
 
 namespace duckpart::config {
 namespace {
@@ -23,7 +24,8 @@ using util::Lower;
 
 // A finite decimal number at the start of `s`; the rest goes to *rest.
 std::optional<double> LeadingNumber(const std::string& s, std::string* rest) {
-  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.')) return std::nullopt;
+  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.'))
+    return std::nullopt;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (end == s.c_str() || !std::isfinite(v)) return std::nullopt;
@@ -31,7 +33,9 @@ std::optional<double> LeadingNumber(const std::string& s, std::string* rest) {
   return v;
 }
 
-std::string Bounds(const ConfigKey& key) { return fmt::format("from {:g} to {:g}", key.min, key.max); }
+std::string Bounds(const ConfigKey& key) {
+  return fmt::format("from {:g} to {:g}", key.min, key.max);
+}
 
 std::optional<std::string> CheckNumber(const ConfigKey& key, const std::string& v, bool whole) {
   std::string rest;
@@ -74,7 +78,8 @@ std::optional<std::string> CheckSize(const ConfigKey& key, const std::string& v)
 
 std::optional<std::string> CheckDuration(const ConfigKey& key, const std::string& v) {
   const auto s = ParseSeconds(v);
-  if (!s) return fmt::format("'{}' is not a duration: a number and s, m, h or d (e.g. 90s, 26h, 7d)", v);
+  if (!s)
+    return fmt::format("'{}' is not a duration: a number and s, m, h or d (e.g. 90s, 26h, 7d)", v);
   if (static_cast<double>(*s) < key.min || static_cast<double>(*s) > key.max) {
     return fmt::format("'{}' is out of range: from 1s to 366d", v);
   }
@@ -88,9 +93,15 @@ std::string SizeRule() {
 }
 
 std::optional<int64_t> ParseBytes(const std::string& text) {
-  static const std::array<std::pair<const char*, double>, 9> kUnits = {{
-      {"b", 1.0}, {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
-      {"kib", 1024.0}, {"mib", 1048576.0}, {"gib", 1073741824.0}, {"tib", 1099511627776.0}}};
+  static const std::array<std::pair<const char*, double>, 9> kUnits = {{{"b", 1.0},
+                                                                        {"kb", 1e3},
+                                                                        {"mb", 1e6},
+                                                                        {"gb", 1e9},
+                                                                        {"tb", 1e12},
+                                                                        {"kib", 1024.0},
+                                                                        {"mib", 1048576.0},
+                                                                        {"gib", 1073741824.0},
+                                                                        {"tib", 1099511627776.0}}};
   std::string rest;
   const auto n = LeadingNumber(Trim(text), &rest);
   if (!n) return std::nullopt;
@@ -117,19 +128,28 @@ std::optional<int64_t> ParseSeconds(const std::string& text) {
   return static_cast<int64_t>(*n * factor);
 }
 
-std::optional<std::string> CheckValue(const ConfigKey& key, const std::string& text, std::string* normalized) {
+std::optional<std::string> CheckValue(const ConfigKey& key, const std::string& text,
+                                      std::string* normalized) {
   const std::string v = Trim(text);
   *normalized = v;
-  if (v.empty() && key.default_value.empty()) return std::nullopt;  // unset is allowed where unset is the default
+  if (v.empty() && key.default_value.empty())
+    return std::nullopt;  // unset is allowed where unset is the default
   if (v.empty()) return fmt::format("an empty value is not allowed for {}", key.name);
   switch (key.type) {
-    case ConfigType::kSize: return CheckSize(key, v);
-    case ConfigType::kInteger: return CheckNumber(key, v, true);
-    case ConfigType::kNumber: return CheckNumber(key, v, false);
-    case ConfigType::kBool: return CheckBool(v, normalized);
-    case ConfigType::kChoice: return CheckChoice(key, v);
-    case ConfigType::kDuration: return CheckDuration(key, v);
-    case ConfigType::kString: return std::nullopt;
+    case ConfigType::kSize:
+      return CheckSize(key, v);
+    case ConfigType::kInteger:
+      return CheckNumber(key, v, true);
+    case ConfigType::kNumber:
+      return CheckNumber(key, v, false);
+    case ConfigType::kBool:
+      return CheckBool(v, normalized);
+    case ConfigType::kChoice:
+      return CheckChoice(key, v);
+    case ConfigType::kDuration:
+      return CheckDuration(key, v);
+    case ConfigType::kString:
+      return std::nullopt;
   }
   return std::nullopt;
 }

@@ -1,9 +1,9 @@
 #include "db/database.h"
 
-#include "db/scalar_function.h"
-
 #include <string_view>
 #include <utility>
+
+#include "db/scalar_function.h"
 
 namespace duckpart::db {
 namespace {
@@ -47,8 +47,7 @@ Database::Database(const DatabaseOptions& options) {
     duckdb_config* c;
     ~ConfigGuard() { duckdb_destroy_config(c); }
   } guard{&config};
-  SetOption(config, "access_mode",
-            options.access == Access::kReadOnly ? "READ_ONLY" : "AUTOMATIC");
+  SetOption(config, "access_mode", options.access == Access::kReadOnly ? "READ_ONLY" : "AUTOMATIC");
   SetOption(config, "memory_limit", options.memory_limit);
   SetOption(config, "threads", options.threads > 0 ? std::to_string(options.threads) : "");
   SetOption(config, "temp_directory", options.temp_directory);
@@ -73,7 +72,8 @@ Database::Database(const DatabaseOptions& options) {
     duckdb_connection conn = nullptr;
     duckdb_result result;
     std::string sql = "SET max_temp_directory_size = '";
-    for (char c : options.max_temp_directory_size) sql += c == '\'' ? std::string("''") : std::string(1, c);
+    for (char c : options.max_temp_directory_size)
+      sql += c == '\'' ? std::string("''") : std::string(1, c);
     sql += "'";
     bool ok = false;
     if (duckdb_connect(db_, &conn) == DuckDBSuccess) {
@@ -178,7 +178,9 @@ int64_t Result::GetInt64(uint64_t row, uint64_t col) {
 double Result::GetDouble(uint64_t row, uint64_t col) {
   return duckdb_value_double(&result_, col, row);
 }
-bool Result::GetBool(uint64_t row, uint64_t col) { return duckdb_value_boolean(&result_, col, row); }
+bool Result::GetBool(uint64_t row, uint64_t col) {
+  return duckdb_value_boolean(&result_, col, row);
+}
 
 std::string Result::GetString(uint64_t row, uint64_t col) {
   char* text = duckdb_value_varchar(&result_, col, row);

@@ -28,9 +28,9 @@ enum class Access { kReadWrite, kReadOnly };
 struct DatabaseOptions {
   std::string path;  // empty or ":memory:" for an in-memory database
   Access access = Access::kReadWrite;
-  std::string memory_limit;         // DuckDB syntax, e.g. "256MB"; empty = DuckDB's default
-  int threads = 0;                  // 0 = DuckDB's default
-  std::string temp_directory;       // empty = DuckDB's default
+  std::string memory_limit;             // DuckDB syntax, e.g. "256MB"; empty = DuckDB's default
+  int threads = 0;                      // 0 = DuckDB's default
+  std::string temp_directory;           // empty = DuckDB's default
   std::string max_temp_directory_size;  // empty = DuckDB's default
 };
 
@@ -143,7 +143,8 @@ class Appender {
   Appender(Connection& conn, const std::string& schema, const std::string& table);
   // A table of a given catalog, e.g. ("temp", "main", "t") for a TEMP table: an empty
   // catalog means the default database, which `USE` may have made a read-only one.
-  Appender(Connection& conn, const std::string& catalog, const std::string& schema, const std::string& table);
+  Appender(Connection& conn, const std::string& catalog, const std::string& schema,
+           const std::string& table);
   ~Appender();
   Appender(const Appender&) = delete;
   Appender& operator=(const Appender&) = delete;

@@ -19,7 +19,9 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-bool IsContextLine(const std::string& line) { return line.rfind("LINE ", 0) == 0 && line.find(':') != std::string::npos; }
+bool IsContextLine(const std::string& line) {
+  return line.rfind("LINE ", 0) == 0 && line.find(':') != std::string::npos;
+}
 
 bool IsCaretLine(const std::string& line) {
   return line.find('^') != std::string::npos && line.find_first_not_of(" ^") == std::string::npos;
@@ -59,12 +61,15 @@ std::string WithoutErrorClass(const std::string& message) {
 std::optional<std::string> LockConflict(const std::string& message) {
   if (message.find("Could not set lock on file") == std::string::npos) return std::nullopt;
   std::smatch m;
-  static const std::regex kHolder(R"re(Could not set lock on file "([^"]*)": Conflicting lock is held in (.*?) \(PID (\d+)\))re");
+  static const std::regex kHolder(
+      R"re(Could not set lock on file "([^"]*)": Conflicting lock is held in (.*?) \(PID (\d+)\))re");
   if (std::regex_search(message, m, kHolder)) {
-    return "database '" + m[1].str() + "' is in use by another process (PID " + m[3].str() + ", " + m[2].str() + ")";
+    return "database '" + m[1].str() + "' is in use by another process (PID " + m[3].str() + ", " +
+           m[2].str() + ")";
   }
   static const std::regex kFile(R"re(Could not set lock on file "([^"]*)")re");
-  if (std::regex_search(message, m, kFile)) return "database '" + m[1].str() + "' is in use by another process";
+  if (std::regex_search(message, m, kFile))
+    return "database '" + m[1].str() + "' is in use by another process";
   return "a database file is in use by another process";
 }
 

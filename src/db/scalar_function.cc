@@ -38,8 +38,8 @@ std::string_view StringAt(duckdb_string_t* data, idx_t row) {
 // The hash of an ENUM value is the hash of its text; each dictionary entry is hashed once.
 class EnumHasher {
  public:
-  EnumHasher(duckdb_logical_type type, void* data) : type_(type), data_(data),
-      internal_(duckdb_enum_internal_type(type)) {}
+  EnumHasher(duckdb_logical_type type, void* data)
+      : type_(type), data_(data), internal_(duckdb_enum_internal_type(type)) {}
   int32_t operator()(idx_t row) {
     const uint32_t index = Index(row);
     auto it = cache_.find(index);
@@ -53,9 +53,12 @@ class EnumHasher {
  private:
   uint32_t Index(idx_t row) const {
     switch (internal_) {
-      case DUCKDB_TYPE_UTINYINT: return static_cast<const uint8_t*>(data_)[row];
-      case DUCKDB_TYPE_USMALLINT: return static_cast<const uint16_t*>(data_)[row];
-      default: return static_cast<const uint32_t*>(data_)[row];
+      case DUCKDB_TYPE_UTINYINT:
+        return static_cast<const uint8_t*>(data_)[row];
+      case DUCKDB_TYPE_USMALLINT:
+        return static_cast<const uint16_t*>(data_)[row];
+      default:
+        return static_cast<const uint32_t*>(data_)[row];
     }
   }
   duckdb_logical_type type_;
@@ -66,9 +69,12 @@ class EnumHasher {
 
 int32_t DecimalHashAt(duckdb_type internal, void* data, idx_t row) {
   switch (internal) {
-    case DUCKDB_TYPE_SMALLINT: return util::IcebergHashDecimal(static_cast<const int16_t*>(data)[row]);
-    case DUCKDB_TYPE_INTEGER: return util::IcebergHashDecimal(static_cast<const int32_t*>(data)[row]);
-    case DUCKDB_TYPE_BIGINT: return util::IcebergHashDecimal(static_cast<const int64_t*>(data)[row]);
+    case DUCKDB_TYPE_SMALLINT:
+      return util::IcebergHashDecimal(static_cast<const int16_t*>(data)[row]);
+    case DUCKDB_TYPE_INTEGER:
+      return util::IcebergHashDecimal(static_cast<const int32_t*>(data)[row]);
+    case DUCKDB_TYPE_BIGINT:
+      return util::IcebergHashDecimal(static_cast<const int64_t*>(data)[row]);
     default: {
       const duckdb_hugeint h = static_cast<const duckdb_hugeint*>(data)[row];
       return util::IcebergHashDecimal((static_cast<util::Int128>(h.upper) << 64) | h.lower);
@@ -99,7 +105,8 @@ bool BucketRows(duckdb_function_info info, const Chunk& c, Hash&& hash) {
     }
     const int64_t n = c.buckets[row];
     if (n < 1 || n > std::numeric_limits<int32_t>::max()) {
-      duckdb_scalar_function_set_error(info, "duckpart_bucket: the bucket count must be in [1, 2147483647]");
+      duckdb_scalar_function_set_error(
+          info, "duckpart_bucket: the bucket count must be in [1, 2147483647]");
       return false;
     }
     c.out[row] = util::IcebergBucket(hash(row), static_cast<int32_t>(n));
@@ -109,35 +116,63 @@ bool BucketRows(duckdb_function_info info, const Chunk& c, Hash&& hash) {
 
 template <typename T>
 auto LongAt(void* data) {
-  return [p = static_cast<const T*>(data)](idx_t row) { return IcebergHashLong(static_cast<int64_t>(p[row])); };
+  return [p = static_cast<const T*>(data)](idx_t row) {
+    return IcebergHashLong(static_cast<int64_t>(p[row]));
+  };
 }
 
 auto MicrosAt(void* data, int64_t factor) {
-  return [p = static_cast<const int64_t*>(data), factor](idx_t row) { return IcebergHashLong(ToMicros(p[row], factor)); };
+  return [p = static_cast<const int64_t*>(data), factor](idx_t row) {
+    return IcebergHashLong(ToMicros(p[row], factor));
+  };
 }
 
 auto NanosAt(void* data) {
-  return [p = static_cast<const int64_t*>(data)](idx_t row) { return IcebergHashLong(util::FloorDiv(p[row], 1000)); };
+  return [p = static_cast<const int64_t*>(data)](idx_t row) {
+    return IcebergHashLong(util::FloorDiv(p[row], 1000));
+  };
 }
 
 // Dispatches on the value type (checked at bind time, so every case here is supported).
 void BucketChunk(duckdb_function_info info, const Chunk& c, duckdb_logical_type type) {
   void* d = c.values;
   switch (duckdb_get_type_id(type)) {
-    case DUCKDB_TYPE_TINYINT: BucketRows(info, c, LongAt<int8_t>(d)); break;
-    case DUCKDB_TYPE_SMALLINT: BucketRows(info, c, LongAt<int16_t>(d)); break;
-    case DUCKDB_TYPE_INTEGER: BucketRows(info, c, LongAt<int32_t>(d)); break;
-    case DUCKDB_TYPE_DATE: BucketRows(info, c, LongAt<int32_t>(d)); break;
+    case DUCKDB_TYPE_TINYINT:
+      BucketRows(info, c, LongAt<int8_t>(d));
+      break;
+    case DUCKDB_TYPE_SMALLINT:
+      BucketRows(info, c, LongAt<int16_t>(d));
+      break;
+    case DUCKDB_TYPE_INTEGER:
+      BucketRows(info, c, LongAt<int32_t>(d));
+      break;
+    case DUCKDB_TYPE_DATE:
+      BucketRows(info, c, LongAt<int32_t>(d));
+      break;
     case DUCKDB_TYPE_BIGINT:
     case DUCKDB_TYPE_TIME:
     case DUCKDB_TYPE_TIMESTAMP:
-    case DUCKDB_TYPE_TIMESTAMP_TZ: BucketRows(info, c, LongAt<int64_t>(d)); break;
-    case DUCKDB_TYPE_UTINYINT: BucketRows(info, c, LongAt<uint8_t>(d)); break;
-    case DUCKDB_TYPE_USMALLINT: BucketRows(info, c, LongAt<uint16_t>(d)); break;
-    case DUCKDB_TYPE_UINTEGER: BucketRows(info, c, LongAt<uint32_t>(d)); break;
-    case DUCKDB_TYPE_TIMESTAMP_S: BucketRows(info, c, MicrosAt(d, 1000000)); break;
-    case DUCKDB_TYPE_TIMESTAMP_MS: BucketRows(info, c, MicrosAt(d, 1000)); break;
-    case DUCKDB_TYPE_TIMESTAMP_NS: BucketRows(info, c, NanosAt(d)); break;
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      BucketRows(info, c, LongAt<int64_t>(d));
+      break;
+    case DUCKDB_TYPE_UTINYINT:
+      BucketRows(info, c, LongAt<uint8_t>(d));
+      break;
+    case DUCKDB_TYPE_USMALLINT:
+      BucketRows(info, c, LongAt<uint16_t>(d));
+      break;
+    case DUCKDB_TYPE_UINTEGER:
+      BucketRows(info, c, LongAt<uint32_t>(d));
+      break;
+    case DUCKDB_TYPE_TIMESTAMP_S:
+      BucketRows(info, c, MicrosAt(d, 1000000));
+      break;
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+      BucketRows(info, c, MicrosAt(d, 1000));
+      break;
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+      BucketRows(info, c, NanosAt(d));
+      break;
     case DUCKDB_TYPE_DECIMAL: {
       const duckdb_type internal = duckdb_decimal_internal_type(type);
       BucketRows(info, c, [&](idx_t row) { return DecimalHashAt(internal, d, row); });
@@ -153,11 +188,14 @@ void BucketChunk(duckdb_function_info info, const Chunk& c, duckdb_logical_type 
       auto* u = static_cast<const duckdb_hugeint*>(d);
       // DuckDB stores a UUID with its top bit flipped (so that it sorts as text does).
       BucketRows(info, c, [u](idx_t row) {
-        return util::IcebergHashUuid(static_cast<uint64_t>(u[row].upper) ^ (uint64_t{1} << 63), u[row].lower);
+        return util::IcebergHashUuid(static_cast<uint64_t>(u[row].upper) ^ (uint64_t{1} << 63),
+                                     u[row].lower);
       });
       break;
     }
-    case DUCKDB_TYPE_ENUM: BucketRows(info, c, EnumHasher(type, d)); break;
+    case DUCKDB_TYPE_ENUM:
+      BucketRows(info, c, EnumHasher(type, d));
+      break;
     default:  // SQLNULL: every value is NULL
       for (idx_t row = 0; row < c.size; ++row) duckdb_validity_set_row_invalid(c.out_validity, row);
   }
@@ -187,25 +225,44 @@ void BucketBind(duckdb_bind_info info) {
   LogicalType type{duckdb_expression_return_type(arg)};
   duckdb_destroy_expression(&arg);
   const std::string why = BucketRefusal(duckdb_get_type_id(type.t));
-  if (!why.empty()) duckdb_scalar_function_bind_set_error(info, ("duckpart_bucket: " + why).c_str());
+  if (!why.empty())
+    duckdb_scalar_function_bind_set_error(info, ("duckpart_bucket: " + why).c_str());
 }
 
 }  // namespace
 
 std::string BucketRefusal(duckdb_type type) {
   switch (type) {
-    case DUCKDB_TYPE_TINYINT: case DUCKDB_TYPE_SMALLINT: case DUCKDB_TYPE_INTEGER:
-    case DUCKDB_TYPE_BIGINT: case DUCKDB_TYPE_UTINYINT: case DUCKDB_TYPE_USMALLINT:
-    case DUCKDB_TYPE_UINTEGER: case DUCKDB_TYPE_DECIMAL: case DUCKDB_TYPE_VARCHAR:
-    case DUCKDB_TYPE_ENUM: case DUCKDB_TYPE_BLOB: case DUCKDB_TYPE_UUID: case DUCKDB_TYPE_DATE:
-    case DUCKDB_TYPE_TIME: case DUCKDB_TYPE_TIMESTAMP:
-    case DUCKDB_TYPE_TIMESTAMP_S: case DUCKDB_TYPE_TIMESTAMP_MS: case DUCKDB_TYPE_TIMESTAMP_NS:
-    case DUCKDB_TYPE_TIMESTAMP_TZ: case DUCKDB_TYPE_SQLNULL:
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_DECIMAL:
+    case DUCKDB_TYPE_VARCHAR:
+    case DUCKDB_TYPE_ENUM:
+    case DUCKDB_TYPE_BLOB:
+    case DUCKDB_TYPE_UUID:
+    case DUCKDB_TYPE_DATE:
+    case DUCKDB_TYPE_TIME:
+    case DUCKDB_TYPE_TIMESTAMP:
+    case DUCKDB_TYPE_TIMESTAMP_S:
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+    case DUCKDB_TYPE_SQLNULL:
       return "";
-    case DUCKDB_TYPE_UBIGINT: case DUCKDB_TYPE_HUGEINT: case DUCKDB_TYPE_UHUGEINT:
+    case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
     case DUCKDB_TYPE_BIGNUM:
-      return "Iceberg's bucket hashes integers as 64-bit longs, and this type holds values beyond BIGINT";
-    case DUCKDB_TYPE_FLOAT: case DUCKDB_TYPE_DOUBLE: case DUCKDB_TYPE_BOOLEAN:
+      return "Iceberg's bucket hashes integers as 64-bit longs, and this type holds values beyond "
+             "BIGINT";
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+    case DUCKDB_TYPE_BOOLEAN:
       return "Iceberg does not bucket floating-point or boolean values";
     default:
       return "Iceberg's bucket has no canonical form for this type (it takes integers, decimals, "
@@ -227,7 +284,8 @@ void RegisterFunctions(duckdb_connection conn) {
   const duckdb_state state = duckdb_register_scalar_function(conn, f);
   duckdb_destroy_scalar_function(&f);
   if (state == DuckDBError) {
-    throw DbError(ErrorKind::kInternal, std::string("cannot register the SQL function ") + kBucketFunction);
+    throw DbError(ErrorKind::kInternal,
+                  std::string("cannot register the SQL function ") + kBucketFunction);
   }
 }
 

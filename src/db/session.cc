@@ -15,7 +15,9 @@ SessionSettings::~SessionSettings() {
 
 void SessionSettings::Set(const std::string& name, const std::string& value) {
   if (!saved_.count(name)) {
-    saved_[name] = conn_.Query("SELECT CAST(current_setting(" + QuoteLiteral(name) + ") AS VARCHAR)").GetString(0, 0);
+    saved_[name] =
+        conn_.Query("SELECT CAST(current_setting(" + QuoteLiteral(name) + ") AS VARCHAR)")
+            .GetString(0, 0);
   }
   conn_.Execute("SET " + name + " = " + QuoteLiteral(value));
 }

@@ -83,7 +83,8 @@ DemoSummary MakeDemoDatabase(const DemoOptions& options) {
   fs::rename(tmp, path);
   fs::remove(path.string() + ".wal");
 
-  db::Database database(db::DatabaseOptions{.path = path.string(), .access = db::Access::kReadOnly});
+  db::Database database(
+      db::DatabaseOptions{.path = path.string(), .access = db::Access::kReadOnly});
   db::Connection conn(database);
   db::Result r = conn.Query(
       "SELECT count(*), min(ts)::VARCHAR, max(ts)::VARCHAR, count(DISTINCT user_id), "

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
+#include "plan/workspace_access.h"
 #include "util/format.h"
 
 namespace duckpart::doctor {
@@ -18,21 +18,26 @@ using plan::TypeClass;
 constexpr int64_t kMinRowsPerPartition = 10'000;
 constexpr int64_t kIdentityMaxValues = 64;
 
-bool IsTime(TypeClass c) { return c == TypeClass::kDate || c == TypeClass::kTimestamp || c == TypeClass::kTimestampTz; }
+bool IsTime(TypeClass c) {
+  return c == TypeClass::kDate || c == TypeClass::kTimestamp || c == TypeClass::kTimestampTz;
+}
 
 // Aggregates of one column: non-NULL count, min, max, approximate distinct, castable dates.
 std::string ColumnAggregates(const ColumnInfo& c, TypeClass tc) {
   const std::string q = db::QuoteIdent(c.name);
-  const bool comparable = tc != TypeClass::kNested && tc != TypeClass::kBlob && tc != TypeClass::kOther;
+  const bool comparable =
+      tc != TypeClass::kNested && tc != TypeClass::kBlob && tc != TypeClass::kOther;
   std::string sql = "count(" + q + ")";
-  sql += comparable ? ", CAST(min(" + q + ") AS VARCHAR), CAST(max(" + q + ") AS VARCHAR)" : ", NULL, NULL";
+  sql += comparable ? ", CAST(min(" + q + ") AS VARCHAR), CAST(max(" + q + ") AS VARCHAR)"
+                    : ", NULL, NULL";
   sql += tc == TypeClass::kNested ? ", NULL" : ", approx_count_distinct(" + q + ")";
   sql += tc == TypeClass::kString ? ", count(TRY_CAST(" + q + " AS TIMESTAMP))" : ", -1";
   // The span in hours of the finite time values, for choosing a time transform.
-  const std::string t = tc == TypeClass::kString ? "TRY_CAST(" + q + " AS TIMESTAMP)" : "CAST(" + q + " AS TIMESTAMP)";
+  const std::string t = tc == TypeClass::kString ? "TRY_CAST(" + q + " AS TIMESTAMP)"
+                                                 : "CAST(" + q + " AS TIMESTAMP)";
   if (IsTime(tc) || tc == TypeClass::kString) {
-    sql += ", date_diff('hour', min(" + t + ") FILTER (WHERE isfinite(" + t + ")), max(" + t + ") FILTER (WHERE isfinite(" +
-           t + ")))";
+    sql += ", date_diff('hour', min(" + t + ") FILTER (WHERE isfinite(" + t + ")), max(" + t +
+           ") FILTER (WHERE isfinite(" + t + ")))";
   } else {
     sql += ", NULL";
   }
@@ -42,8 +47,10 @@ std::string ColumnAggregates(const ColumnInfo& c, TypeClass tc) {
 void ReadNullability(Workspace& ws, std::vector<ColumnProfile>& profiles) {
   if (ws.source().table.empty()) return;
   db::Result r = WorkspaceConnection(ws).Query(
-      "SELECT column_name, is_nullable FROM duckdb_columns() WHERE database_name = 'src' AND schema_name = 'main' "
-      "AND table_name = " + db::QuoteLiteral(ws.source().table));
+      "SELECT column_name, is_nullable FROM duckdb_columns() WHERE database_name = 'src' AND "
+      "schema_name = 'main' "
+      "AND table_name = " +
+      db::QuoteLiteral(ws.source().table));
   for (uint64_t i = 0; i < r.RowCount(); ++i) {
     for (auto& p : profiles) {
       if (p.name == r.GetString(i, 0)) p.nullable = r.GetBool(i, 1) ? "yes" : "no";
@@ -64,12 +71,15 @@ int64_t TimePartitions(const ColumnProfile& c, const std::string& unit) {
 
 Field SuggestTime(const ColumnProfile& c, int64_t max_partitions) {
   const bool has_hours = c.type_class != TypeClass::kDate;
-  const std::pair<const char*, Transform> units[] = {
-      {"hour", Transform::kHour}, {"day", Transform::kDay}, {"month", Transform::kMonth}, {"year", Transform::kYear}};
+  const std::pair<const char*, Transform> units[] = {{"hour", Transform::kHour},
+                                                     {"day", Transform::kDay},
+                                                     {"month", Transform::kMonth},
+                                                     {"year", Transform::kYear}};
   for (const auto& [unit, transform] : units) {
     if (transform == Transform::kHour && !has_hours) continue;
     const int64_t n = TimePartitions(c, unit);
-    if (n <= max_partitions && c.rows / n >= kMinRowsPerPartition) return {.transform = transform, .column = c.name};
+    if (n <= max_partitions && c.rows / n >= kMinRowsPerPartition)
+      return {.transform = transform, .column = c.name};
   }
   return {.transform = Transform::kYear, .column = c.name};
 }
@@ -92,7 +102,9 @@ bool ColumnProfile::LooksLikeDates() const {
   return castable_to_timestamp > 0 && castable_to_timestamp * 2 >= values;
 }
 
-int64_t ColumnProfile::BadDates() const { return LooksLikeDates() ? rows - nulls - castable_to_timestamp : 0; }
+int64_t ColumnProfile::BadDates() const {
+  return LooksLikeDates() ? rows - nulls - castable_to_timestamp : 0;
+}
 
 std::vector<ColumnProfile> ProfileColumns(Workspace& ws, const std::vector<ColumnInfo>& columns) {
   std::vector<ColumnProfile> profiles;
@@ -122,10 +134,13 @@ std::vector<std::string> FittingTransforms(const ColumnProfile& c) {
   const TypeClass tc = c.type_class;
   std::vector<std::string> fits;
   if (IsTime(tc) || c.LooksLikeDates()) fits.insert(fits.end(), {"year", "month", "day"});
-  if (tc == TypeClass::kTimestamp || tc == TypeClass::kTimestampTz || c.LooksLikeDates()) fits.push_back("hour");
-  if (tc != TypeClass::kBlob && tc != TypeClass::kNested && tc != TypeClass::kOther) fits.push_back("identity");
+  if (tc == TypeClass::kTimestamp || tc == TypeClass::kTimestampTz || c.LooksLikeDates())
+    fits.push_back("hour");
+  if (tc != TypeClass::kBlob && tc != TypeClass::kNested && tc != TypeClass::kOther)
+    fits.push_back("identity");
   if (tc != TypeClass::kBlob && tc != TypeClass::kOther) fits.push_back("bucket");
-  if (tc == TypeClass::kInteger || tc == TypeClass::kDecimal || tc == TypeClass::kFloat || tc == TypeClass::kString) {
+  if (tc == TypeClass::kInteger || tc == TypeClass::kDecimal || tc == TypeClass::kFloat ||
+      tc == TypeClass::kString) {
     fits.push_back("truncate");
   }
   if (plan::IsOrderable(tc)) fits.insert(fits.end(), {"range", "quantile"});
@@ -134,17 +149,20 @@ std::vector<std::string> FittingTransforms(const ColumnProfile& c) {
 
 DoctorCheck ColumnCheck(const ColumnProfile& c, int64_t max_partitions) {
   const auto fits = FittingTransforms(c);
-  DoctorCheck check{"source", "column " + c.name, CheckStatus::kPass,
-                    fmt::format("{}, nullable {}, {} NULLs of {} rows, min {}, max {}, ~{} distinct; fits: {}", c.type,
-                                c.nullable, util::FormatCount(c.nulls), util::FormatCount(c.rows),
-                                c.min.empty() ? "-" : c.min, c.max.empty() ? "-" : c.max,
-                                util::FormatCount(c.distinct), fits.empty() ? "none" : fmt::format("{}", fmt::join(fits, ", "))),
-                    "nothing to do"};
+  DoctorCheck check{
+      "source", "column " + c.name, CheckStatus::kPass,
+      fmt::format("{}, nullable {}, {} NULLs of {} rows, min {}, max {}, ~{} distinct; fits: {}",
+                  c.type, c.nullable, util::FormatCount(c.nulls), util::FormatCount(c.rows),
+                  c.min.empty() ? "-" : c.min, c.max.empty() ? "-" : c.max,
+                  util::FormatCount(c.distinct),
+                  fits.empty() ? "none" : fmt::format("{}", fmt::join(fits, ", "))),
+      "nothing to do"};
   const bool identity = std::find(fits.begin(), fits.end(), "identity") != fits.end();
   if (c.BadDates() > 0) {
     check.status = CheckStatus::kWarn;
     check.advice = fmt::format(
-        "a VARCHAR of dates: {} values do not cast to TIMESTAMP, so year/month/day/hour({}) is refused; fix them, or "
+        "a VARCHAR of dates: {} values do not cast to TIMESTAMP, so year/month/day/hour({}) is "
+        "refused; fix them, or "
         "partition a --query that uses TRY_CAST (they then go to the NULL partition)",
         util::FormatCount(c.BadDates()), c.name);
   } else if (c.rows > 0 && c.nulls == c.rows) {
@@ -153,8 +171,9 @@ DoctorCheck ColumnCheck(const ColumnProfile& c, int64_t max_partitions) {
   } else if (c.LooksLikeDates()) {
     check.advice = "a VARCHAR of dates: time transforms cast it (every value casts to TIMESTAMP)";
   } else if (identity && c.distinct > max_partitions && !IsTime(c.type_class)) {
-    check.advice = fmt::format("identity({}) would make ~{} partitions (over max_partitions {}): use bucket(N, {})",
-                               c.name, util::FormatCount(c.distinct), util::FormatCount(max_partitions), c.name);
+    check.advice = fmt::format(
+        "identity({}) would make ~{} partitions (over max_partitions {}): use bucket(N, {})",
+        c.name, util::FormatCount(c.distinct), util::FormatCount(max_partitions), c.name);
   }
   return check;
 }
@@ -171,7 +190,8 @@ Spec SuggestSpec(const std::vector<ColumnProfile>& columns, int64_t max_partitio
   });
   if (few != nullptr) return {{Field{.transform = Transform::kIdentity, .column = few->name}}};
   const ColumnProfile* many = MostDistinct(columns, [](const ColumnProfile& c) {
-    return c.distinct >= 2 && (c.type_class == TypeClass::kString || c.type_class == TypeClass::kInteger);
+    return c.distinct >= 2 &&
+           (c.type_class == TypeClass::kString || c.type_class == TypeClass::kInteger);
   });
   if (many == nullptr) return {};
   int64_t buckets = 2;

@@ -26,18 +26,24 @@ int UsableCores() {
 DoctorCheck OpenFiles(int64_t partitions, double ratio) {
   struct rlimit limit {};
   getrlimit(RLIMIT_NOFILE, &limit);
-  const auto value = [](rlim_t v) { return v == RLIM_INFINITY ? int64_t{-1} : static_cast<int64_t>(v); };
+  const auto value = [](rlim_t v) {
+    return v == RLIM_INFINITY ? int64_t{-1} : static_cast<int64_t>(v);
+  };
   const int64_t soft = value(limit.rlim_cur);
-  return doctor::CheckOpenFiles(soft < 0 ? INT64_MAX : soft, value(limit.rlim_max), partitions, ratio);
+  return doctor::CheckOpenFiles(soft < 0 ? INT64_MAX : soft, value(limit.rlim_max), partitions,
+                                ratio);
 }
 
 }  // namespace
 
 const char* StatusName(CheckStatus status) {
   switch (status) {
-    case CheckStatus::kPass: return "PASS";
-    case CheckStatus::kWarn: return "WARN";
-    case CheckStatus::kFail: return "FAIL";
+    case CheckStatus::kPass:
+      return "PASS";
+    case CheckStatus::kWarn:
+      return "WARN";
+    case CheckStatus::kFail:
+      return "FAIL";
   }
   return "FAIL";
 }
@@ -58,9 +64,10 @@ DoctorReport RunDoctor(const DoctorOptions& o) {
   DoctorReport r;
   r.checks.push_back(doctor::CheckDuckDbVersion(db::LibraryVersion()));
   r.checks.push_back(doctor::CheckCores(o.engine.threads, UsableCores()));
-  r.checks.push_back(
-      doctor::CheckMemory(config::ParseBytes(o.engine.memory_limit).value_or(0), doctor::ReadMemoryInfo()));
-  r.checks.push_back(doctor::CheckTempDir(temp, temp_unset ? " (temp_dir unset: runs spill beside the target)" : ""));
+  r.checks.push_back(doctor::CheckMemory(config::ParseBytes(o.engine.memory_limit).value_or(0),
+                                         doctor::ReadMemoryInfo()));
+  r.checks.push_back(doctor::CheckTempDir(
+      temp, temp_unset ? " (temp_dir unset: runs spill beside the target)" : ""));
   r.checks.push_back(doctor::CheckTempSpace(temp, o.thresholds.free_space_min, source.est_bytes));
   r.checks.push_back(OpenFiles(source.partitions, o.thresholds.open_files_ratio));
   r.checks.push_back(doctor::CheckClock(temp));
@@ -74,10 +81,16 @@ nlohmann::json ToJson(const DoctorReport& report) {
   int counts[3] = {0, 0, 0};
   for (const auto& c : report.checks) {
     ++counts[static_cast<int>(c.status)];
-    checks.push_back({{"group", c.group}, {"name", c.name}, {"status", StatusName(c.status)}, {"detail", c.detail},
+    checks.push_back({{"group", c.group},
+                      {"name", c.name},
+                      {"status", StatusName(c.status)},
+                      {"detail", c.detail},
                       {"advice", c.advice}});
   }
-  return {{"checks", checks}, {"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]},
+  return {{"checks", checks},
+          {"pass", counts[0]},
+          {"warn", counts[1]},
+          {"fail", counts[2]},
           {"ok", !report.Failed()}};
 }
 

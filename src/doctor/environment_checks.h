@@ -31,7 +31,8 @@ DoctorCheck CheckTempDir(const std::string& dir, const std::string& unset_note);
 DoctorCheck CheckTempSpace(const std::string& dir, int64_t free_space_min, int64_t est_spill_bytes);
 // The files a run opens at once against the soft open-file limit (`ulimit -n`): FAIL when
 // they exceed it, WARN above `ratio` of it. `partitions` -1 = no spec given.
-DoctorCheck CheckOpenFiles(int64_t soft_limit, int64_t hard_limit, int64_t partitions, double ratio);
+DoctorCheck CheckOpenFiles(int64_t soft_limit, int64_t hard_limit, int64_t partitions,
+                           double ratio);
 // The wall clock is plausible and a file written now carries about the same time.
 DoctorCheck CheckClock(const std::string& dir);
 

@@ -18,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 DoctorCheck Fs(std::string name, const std::string& error, std::string ok, std::string advice) {
-  if (error.empty()) return {"filesystem", std::move(name), CheckStatus::kPass, std::move(ok), "nothing to do"};
+  if (error.empty())
+    return {"filesystem", std::move(name), CheckStatus::kPass, std::move(ok), "nothing to do"};
   return {"filesystem", std::move(name), CheckStatus::kFail, error, std::move(advice)};
 }
 
@@ -31,8 +32,10 @@ bool WriteSmall(const fs::path& p, const std::string& text) {
 }
 
 std::string TryRenameOver(const fs::path& d) {
-  if (!WriteSmall(d / "a", "new") || !WriteSmall(d / "b", "old")) return Errno("cannot write a file");
-  if (::rename((d / "a").c_str(), (d / "b").c_str()) != 0) return Errno("rename over a file failed");
+  if (!WriteSmall(d / "a", "new") || !WriteSmall(d / "b", "old"))
+    return Errno("cannot write a file");
+  if (::rename((d / "a").c_str(), (d / "b").c_str()) != 0)
+    return Errno("rename over a file failed");
   std::ifstream in(d / "b");
   std::string text;
   in >> text;
@@ -42,9 +45,12 @@ std::string TryRenameOver(const fs::path& d) {
 std::string TrySymlinkSwap(const fs::path& d) {
   if (::symlink("v1", (d / "link").c_str()) != 0) return Errno("symlink failed");
   if (::symlink("v2", (d / "link.tmp").c_str()) != 0) return Errno("symlink failed");
-  if (::rename((d / "link.tmp").c_str(), (d / "link").c_str()) != 0) return Errno("rename of a link over a link failed");
+  if (::rename((d / "link.tmp").c_str(), (d / "link").c_str()) != 0)
+    return Errno("rename of a link over a link failed");
   std::error_code ec;
-  return fs::read_symlink(d / "link", ec) == "v2" ? "" : "the renamed link does not point at its new target";
+  return fs::read_symlink(d / "link", ec) == "v2"
+             ? ""
+             : "the renamed link does not point at its new target";
 }
 
 std::string TryFsync(const fs::path& d) {
@@ -74,7 +80,8 @@ std::string TryExchange(const fs::path& d) {
 }  // namespace
 
 std::vector<DoctorCheck> CheckAtomicSteps(const std::string& dir) {
-  const fs::path scratch = fs::path(ExistingAncestor(dir)) / (".duckpart-doctor-" + std::to_string(getpid()));
+  const fs::path scratch =
+      fs::path(ExistingAncestor(dir)) / (".duckpart-doctor-" + std::to_string(getpid()));
   std::error_code ec;
   if (!fs::create_directory(scratch, ec)) {
     return {{"filesystem", "scratch", CheckStatus::kFail,
@@ -82,16 +89,20 @@ std::vector<DoctorCheck> CheckAtomicSteps(const std::string& dir) {
              "a run needs to write beside its target: give a writable target folder"}};
   }
   std::vector<DoctorCheck> checks = {
-      Fs("rename-over", TryRenameOver(scratch), "a file renamed over another replaces it atomically",
+      Fs("rename-over", TryRenameOver(scratch),
+         "a file renamed over another replaces it atomically",
          "publishing the manifest needs rename over a file: use a local POSIX filesystem"),
-      Fs("symlink-swap", TrySymlinkSwap(scratch), "a symbolic link renamed over another repoints it atomically",
-         "a dataset is published by renaming a link over its path: use a filesystem with symbolic links"),
+      Fs("symlink-swap", TrySymlinkSwap(scratch),
+         "a symbolic link renamed over another repoints it atomically",
+         "a dataset is published by renaming a link over its path: use a filesystem with symbolic "
+         "links"),
       Fs("fsync", TryFsync(scratch), "fsync of a file and a folder succeed",
          "without fsync a crash may lose a published version: use a local filesystem"),
   };
-  DoctorCheck exchange = Fs("rename-exchange", TryExchange(scratch), "renameat2 RENAME_EXCHANGE swaps two folders",
-                            "only needed to replace an empty folder at the dataset path atomically; "
-                            "remove such a folder before the first run");
+  DoctorCheck exchange =
+      Fs("rename-exchange", TryExchange(scratch), "renameat2 RENAME_EXCHANGE swaps two folders",
+         "only needed to replace an empty folder at the dataset path atomically; "
+         "remove such a folder before the first run");
   if (exchange.status == CheckStatus::kFail) exchange.status = CheckStatus::kWarn;
   checks.push_back(exchange);
   fs::remove_all(scratch, ec);

@@ -22,9 +22,11 @@ constexpr int kFormatVersion = 1;
 json PartitionToJson(const Partition& p) {
   json keys = json::array(), files = json::array();
   for (const auto& k : p.keys) keys.push_back(k ? json(*k) : json(nullptr));
-  for (const auto& f : p.files) files.push_back({{"path", f.path}, {"rows", f.rows}, {"bytes", f.bytes}});
-  json out = {{"id", p.id}, {"path", p.path}, {"keys", keys}, {"rows", p.rows},
-              {"checksum", p.checksum}, {"bytes", p.bytes}, {"files", files}};
+  for (const auto& f : p.files)
+    files.push_back({{"path", f.path}, {"rows", f.rows}, {"bytes", f.bytes}});
+  json out = {{"id", p.id},     {"path", p.path},         {"keys", keys},
+              {"rows", p.rows}, {"checksum", p.checksum}, {"bytes", p.bytes},
+              {"files", files}};
   bool any = false;
   for (const auto& r : p.ranges) any |= !r.empty();
   if (any) out["ranges"] = p.ranges;
@@ -56,11 +58,19 @@ json ToJson(const Manifest& m) {
   for (const auto& f : m.fields) fields.push_back(ToJson(f));
   for (const auto& c : m.schema) schema.push_back({{"name", c.name}, {"type", c.type}});
   for (const auto& p : m.partitions) parts.push_back(PartitionToJson(p));
-  return {{"format", kFormat}, {"format_version", kFormatVersion}, {"version", m.version},
-          {"created_at", m.created_at}, {"source", m.source}, {"spec", ToString(m.spec)},
-          {"fields", fields}, {"schema", schema}, {"total_rows", m.total_rows},
-          {"total_checksum", m.total_checksum}, {"total_bytes", m.total_bytes},
-          {"transform_version", m.transform_version}, {"partitions", parts}};
+  return {{"format", kFormat},
+          {"format_version", kFormatVersion},
+          {"version", m.version},
+          {"created_at", m.created_at},
+          {"source", m.source},
+          {"spec", ToString(m.spec)},
+          {"fields", fields},
+          {"schema", schema},
+          {"total_rows", m.total_rows},
+          {"total_checksum", m.total_checksum},
+          {"total_bytes", m.total_bytes},
+          {"transform_version", m.transform_version},
+          {"partitions", parts}};
 }
 
 namespace {
@@ -68,10 +78,12 @@ namespace {
 int TransformVersionFromJson(const json& j) {
   const int v = j.value("transform_version", kFirstTransformVersion);
   if (v > kTransformVersion) {
-    throw InputError("the dataset's transforms are of version " + std::to_string(v) + ", newer than this duckpart (" +
-                     std::to_string(kTransformVersion) + "); upgrade duckpart");
+    throw InputError("the dataset's transforms are of version " + std::to_string(v) +
+                     ", newer than this duckpart (" + std::to_string(kTransformVersion) +
+                     "); upgrade duckpart");
   }
-  if (v < kFirstTransformVersion) throw InputError("malformed manifest: transform_version " + std::to_string(v));
+  if (v < kFirstTransformVersion)
+    throw InputError("malformed manifest: transform_version " + std::to_string(v));
   return v;
 }
 
@@ -159,8 +171,13 @@ std::string NowUtc() {
 namespace duckpart {
 
 Manifest ManifestFromPlan(const Plan& plan, std::vector<Partition> partitions, int64_t version) {
-  Manifest m{.version = version, .created_at = NowUtc(), .source = plan.source, .spec = plan.spec,
-             .fields = plan.fields, .schema = plan.schema, .total_rows = plan.total_rows,
+  Manifest m{.version = version,
+             .created_at = NowUtc(),
+             .source = plan.source,
+             .spec = plan.spec,
+             .fields = plan.fields,
+             .schema = plan.schema,
+             .total_rows = plan.total_rows,
              .total_checksum = plan.total_checksum};
   m.transform_version = plan.transform_version;
   m.partitions = std::move(partitions);

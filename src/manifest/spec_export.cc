@@ -23,9 +23,12 @@ constexpr int kFirstFieldId = 1000;  // as Iceberg's reference implementation as
 
 std::string IcebergTransform(const Field& f) {
   switch (f.transform) {
-    case Transform::kBucket: return "bucket[" + std::to_string(f.param) + "]";
-    case Transform::kTruncate: return "truncate[" + std::to_string(f.param) + "]";
-    default: return TransformName(f.transform);  // identity, year, month, day, hour
+    case Transform::kBucket:
+      return "bucket[" + std::to_string(f.param) + "]";
+    case Transform::kTruncate:
+      return "truncate[" + std::to_string(f.param) + "]";
+    default:
+      return TransformName(f.transform);  // identity, year, month, day, hour
   }
 }
 
@@ -41,8 +44,9 @@ void RequireIceberg(const Manifest& m, SpecFormat format) {
   for (const auto& f : m.fields) {
     const std::string why = IcebergRefusal(f, m.transform_version);
     if (why.empty()) continue;
-    throw InputError(std::string(format == SpecFormat::kSpark ? "Spark" : "Iceberg") + " has no equivalent of " +
-                     ToString(f.field) + ": " + why + " (`--format duckdb` gives the exact DuckDB read)");
+    throw InputError(std::string(format == SpecFormat::kSpark ? "Spark" : "Iceberg") +
+                     " has no equivalent of " + ToString(f.field) + ": " + why +
+                     " (`--format duckdb` gives the exact DuckDB read)");
   }
 }
 
@@ -50,8 +54,10 @@ json IcebergPartitionSpec(const Manifest& m) {
   json fields = json::array();
   for (size_t i = 0; i < m.fields.size(); ++i) {
     const Field& f = m.fields[i].field;
-    fields.push_back({{"source-id", SourceId(m, f.column)}, {"field-id", kFirstFieldId + static_cast<int>(i)},
-                      {"name", f.Name()}, {"transform", IcebergTransform(f)}});
+    fields.push_back({{"source-id", SourceId(m, f.column)},
+                      {"field-id", kFirstFieldId + static_cast<int>(i)},
+                      {"name", f.Name()},
+                      {"transform", IcebergTransform(f)}});
   }
   return json{{"spec-id", 0}, {"fields", fields}};
 }
@@ -62,8 +68,10 @@ json SourceColumns(const Manifest& m) {
     bool seen = false;
     for (const auto& c : out) seen |= c["name"] == f.field.column;
     if (seen) continue;
-    out.push_back({{"source-id", SourceId(m, f.field.column)}, {"name", f.field.column},
-                   {"duckdb_type", f.column_type}, {"iceberg_type", IcebergTypeOf(f.column_type)}});
+    out.push_back({{"source-id", SourceId(m, f.field.column)},
+                   {"name", f.field.column},
+                   {"duckdb_type", f.column_type},
+                   {"iceberg_type", IcebergTypeOf(f.column_type)}});
   }
   return out;
 }
@@ -81,13 +89,20 @@ std::string SparkIdent(const std::string& name) {
 std::string SparkTransform(const Field& f) {
   const std::string c = SparkIdent(f.column);
   switch (f.transform) {
-    case Transform::kIdentity: return c;
-    case Transform::kYear: return "years(" + c + ")";
-    case Transform::kMonth: return "months(" + c + ")";
-    case Transform::kDay: return "days(" + c + ")";
-    case Transform::kHour: return "hours(" + c + ")";
-    case Transform::kBucket: return "bucket(" + std::to_string(f.param) + ", " + c + ")";
-    default: return "truncate(" + std::to_string(f.param) + ", " + c + ")";
+    case Transform::kIdentity:
+      return c;
+    case Transform::kYear:
+      return "years(" + c + ")";
+    case Transform::kMonth:
+      return "months(" + c + ")";
+    case Transform::kDay:
+      return "days(" + c + ")";
+    case Transform::kHour:
+      return "hours(" + c + ")";
+    case Transform::kBucket:
+      return "bucket(" + std::to_string(f.param) + ", " + c + ")";
+    default:
+      return "truncate(" + std::to_string(f.param) + ", " + c + ")";
   }
 }
 
@@ -115,7 +130,8 @@ std::string DuckDbRead(const Manifest& m, const std::string& dataset_dir) {
   const std::string files = db::QuoteLiteral(glob);
   if (FieldNamedLikeColumn(m)) {
     // A path field named like a file column would replace the file's values with the path's.
-    return "SELECT * FROM read_parquet(" + files + ", hive_partitioning = false, union_by_name = true)";
+    return "SELECT * FROM read_parquet(" + files +
+           ", hive_partitioning = false, union_by_name = true)";
   }
   std::string types, nulls;
   for (const auto& f : m.fields) {
@@ -124,8 +140,9 @@ std::string DuckDbRead(const Manifest& m, const std::string& dataset_dir) {
     nulls += (nulls.empty() ? "" : ", ") + std::string("nullif(") + db::QuoteIdent(name) + ", " +
              db::QuoteLiteral(kHiveNull) + ") AS " + db::QuoteIdent(name);
   }
-  return "SELECT * REPLACE (" + nulls + ") FROM read_parquet(" + files + ", hive_partitioning = true, hive_types = {" +
-         types + "}, hive_types_autocast = false, union_by_name = true)";
+  return "SELECT * REPLACE (" + nulls + ") FROM read_parquet(" + files +
+         ", hive_partitioning = true, hive_types = {" + types +
+         "}, hive_types_autocast = false, union_by_name = true)";
 }
 
 // What transform version 1 computed otherwise than Iceberg.
@@ -134,9 +151,10 @@ std::string VersionOneRefusal(const ResolvedField& f) {
     return "this dataset's buckets are DuckDB's hash(), as duckpart computed them before transform "
            "version 2; write it again with `duckpart run` to get Iceberg's buckets";
   }
-  if (f.field.transform == Transform::kTruncate && ClassifyType(f.column_type) == TypeClass::kDecimal &&
-      plan::DecimalScale(f.column_type) > 0) {
-    return "this dataset truncated decimals by W in the column's units (transform version 1); Iceberg "
+  if (f.field.transform == Transform::kTruncate &&
+      ClassifyType(f.column_type) == TypeClass::kDecimal && plan::DecimalScale(f.column_type) > 0) {
+    return "this dataset truncated decimals by W in the column's units (transform version 1); "
+           "Iceberg "
            "truncates the unscaled value; write it again with `duckpart run`";
   }
   return "";
@@ -153,15 +171,19 @@ SpecFormat SpecFormatFromName(const std::string& name) {
 
 const char* SpecFormatName(SpecFormat format) {
   switch (format) {
-    case SpecFormat::kIceberg: return "iceberg";
-    case SpecFormat::kSpark: return "spark";
-    default: return "duckdb";
+    case SpecFormat::kIceberg:
+      return "iceberg";
+    case SpecFormat::kSpark:
+      return "spark";
+    default:
+      return "duckdb";
   }
 }
 
 std::string IcebergTypeOf(const std::string& t) {
   if (t == "BOOLEAN") return "boolean";
-  if (t == "TINYINT" || t == "SMALLINT" || t == "INTEGER" || t == "UTINYINT" || t == "USMALLINT") return "int";
+  if (t == "TINYINT" || t == "SMALLINT" || t == "INTEGER" || t == "UTINYINT" || t == "USMALLINT")
+    return "int";
   if (t == "BIGINT" || t == "UINTEGER") return "long";
   if (t == "FLOAT") return "float";
   if (t == "DOUBLE") return "double";
@@ -184,7 +206,8 @@ std::string IcebergTypeOf(const std::string& t) {
 std::string IcebergRefusal(const ResolvedField& f, int transform_version) {
   const Transform t = f.field.transform;
   if (!plan::IsValueTransform(t)) {
-    return "Iceberg has no range or quantile transform (it partitions by identity, year, month, day, hour, "
+    return "Iceberg has no range or quantile transform (it partitions by identity, year, month, "
+           "day, hour, "
            "bucket and truncate)";
   }
   if (IcebergTypeOf(f.column_type).empty()) {
@@ -197,10 +220,12 @@ std::string IcebergRefusal(const ResolvedField& f, int transform_version) {
   }
   if (plan::IsTimeTransform(t) && tc == TypeClass::kTimestampTz &&
       f.key_sql.find("timezone('UTC', ") == std::string::npos) {
-    return "its keys were computed in another time zone than UTC (--timezone); Iceberg's transforms "
+    return "its keys were computed in another time zone than UTC (--timezone); Iceberg's "
+           "transforms "
            "of a timestamptz work in UTC";
   }
-  if (t == Transform::kTruncate && tc == TypeClass::kFloat) return "Iceberg does not truncate floating-point values";
+  if (t == Transform::kTruncate && tc == TypeClass::kFloat)
+    return "Iceberg does not truncate floating-point values";
   if (t == Transform::kTruncate && f.field.param > kMaxIcebergWidth) {
     return "Iceberg's truncate width is at most " + std::to_string(kMaxIcebergWidth);
   }
@@ -209,9 +234,14 @@ std::string IcebergRefusal(const ResolvedField& f, int transform_version) {
 
 std::string ExportSpec(const Manifest& m, const std::string& dataset_dir, SpecFormat format) {
   switch (format) {
-    case SpecFormat::kIceberg: RequireIceberg(m, format); return IcebergPartitionSpec(m).dump(2);
-    case SpecFormat::kSpark: RequireIceberg(m, format); return SparkPartitionedBy(m);
-    default: return DuckDbRead(m, dataset_dir);
+    case SpecFormat::kIceberg:
+      RequireIceberg(m, format);
+      return IcebergPartitionSpec(m).dump(2);
+    case SpecFormat::kSpark:
+      RequireIceberg(m, format);
+      return SparkPartitionedBy(m);
+    default:
+      return DuckDbRead(m, dataset_dir);
   }
 }
 

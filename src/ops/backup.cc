@@ -1,5 +1,3 @@
-#include "plan/keys.h"
-#include "plan/workspace_access.h"
 #include "duckpart/backup.h"
 
 #include <fmt/format.h>
@@ -15,8 +13,10 @@
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
-#include "duckpart/retry.h"
 #include "duckpart/plan.h"
+#include "duckpart/retry.h"
+#include "plan/keys.h"
+#include "plan/workspace_access.h"
 #include "store/fs.h"
 
 namespace duckpart {
@@ -25,7 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 struct Stats {
   int64_t rows = 0;
@@ -33,10 +35,12 @@ struct Stats {
 };
 
 // Count and checksum of a Parquet file read back, each column cast to its recorded type.
-Stats FileStats(db::Connection& conn, const std::string& file, const std::vector<ColumnInfo>& schema) {
-  db::Result r = conn.Query("SELECT count(*), CAST(coalesce(sum(CAST(" + check::CastRowHashSql(schema) +
-                            " AS HUGEINT)), 0) AS VARCHAR) FROM read_parquet(" + db::QuoteLiteral(file) +
-                            ", hive_partitioning = false) AS r");
+Stats FileStats(db::Connection& conn, const std::string& file,
+                const std::vector<ColumnInfo>& schema) {
+  db::Result r =
+      conn.Query("SELECT count(*), CAST(coalesce(sum(CAST(" + check::CastRowHashSql(schema) +
+                 " AS HUGEINT)), 0) AS VARCHAR) FROM read_parquet(" + db::QuoteLiteral(file) +
+                 ", hive_partitioning = false) AS r");
   return {r.GetInt64(0, 0), r.GetString(0, 1)};
 }
 
@@ -62,13 +66,16 @@ std::string SchemaJson(const std::vector<ColumnInfo>& schema) {
   return j.dump();
 }
 
-bool TableExists(db::Connection& conn, const std::string& database, const std::string& table, bool* is_view) {
-  const std::string where = " WHERE database_name = " + db::QuoteLiteral(database) +
-                            " AND schema_name = 'main' AND ";
-  const int64_t tables = conn.Query("SELECT count(*) FROM duckdb_tables()" + where + "table_name = " +
-                                    db::QuoteLiteral(table)).GetInt64(0, 0);
-  const int64_t views = conn.Query("SELECT count(*) FROM duckdb_views()" + where + "view_name = " +
-                                   db::QuoteLiteral(table)).GetInt64(0, 0);
+bool TableExists(db::Connection& conn, const std::string& database, const std::string& table,
+                 bool* is_view) {
+  const std::string where =
+      " WHERE database_name = " + db::QuoteLiteral(database) + " AND schema_name = 'main' AND ";
+  const int64_t tables = conn.Query("SELECT count(*) FROM duckdb_tables()" + where +
+                                    "table_name = " + db::QuoteLiteral(table))
+                             .GetInt64(0, 0);
+  const int64_t views = conn.Query("SELECT count(*) FROM duckdb_views()" + where +
+                                   "view_name = " + db::QuoteLiteral(table))
+                            .GetInt64(0, 0);
   *is_view = views > 0 && tables == 0;
   return tables + views > 0;
 }
@@ -110,25 +117,29 @@ BackupResult BackupTable(const BackupOptions& o) {
   Workspace ws(SourceOptions{.db_path = o.db_path, .table = o.table}, o.engine);
 
   BackupResult result{.file = o.to, .schema = ws.columns()};
-  db::Result s = WorkspaceConnection(ws).Query("SELECT count(*), CAST(" + ChecksumSql(ws.columns(), "s") +
-                                 " AS VARCHAR) FROM " + ws.relation() + " AS s");
+  db::Result s =
+      WorkspaceConnection(ws).Query("SELECT count(*), CAST(" + ChecksumSql(ws.columns(), "s") +
+                                    " AS VARCHAR) FROM " + ws.relation() + " AS s");
   result.rows = s.GetInt64(0, 0);
   result.checksum = s.GetString(0, 1);
 
   const std::string tmp = to.string() + ".duckpart-tmp-" + std::to_string(::getpid());
   FileGuard guard(tmp);
-  const std::string metadata = "{'duckpart_rows': " + db::QuoteLiteral(std::to_string(result.rows)) +
-                               ", 'duckpart_checksum': " + db::QuoteLiteral(result.checksum) +
-                               ", 'duckpart_schema': " + db::QuoteLiteral(SchemaJson(result.schema)) +
-                               ", 'duckpart_table': " + db::QuoteLiteral(o.table) + "}";
-  WorkspaceConnection(ws).Execute("COPY (SELECT * FROM " + ws.relation() + ") TO " + db::QuoteLiteral(tmp) +
-                    " (FORMAT parquet, COMPRESSION " + db::QuoteIdent(o.compression) + ", KV_METADATA " +
-                    metadata + ")");
+  const std::string metadata =
+      "{'duckpart_rows': " + db::QuoteLiteral(std::to_string(result.rows)) +
+      ", 'duckpart_checksum': " + db::QuoteLiteral(result.checksum) +
+      ", 'duckpart_schema': " + db::QuoteLiteral(SchemaJson(result.schema)) +
+      ", 'duckpart_table': " + db::QuoteLiteral(o.table) + "}";
+  WorkspaceConnection(ws).Execute("COPY (SELECT * FROM " + ws.relation() + ") TO " +
+                                  db::QuoteLiteral(tmp) + " (FORMAT parquet, COMPRESSION " +
+                                  db::QuoteIdent(o.compression) + ", KV_METADATA " + metadata +
+                                  ")");
   const Stats back = FileStats(WorkspaceConnection(ws), tmp, result.schema);
   if (back.rows != result.rows || back.checksum != result.checksum) {
-    throw CheckFailed(fmt::format("the backup read back differs from table {} ({} rows and checksum {} in the "
-                                  "file, {} and {} in the table); nothing was written",
-                                  o.table, back.rows, back.checksum, result.rows, result.checksum));
+    throw CheckFailed(
+        fmt::format("the backup read back differs from table {} ({} rows and checksum {} in the "
+                    "file, {} and {} in the table); nothing was written",
+                    o.table, back.rows, back.checksum, result.rows, result.checksum));
   }
   store::SyncFile(tmp);
   fs::rename(tmp, to);
@@ -158,7 +169,8 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
   const std::string file = fs::absolute(o.from).string();
 
   // 1. The file, proved against its own metadata, in a scratch session.
-  db::Database scratch(db::DatabaseOptions{.memory_limit = o.engine.memory_limit, .threads = o.engine.threads,
+  db::Database scratch(db::DatabaseOptions{.memory_limit = o.engine.memory_limit,
+                                           .threads = o.engine.threads,
                                            .temp_directory = o.engine.temp_directory,
                                            .max_temp_directory_size = o.engine.max_temp_size});
   db::Connection sc(scratch);
@@ -170,14 +182,16 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
     for (uint64_t i = 0; i < kv.RowCount(); ++i) meta[kv.GetString(i, 0)] = kv.GetString(i, 1);
     db::Result d = sc.Query("DESCRIBE SELECT * FROM read_parquet(" + db::QuoteLiteral(file) +
                             ", hive_partitioning = false)");
-    for (uint64_t i = 0; i < d.RowCount(); ++i) file_schema.push_back({d.GetString(i, 0), d.GetString(i, 1)});
+    for (uint64_t i = 0; i < d.RowCount(); ++i)
+      file_schema.push_back({d.GetString(i, 0), d.GetString(i, 1)});
   } catch (const db::DbError& e) {
     throw InputError("cannot read '" + o.from + "' as Parquet: " + e.what());
   }
   RestoreResult result{.table = o.table};
   std::optional<Stats> recorded;
   result.schema = file_schema;
-  if (meta.count("duckpart_rows") && meta.count("duckpart_checksum") && meta.count("duckpart_schema")) {
+  if (meta.count("duckpart_rows") && meta.count("duckpart_checksum") &&
+      meta.count("duckpart_schema")) {
     result.from_backup = true;
     try {
       recorded = Stats{std::stoll(meta["duckpart_rows"]), meta["duckpart_checksum"]};
@@ -189,8 +203,9 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
       throw InputError("the duckpart metadata of '" + o.from + "' is malformed: " + e.what());
     }
     if (result.schema.size() != file_schema.size()) {
-      throw CheckFailed(fmt::format("backup '{}' is damaged: its metadata lists {} columns, the file has {}", o.from,
-                                    result.schema.size(), file_schema.size()));
+      throw CheckFailed(
+          fmt::format("backup '{}' is damaged: its metadata lists {} columns, the file has {}",
+                      o.from, result.schema.size(), file_schema.size()));
     }
     for (size_t i = 0; i < result.schema.size(); ++i) {
       if (result.schema[i].name != file_schema[i].name) {
@@ -210,9 +225,10 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
     }
   }();
   if (recorded && (recorded->rows != in_file.rows || recorded->checksum != in_file.checksum)) {
-    throw CheckFailed(fmt::format("backup '{}' is damaged: it holds {} rows with checksum {}, its metadata says {} "
-                                  "and {}; the database was not touched",
-                                  o.from, in_file.rows, in_file.checksum, recorded->rows, recorded->checksum));
+    throw CheckFailed(fmt::format(
+        "backup '{}' is damaged: it holds {} rows with checksum {}, its metadata says {} "
+        "and {}; the database was not touched",
+        o.from, in_file.rows, in_file.checksum, recorded->rows, recorded->checksum));
   }
   const Stats want = recorded.value_or(in_file);
   result.rows = want.rows;
@@ -223,30 +239,37 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
   bool exists = false, is_view = false;
   if (!result.created_database) {
     try {
-      db::Database ro(db::DatabaseOptions{.path = db_path.string(), .access = db::Access::kReadOnly});
+      db::Database ro(
+          db::DatabaseOptions{.path = db_path.string(), .access = db::Access::kReadOnly});
       db::Connection c(ro);
-      exists = TableExists(c, c.Query("SELECT current_database()").GetString(0, 0), o.table, &is_view);
+      exists =
+          TableExists(c, c.Query("SELECT current_database()").GetString(0, 0), o.table, &is_view);
     } catch (const db::DbError& e) {
       throw InputError("cannot open database '" + o.db_path + "': " + e.what());
     }
   }
-  if (is_view) throw InputError("'" + o.table + "' is a view in " + o.db_path + "; restore only replaces tables");
+  if (is_view)
+    throw InputError("'" + o.table + "' is a view in " + o.db_path +
+                     "; restore only replaces tables");
   if (exists && !o.replace) {
-    throw InputError("table '" + o.table + "' exists in " + o.db_path + "; add --replace to replace it");
+    throw InputError("table '" + o.table + "' exists in " + o.db_path +
+                     "; add --replace to replace it");
   }
 
   // 3. One transaction: drop, create, fill, prove, commit.
   FileGuard new_db(result.created_database ? db_path.string() : "");
   std::string select;
   for (const auto& c : result.schema) {
-    select += (select.empty() ? "" : ", ") + std::string("CAST(r.") + db::QuoteIdent(c.name) + " AS " + c.type +
-              ") AS " + db::QuoteIdent(c.name);
+    select += (select.empty() ? "" : ", ") + std::string("CAST(r.") + db::QuoteIdent(c.name) +
+              " AS " + c.type + ") AS " + db::QuoteIdent(c.name);
   }
   {
     std::optional<db::Database> database;
     try {
-      database.emplace(db::DatabaseOptions{.path = db_path.string(), .memory_limit = o.engine.memory_limit,
-                                           .threads = o.engine.threads, .temp_directory = o.engine.temp_directory,
+      database.emplace(db::DatabaseOptions{.path = db_path.string(),
+                                           .memory_limit = o.engine.memory_limit,
+                                           .threads = o.engine.threads,
+                                           .temp_directory = o.engine.temp_directory,
                                            .max_temp_directory_size = o.engine.max_temp_size});
     } catch (const db::DbError& e) {
       throw InputError("cannot open database '" + o.db_path + "' for writing: " + e.what());
@@ -256,14 +279,16 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
     conn.Execute("BEGIN TRANSACTION");
     try {
       if (exists) conn.Execute("DROP TABLE " + name);
-      conn.Execute("CREATE TABLE " + name + " AS SELECT " + select + " FROM read_parquet(" + db::QuoteLiteral(file) +
-                   ", hive_partitioning = false) AS r");
-      db::Result got = conn.Query("SELECT count(*), CAST(" + ChecksumSql(result.schema) + " AS VARCHAR) FROM " + name);
+      conn.Execute("CREATE TABLE " + name + " AS SELECT " + select + " FROM read_parquet(" +
+                   db::QuoteLiteral(file) + ", hive_partitioning = false) AS r");
+      db::Result got = conn.Query("SELECT count(*), CAST(" + ChecksumSql(result.schema) +
+                                  " AS VARCHAR) FROM " + name);
       const Stats table{got.GetInt64(0, 0), got.GetString(0, 1)};
       if (table.rows != want.rows || table.checksum != want.checksum) {
-        throw CheckFailed(fmt::format("the restored table holds {} rows with checksum {}, the backup {} and {}; "
-                                      "rolled back, the database is as it was",
-                                      table.rows, table.checksum, want.rows, want.checksum));
+        throw CheckFailed(
+            fmt::format("the restored table holds {} rows with checksum {}, the backup {} and {}; "
+                        "rolled back, the database is as it was",
+                        table.rows, table.checksum, want.rows, want.checksum));
       }
       conn.Execute("COMMIT");
     } catch (...) {
@@ -282,9 +307,11 @@ RestoreResult RestoreTable(const RestoreOptions& o) {
 
 namespace {
 
-RetryPolicy PolicyFor(const OperationControl& control, int threads, std::string note, std::string space) {
+RetryPolicy PolicyFor(const OperationControl& control, int threads, std::string note,
+                      std::string space) {
   RetryPolicy policy{.max_attempts = control.max_attempts, .initial_threads = threads};
-  if (control.cancel) policy.interrupted = [cancel = control.cancel] { return cancel->cancelled(); };
+  if (control.cancel)
+    policy.interrupted = [cancel = control.cancel] { return cancel->cancelled(); };
   policy.outcome_note = std::move(note);
   policy.space_path = std::move(space);
   return policy;
@@ -312,7 +339,8 @@ RestoreResult RunRestore(const RestoreOptions& o, const OperationControl& contro
         if (a.threads > 0) attempt.engine.threads = a.threads;
         r = RestoreTable(attempt);
       },
-      PolicyFor(control, o.engine.threads, "the database is as it was", o.db_path), control.on_warning);
+      PolicyFor(control, o.engine.threads, "the database is as it was", o.db_path),
+      control.on_warning);
   return r;
 }
 

@@ -1,11 +1,10 @@
-#include "duckpart/info.h"
-
 #include <algorithm>
 #include <filesystem>
 
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
+#include "duckpart/info.h"
 #include "duckpart/manifest.h"
 #include "duckpart/recover.h"
 #include "duckpart/table_run.h"
@@ -47,10 +46,12 @@ void AddStoreStatus(const std::string& dir, DatasetInfo& i) {
     if (item.version && fs::is_directory(item.path)) i.kept_versions.push_back(*item.version);
   }
   std::sort(i.kept_versions.begin(), i.kept_versions.end());
-  i.kept_versions.erase(std::unique(i.kept_versions.begin(), i.kept_versions.end()), i.kept_versions.end());
+  i.kept_versions.erase(std::unique(i.kept_versions.begin(), i.kept_versions.end()),
+                        i.kept_versions.end());
 }
 
-std::string ChooseSchema(db::Connection& conn, const std::string& database, const std::string& schema) {
+std::string ChooseSchema(db::Connection& conn, const std::string& database,
+                         const std::string& schema) {
   if (!schema.empty()) {
     std::string stored;
     if (!tables::SchemaExists(conn, kTableTargetAlias, schema, &stored)) {
@@ -58,9 +59,10 @@ std::string ChooseSchema(db::Connection& conn, const std::string& database, cons
     }
     return stored;
   }
-  db::Result r = conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
-                            db::QuoteLiteral(kTableTargetAlias) + " AND table_name = " +
-                            db::QuoteLiteral(kTableSpecTable) + " ORDER BY 1");
+  db::Result r =
+      conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
+                 db::QuoteLiteral(kTableTargetAlias) +
+                 " AND table_name = " + db::QuoteLiteral(kTableSpecTable) + " ORDER BY 1");
   if (r.RowCount() == 0) throw InputError("'" + database + "' holds no duckpart partition schema");
   if (r.RowCount() > 1) {
     std::string names;
@@ -92,19 +94,23 @@ DatasetInfo DescribeDataset(const std::string& dir) {
   return i;
 }
 
-DatasetInfo DescribeTables(const std::string& database, const std::string& schema, const EngineOptions& engine) {
+DatasetInfo DescribeTables(const std::string& database, const std::string& schema,
+                           const EngineOptions& engine) {
   if (!fs::exists(database)) throw InputError("database '" + database + "' does not exist");
   if (fs::is_directory(database)) throw InputError("--to-db '" + database + "' is a directory");
-  db::Database mem(db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads});
+  db::Database mem(
+      db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads});
   db::Connection conn(mem);
   try {
-    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " + db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
+    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " +
+                 db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
   } catch (const db::DbError& e) {
     throw InputError("cannot open database '" + database + "': " + e.what());
   }
   const std::string stored = ChooseSchema(conn, database, schema);
   if (!tables::IsDuckpartSchema(conn, kTableTargetAlias, stored)) {
-    throw InputError("schema " + stored + " in '" + database + "' is not a duckpart partition schema");
+    throw InputError("schema " + stored + " in '" + database +
+                     "' is not a duckpart partition schema");
   }
   const tables::TableCatalog cat = tables::ReadTableCatalog(conn, kTableTargetAlias, stored);
   DatasetInfo i = FromManifest(cat.manifest);

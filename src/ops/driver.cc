@@ -14,11 +14,16 @@ namespace duckpart {
 
 const char* PhaseName(Phase phase) {
   switch (phase) {
-    case Phase::kPlan: return "plan";
-    case Phase::kStage: return "stage";
-    case Phase::kWrite: return "write";
-    case Phase::kVerify: return "verify";
-    case Phase::kCommit: return "commit";
+    case Phase::kPlan:
+      return "plan";
+    case Phase::kStage:
+      return "stage";
+    case Phase::kWrite:
+      return "write";
+    case Phase::kVerify:
+      return "verify";
+    case Phase::kCommit:
+      return "commit";
   }
   return "plan";
 }
@@ -36,7 +41,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // A thread beside the attempt: once the token is cancelled it interrupts the running
 // DuckDB query (and every later one: DuckDB forgets an interrupt that arrives between two
@@ -87,14 +94,16 @@ class Watcher {
   const OperationControl& control_;
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;   // guarded by mu_
-  bool armed_ = true;   // guarded by mu_
-  Phase phase_ = Phase::kPlan;  // guarded by mu_
+  bool stop_ = false;                             // guarded by mu_
+  bool armed_ = true;                             // guarded by mu_
+  Phase phase_ = Phase::kPlan;                    // guarded by mu_
   Clock::time_point phase_start_ = Clock::now();  // guarded by mu_
   std::thread thread_;
 };
 
-bool Cancelled(const OperationControl& control) { return control.cancel && control.cancel->cancelled(); }
+bool Cancelled(const OperationControl& control) {
+  return control.cancel && control.cancel->cancelled();
+}
 
 // Runs the phases of one attempt in order and records their times.
 class Attempt {
@@ -104,7 +113,8 @@ class Attempt {
 
   template <typename F>
   void Run(Phase phase, F&& work) {
-    if (Cancelled(options_.control)) throw Interrupted(std::string("interrupted before ") + PhaseName(phase));
+    if (Cancelled(options_.control))
+      throw Interrupted(std::string("interrupted before ") + PhaseName(phase));
     watcher_.Enter(phase);
     if (options_.control.on_phase) options_.control.on_phase(phase);
     const auto start = Clock::now();
@@ -124,7 +134,8 @@ class Attempt {
   Outcome outcome_;
 };
 
-void CommitPhase(Attempt& attempt, Target& target, Change& change, const OperationControl& control) {
+void CommitPhase(Attempt& attempt, Target& target, Change& change,
+                 const OperationControl& control) {
   // Cancels are honoured up to here: from now on the publish runs to its end.
   attempt.watcher().Disarm();
   if (Cancelled(control)) throw Interrupted("interrupted before commit");
@@ -136,14 +147,16 @@ void CommitPhase(Attempt& attempt, Target& target, Change& change, const Operati
   } catch (...) {
     // A commit that reports a failure may still have happened: ask the target.
     if (!target.Committed(change)) ThrowTranslated(std::current_exception(), nullptr);
-    attempt.outcome().warnings.push_back("the commit reported a failure after publishing; the new version is in place");
+    attempt.outcome().warnings.push_back(
+        "the commit reported a failure after publishing; the new version is in place");
   }
   attempt.outcome().phases.push_back({Phase::kCommit, Since(start)});
 }
 
 }  // namespace
 
-Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptions& options, Change* committed) {
+Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptions& options,
+                  Change* committed) {
   const auto start = Clock::now();
   Attempt attempt(ws, options);
   Change change;
@@ -189,7 +202,8 @@ Outcome Drive(const SourceOptions& source, const EngineOptions& engine, Operatio
         EngineOptions e = engine;
         if (a.threads > 0) e.threads = a.threads;
         Workspace ws(source, e);
-        if (const std::string sql = AttemptSettingsSql(a); !sql.empty()) WorkspaceConnection(ws).Execute(sql);
+        if (const std::string sql = AttemptSettingsSql(a); !sql.empty())
+          WorkspaceConnection(ws).Execute(sql);
         std::unique_ptr<Target> target = make_target(ws, a);
         Change change;
         outcome = DriveOnce(ws, op, *target, options, &change);

@@ -4,8 +4,8 @@
 //
 //   RunOperation op(spec, plan_options);
 //   Outcome o = Drive(source, engine, op,
-//                     [&](Workspace& ws, const Attempt& a) { return MakeParquetTarget(ws, a, options); },
-//                     DriveOptions{.control = control});
+//                     [&](Workspace& ws, const Attempt& a) { return MakeParquetTarget(ws, a,
+//                     options); }, DriveOptions{.control = control});
 #pragma once
 
 #include <functional>
@@ -36,7 +36,8 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
 using TargetFactory = std::function<std::unique_ptr<Target>(Workspace& ws, const Attempt& attempt)>;
 // Called once the commit point was passed, while the attempt's workspace and target live,
 // with the committed change: the place to collect what the target wrote.
-using CommittedCallback = std::function<void(Target& target, Change& change, const Outcome& outcome)>;
+using CommittedCallback =
+    std::function<void(Target& target, Change& change, const Outcome& outcome)>;
 
 // Runs the operation with a fresh workspace per attempt; out of memory is retried with
 // half the threads and smaller write buffers (see duckpart/retry.h), up to

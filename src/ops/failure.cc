@@ -19,7 +19,8 @@ namespace duckpart::ops {
     }
     throw;
   } catch (const db::DbError& e) {
-    const FailureClass c = cancel && cancel->cancelled() ? FailureClass::kInterrupted : ClassifyFailure(e);
+    const FailureClass c =
+        cancel && cancel->cancelled() ? FailureClass::kInterrupted : ClassifyFailure(e);
     if (c == FailureClass::kInterrupted) throw Interrupted("interrupted");
     throw Error(ExitCode::kRuntime, c, e.what());
   } catch (const std::filesystem::filesystem_error& e) {

@@ -53,25 +53,29 @@ RecoverReport Recover(const std::string& target, bool dry_run) {
       ++unknown;
       continue;
     }
-    if (item.kind == Kind::kUnpublishedVersion || (item.kind == Kind::kStaging && item.files > 0)) rolled_back = true;
-    if (item.kind == Kind::kLinkTemp && item.version && item.version != now.current_version) rolled_back = true;
+    if (item.kind == Kind::kUnpublishedVersion || (item.kind == Kind::kStaging && item.files > 0))
+      rolled_back = true;
+    if (item.kind == Kind::kLinkTemp && item.version && item.version != now.current_version)
+      rolled_back = true;
     if (item.kind == Kind::kSupersededVersion) completed = true;
     remove.push_back(item);
   }
   const std::string verb = dry_run ? "would remove " : "removed ";
   for (const auto& item : remove) r.actions.push_back(verb + Describe(item));
   if (!remove.empty() && r.before.lock_pid && !r.before.lock_pid_alive) {
-    r.actions.push_back(fmt::format("the lock file names process {}, which is no longer running (its lock "
-                                    "ended with it: no stale lock to clear)",
-                                    *r.before.lock_pid));
+    r.actions.push_back(
+        fmt::format("the lock file names process {}, which is no longer running (its lock "
+                    "ended with it: no stale lock to clear)",
+                    *r.before.lock_pid));
   }
   if (unknown) {
-    r.actions.push_back(fmt::format("left {} unknown entr{} in the store for `duckpart cleanup`", unknown,
-                                    unknown == 1 ? "y" : "ies"));
+    r.actions.push_back(fmt::format("left {} unknown entr{} in the store for `duckpart cleanup`",
+                                    unknown, unknown == 1 ? "y" : "ies"));
   }
   if (!dry_run) RemoveAll(remove, ds);
 
-  const std::string at = r.version ? fmt::format("is at version {}", *r.version) : "holds no dataset";
+  const std::string at =
+      r.version ? fmt::format("is at version {}", *r.version) : "holds no dataset";
   const std::string q = "'" + target + "'";
   if (remove.empty()) {
     r.outcome = "nothing to recover";
@@ -81,9 +85,10 @@ RecoverReport Recover(const std::string& target, bool dry_run) {
     r.summary = "rolled back an unfinished run and completed an earlier one: " + q + " " + at;
   } else if (rolled_back) {
     r.outcome = "rolled back";
-    r.summary = "rolled back an unfinished run: " + q +
-                (r.version ? fmt::format(" stays at version {}, its last committed version", *r.version)
-                           : std::string(" holds no dataset, as before the run"));
+    r.summary =
+        "rolled back an unfinished run: " + q +
+        (r.version ? fmt::format(" stays at version {}, its last committed version", *r.version)
+                   : std::string(" holds no dataset, as before the run"));
   } else if (completed) {
     r.outcome = "completed";
     r.summary = "completed an interrupted run: " + q + " " + at;
@@ -95,6 +100,5 @@ RecoverReport Recover(const std::string& target, bool dry_run) {
   if (dry_run && !remove.empty()) r.summary += " (dry run: nothing was changed)";
   return r;
 }
-
 
 }  // namespace duckpart

@@ -1,4 +1,3 @@
-#include "util/format.h"
 #include "duckpart/retry.h"
 
 #include <fmt/format.h>
@@ -12,6 +11,7 @@
 
 #include "db/error.h"
 #include "duckpart/error.h"
+#include "util/format.h"
 
 namespace duckpart {
 namespace {
@@ -54,22 +54,24 @@ std::string Settings(const Attempt& a) {
 std::string SpaceNote(const RetryPolicy& policy) {
   std::string note;
   const int64_t needed = policy.space_needed ? policy.space_needed() : 0;
-  if (needed > 0) note = fmt::format("; the job needs about {} (estimate)", util::FormatBytes(needed));
+  if (needed > 0)
+    note = fmt::format("; the job needs about {} (estimate)", util::FormatBytes(needed));
   if (!policy.space_path.empty()) {
     std::error_code ec;
     fs::path probe = policy.space_path;
     while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
     const auto space = fs::space(probe.empty() ? fs::path(".") : probe, ec);
     if (!ec) {
-      note += fmt::format("{} {} is free on the file system of {}", needed > 0 ? " and" : ";",
-                          util::FormatBytes(static_cast<int64_t>(space.available)), policy.space_path);
+      note +=
+          fmt::format("{} {} is free on the file system of {}", needed > 0 ? " and" : ";",
+                      util::FormatBytes(static_cast<int64_t>(space.available)), policy.space_path);
     }
   }
   return note;
 }
 
-[[noreturn]] void Rethrow(std::exception_ptr e, FailureClass c, const RetryPolicy& policy, int attempts,
-                          const Attempt& last) {
+[[noreturn]] void Rethrow(std::exception_ptr e, FailureClass c, const RetryPolicy& policy,
+                          int attempts, const Attempt& last) {
   std::string message, e_what;
   try {
     std::rethrow_exception(e);
@@ -90,18 +92,24 @@ std::string SpaceNote(const RetryPolicy& policy) {
   const std::string outcome = policy.outcome_note.empty() ? "" : "; " + policy.outcome_note;
   switch (c) {
     case FailureClass::kOutOfMemory:
-      throw RuntimeFailure(FailureClass::kOutOfMemory, fmt::format(
-          "out of memory{}: {}{}; raise --memory-limit or lower --threads",
-          attempts > 1 ? fmt::format(" after {} attempts (the last with {})", attempts, Settings(last))
-                       : std::string(""),
-          message, outcome));
+      throw RuntimeFailure(
+          FailureClass::kOutOfMemory,
+          fmt::format("out of memory{}: {}{}; raise --memory-limit or lower --threads",
+                      attempts > 1 ? fmt::format(" after {} attempts (the last with {})", attempts,
+                                                 Settings(last))
+                                   : std::string(""),
+                      message, outcome));
     case FailureClass::kDiskFull:
       if (Contains(e_what, "max_temp_directory_size")) {
         // DuckDB names the cap only in its advice lines, which `message` leaves out.
-        throw RuntimeFailure(FailureClass::kDiskFull, "out of spill space: the cap on spilled data (--max-temp-size, DuckDB's "
-                             "max_temp_directory_size) was reached: " + message + outcome);
+        throw RuntimeFailure(
+            FailureClass::kDiskFull,
+            "out of spill space: the cap on spilled data (--max-temp-size, DuckDB's "
+            "max_temp_directory_size) was reached: " +
+                message + outcome);
       }
-      throw RuntimeFailure(FailureClass::kDiskFull, "out of disk space: " + message + SpaceNote(policy) + outcome);
+      throw RuntimeFailure(FailureClass::kDiskFull,
+                           "out of disk space: " + message + SpaceNote(policy) + outcome);
     case FailureClass::kIo:
       throw RuntimeFailure(FailureClass::kIo, message + outcome);
     case FailureClass::kInterrupted:
@@ -115,13 +123,20 @@ std::string SpaceNote(const RetryPolicy& policy) {
 
 const char* FailureClassName(FailureClass c) {
   switch (c) {
-    case FailureClass::kOutOfMemory: return "out of memory";
-    case FailureClass::kDiskFull: return "disk full";
-    case FailureClass::kIo: return "IO error";
-    case FailureClass::kInterrupted: return "interrupted";
-    case FailureClass::kIntegrity: return "integrity failure";
-    case FailureClass::kInvalidInput: return "invalid input";
-    case FailureClass::kOther: return "failure";
+    case FailureClass::kOutOfMemory:
+      return "out of memory";
+    case FailureClass::kDiskFull:
+      return "disk full";
+    case FailureClass::kIo:
+      return "IO error";
+    case FailureClass::kInterrupted:
+      return "interrupted";
+    case FailureClass::kIntegrity:
+      return "integrity failure";
+    case FailureClass::kInvalidInput:
+      return "invalid input";
+    case FailureClass::kOther:
+      return "failure";
   }
   return "failure";
 }
@@ -152,8 +167,9 @@ FailureClass ClassifyFailure(const std::exception& e) {
     }
   }
   if (const auto* fe = dynamic_cast<const fs::filesystem_error*>(&e)) {
-    return fe->code() == std::errc::no_space_on_device || MentionsFullDisk(message) ? FailureClass::kDiskFull
-                                                                                    : FailureClass::kIo;
+    return fe->code() == std::errc::no_space_on_device || MentionsFullDisk(message)
+               ? FailureClass::kDiskFull
+               : FailureClass::kIo;
   }
   return MentionsFullDisk(message) ? FailureClass::kDiskFull : FailureClass::kOther;
 }
@@ -215,7 +231,8 @@ std::string AttemptSettingsSql(const Attempt& attempt) {
   return sql;
 }
 
-RunResult RunWithRetries(const std::function<RunResult(const Attempt&)>& attempt, const RetryPolicy& policy,
+RunResult RunWithRetries(const std::function<RunResult(const Attempt&)>& attempt,
+                         const RetryPolicy& policy,
                          const std::function<void(const std::string&)>& log) {
   const int max_attempts = std::max(1, policy.max_attempts);
   Attempt current = MakeAttempt(policy, 1);
@@ -228,7 +245,8 @@ RunResult RunWithRetries(const std::function<RunResult(const Attempt&)>& attempt
     }
     const FailureClass c = ClassifyFailure(failure);
     if (!IsRetryable(c) || n >= max_attempts) Rethrow(failure, c, policy, n, current);
-    if (policy.interrupted && policy.interrupted()) Rethrow(failure, FailureClass::kInterrupted, policy, n, current);
+    if (policy.interrupted && policy.interrupted())
+      Rethrow(failure, FailureClass::kInterrupted, policy, n, current);
 
     std::string why;
     try {
@@ -242,7 +260,8 @@ RunResult RunWithRetries(const std::function<RunResult(const Attempt&)>& attempt
     const auto wait = BackoffBefore(policy, n + 1);
     if (log) {
       log(fmt::format("attempt {} of {} failed ({}); retrying in {:.1f} s with {}", n, max_attempts,
-                      next.retry_reason, static_cast<double>(wait.count()) / 1000.0, Settings(next)));
+                      next.retry_reason, static_cast<double>(wait.count()) / 1000.0,
+                      Settings(next)));
     }
     if (policy.sleep) {
       policy.sleep(wait);
@@ -255,12 +274,14 @@ RunResult RunWithRetries(const std::function<RunResult(const Attempt&)>& attempt
             std::chrono::milliseconds(50), until - std::chrono::steady_clock::now()));
       }
     }
-    if (policy.interrupted && policy.interrupted()) Rethrow(failure, FailureClass::kInterrupted, policy, n, current);
+    if (policy.interrupted && policy.interrupted())
+      Rethrow(failure, FailureClass::kInterrupted, policy, n, current);
     current = next;
   }
 }
 
-void RunVoidWithRetries(const std::function<void(const Attempt&)>& attempt, const RetryPolicy& policy,
+void RunVoidWithRetries(const std::function<void(const Attempt&)>& attempt,
+                        const RetryPolicy& policy,
                         const std::function<void(const std::string&)>& log) {
   RunWithRetries(
       [&](const Attempt& a) {

@@ -24,7 +24,8 @@ OperationControl ControlOf(const PhaseCallback& on_phase) {
   return c;
 }
 
-RunResult ParquetResult(const parquet::ParquetTarget& t, ops::Change change, const Outcome& outcome) {
+RunResult ParquetResult(const parquet::ParquetTarget& t, ops::Change change,
+                        const Outcome& outcome) {
   RunResult r;
   r.manifest = t.manifest();
   r.strategy = change.strategy;
@@ -39,7 +40,8 @@ RunResult ParquetResult(const parquet::ParquetTarget& t, ops::Change change, con
   return r;
 }
 
-TableRunResult TablesResult(const tables::TablesTarget& t, ops::Change change, const Outcome& outcome) {
+TableRunResult TablesResult(const tables::TablesTarget& t, ops::Change change,
+                            const Outcome& outcome) {
   TableRunResult r;
   r.manifest = t.manifest();
   r.database = t.options().database;
@@ -62,11 +64,13 @@ TableRunResult TablesResult(const tables::TablesTarget& t, ops::Change change, c
 
 }  // namespace
 
-RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& options, const PhaseCallback& on_phase) {
+RunResult RunToParquet(Workspace& ws, const Spec& spec, const RunOptions& options,
+                       const PhaseCallback& on_phase) {
   ops::RunOperation op(spec, options.plan);
   parquet::ParquetTarget target(ws, options, MakeAttempt(RetryPolicy{}, 1));
   ops::Change change;
-  const Outcome outcome = ops::DriveOnce(ws, op, target, DriveOptionsFor(ControlOf(on_phase), options.verify), &change);
+  const Outcome outcome =
+      ops::DriveOnce(ws, op, target, DriveOptionsFor(ControlOf(on_phase), options.verify), &change);
   return ParquetResult(target, std::move(change), outcome);
 }
 
@@ -75,17 +79,21 @@ TableRunResult RunToTables(Workspace& ws, const Spec& spec, const TableRunOption
   ops::RunOperation op(spec, options.plan);
   tables::TablesTarget target(ws, options);
   ops::Change change;
-  const Outcome outcome = ops::DriveOnce(ws, op, target, DriveOptionsFor(ControlOf(on_phase), options.verify), &change);
+  const Outcome outcome =
+      ops::DriveOnce(ws, op, target, DriveOptionsFor(ControlOf(on_phase), options.verify), &change);
   return TablesResult(target, std::move(change), outcome);
 }
 
 RunRequest ResolveRunRequest(RunRequest r) {
   if (r.parquet.has_value() == r.tables.has_value()) {
-    throw InputError("give exactly one target: a Parquet dataset folder or a DuckDB database for partition tables");
+    throw InputError(
+        "give exactly one target: a Parquet dataset folder or a DuckDB database for partition "
+        "tables");
   }
   if (r.parquet) {
     CheckParquetTarget(*r.parquet, r.source);
-    if (r.engine.temp_directory.empty()) r.engine.temp_directory = (fs::path(StoreDirOf(r.parquet->target)) / "tmp").string();
+    if (r.engine.temp_directory.empty())
+      r.engine.temp_directory = (fs::path(StoreDirOf(r.parquet->target)) / "tmp").string();
   } else {
     *r.tables = ResolveTableTarget(*r.tables, r.source);
     if (r.engine.temp_directory.empty()) r.engine.temp_directory = r.tables->database + ".tmp";
@@ -97,7 +105,8 @@ RunReport RunDataset(const RunRequest& unresolved, const OperationControl& contr
   const RunRequest request = ResolveRunRequest(unresolved);
   const bool parquet = request.parquet.has_value();
   ops::RunOperation op(request.spec, parquet ? request.parquet->plan : request.tables->plan);
-  ops::DriveOptions options = DriveOptionsFor(control, parquet ? request.parquet->verify : request.tables->verify);
+  ops::DriveOptions options =
+      DriveOptionsFor(control, parquet ? request.parquet->verify : request.tables->verify);
   if (parquet) {
     options.space_path = StoreDirOf(request.parquet->target);
   } else {
@@ -114,9 +123,11 @@ RunReport RunDataset(const RunRequest& unresolved, const OperationControl& contr
       options,
       [&](ops::Target& target, ops::Change& change, const Outcome& outcome) {
         if (parquet) {
-          report.parquet = ParquetResult(static_cast<parquet::ParquetTarget&>(target), std::move(change), outcome);
+          report.parquet = ParquetResult(static_cast<parquet::ParquetTarget&>(target),
+                                         std::move(change), outcome);
         } else {
-          report.tables = TablesResult(static_cast<tables::TablesTarget&>(target), std::move(change), outcome);
+          report.tables =
+              TablesResult(static_cast<tables::TablesTarget&>(target), std::move(change), outcome);
         }
       });
   report.parquet.outcome = report.tables.outcome = report.outcome;

@@ -28,10 +28,14 @@ bool ProcessAlive(int64_t pid) {
 
 std::string StateName(DatasetStore::TargetState s) {
   switch (s) {
-    case DatasetStore::TargetState::kAbsent: return "absent";
-    case DatasetStore::TargetState::kEmptyDir: return "empty folder";
-    case DatasetStore::TargetState::kDataset: return "dataset";
-    case DatasetStore::TargetState::kForeign: return "not a dataset";
+    case DatasetStore::TargetState::kAbsent:
+      return "absent";
+    case DatasetStore::TargetState::kEmptyDir:
+      return "empty folder";
+    case DatasetStore::TargetState::kDataset:
+      return "dataset";
+    case DatasetStore::TargetState::kForeign:
+      return "not a dataset";
   }
   return "not a dataset";
 }
@@ -41,7 +45,8 @@ std::optional<int64_t> LinkedVersion(const DatasetStore& ds, const fs::path& lin
   std::error_code ec;
   fs::path text = fs::read_symlink(link, ec);
   if (ec) return std::nullopt;
-  const fs::path resolved = (text.is_absolute() ? text : link.parent_path() / text).lexically_normal();
+  const fs::path resolved =
+      (text.is_absolute() ? text : link.parent_path() / text).lexically_normal();
   if (resolved.parent_path() != ds.store()) return std::nullopt;
   return DatasetStore::ParseVersionName(resolved.filename().string());
 }
@@ -52,13 +57,20 @@ std::string Files(int64_t n) { return fmt::format("{} file{}", n, n == 1 ? "" : 
 // that was never published, then what published operations had still to remove.
 int Rank(Kind k) {
   switch (k) {
-    case Kind::kLinkTemp: return 0;
-    case Kind::kUnpublishedVersion: return 1;
-    case Kind::kStaging: return 2;
-    case Kind::kSupersededVersion: return 3;
-    case Kind::kSpill: return 4;
-    case Kind::kTempFile: return 5;
-    case Kind::kUnknown: return 6;
+    case Kind::kLinkTemp:
+      return 0;
+    case Kind::kUnpublishedVersion:
+      return 1;
+    case Kind::kStaging:
+      return 2;
+    case Kind::kSupersededVersion:
+      return 3;
+    case Kind::kSpill:
+      return 4;
+    case Kind::kTempFile:
+      return 5;
+    case Kind::kUnknown:
+      return 6;
   }
   return 6;
 }
@@ -72,10 +84,12 @@ void Measure(const fs::path& path, StoreItem& item) {
   if (ec) return;
   if (st.type() != fs::file_type::directory) {
     item.files = 1;
-    if (st.type() == fs::file_type::regular) item.bytes = static_cast<int64_t>(fs::file_size(path, ec));
+    if (st.type() == fs::file_type::regular)
+      item.bytes = static_cast<int64_t>(fs::file_size(path, ec));
     return;
   }
-  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+  for (auto it = fs::recursive_directory_iterator(
+           path, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const auto s = it->symlink_status(ec);
     if (ec) break;
@@ -92,7 +106,8 @@ void Measure(const fs::path& path, StoreItem& item) {
 void Remove(const StoreItem& item) {
   std::error_code ec;
   if (item.kind == Kind::kSpill) {
-    for (auto it = fs::directory_iterator(item.path, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::directory_iterator(item.path, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
       std::error_code rm_ec;
       fs::remove_all(it->path(), rm_ec);
     }
@@ -125,7 +140,8 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
   // Versions that another link beside the target publishes are never leftovers.
   std::set<int64_t> kept;
   const std::string link_temp_name = ds.target().filename().string() + store::kLinkTempSuffix;
-  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (it->path() == ds.target() || name == link_temp_name) continue;
     std::error_code link_ec;
@@ -148,7 +164,8 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
   if (!st.store_exists) return st;
 
   std::vector<fs::path> entries;
-  for (auto it = fs::directory_iterator(ds.store(), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::directory_iterator(ds.store(), ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
     entries.push_back(it->path());
   }
   std::sort(entries.begin(), entries.end());
@@ -178,7 +195,7 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
       if (!st.current_version && last_published && *v <= *last_published) continue;
       item.version = v;
       item.kind = st.current_version && *v < *st.current_version ? Kind::kSupersededVersion
-                                                                  : Kind::kUnpublishedVersion;
+                                                                 : Kind::kUnpublishedVersion;
       Measure(path, item);
     } else {
       item.kind = Kind::kUnknown;
@@ -191,16 +208,18 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
 
 void CheckRecoverable(const StoreStatus& st, const DatasetStore& ds, const char* command) {
   if (st.state == "not a dataset") {
-    throw InputError("'" + st.target + "' is not a duckpart dataset (a folder or file that duckpart did not make)");
+    throw InputError("'" + st.target +
+                     "' is not a duckpart dataset (a folder or file that duckpart did not make)");
   }
   if (st.locked) {
-    throw BusyError(fmt::format("a duckpart process{} is working on '{}' now; run {} when it has finished",
-                                 st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), st.target,
-                                 command));
+    throw BusyError(fmt::format(
+        "a duckpart process{} is working on '{}' now; run {} when it has finished",
+        st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), st.target, command));
   }
   if (st.current_version && !fs::exists(ds.VersionDir(*st.current_version))) {
-    throw CheckFailed("the link '" + st.target + "' points to version " + std::to_string(*st.current_version) +
-                      ", which is missing from " + st.store + "; nothing was changed");
+    throw CheckFailed("the link '" + st.target + "' points to version " +
+                      std::to_string(*st.current_version) + ", which is missing from " + st.store +
+                      "; nothing was changed");
   }
 }
 
@@ -208,21 +227,24 @@ std::string Describe(const StoreItem& item) {
   std::string what;
   switch (item.kind) {
     case Kind::kStaging:
-      what = item.files ? fmt::format("staging folder {} (unpublished work: {}, {})", item.name, Files(item.files),
-                                      util::FormatBytes(item.bytes))
+      what = item.files ? fmt::format("staging folder {} (unpublished work: {}, {})", item.name,
+                                      Files(item.files), util::FormatBytes(item.bytes))
                         : fmt::format("empty staging folder {}", item.name);
       break;
     case Kind::kUnpublishedVersion:
-      what = fmt::format("unpublished version {} ({}, {})", item.name, Files(item.files), util::FormatBytes(item.bytes));
+      what = fmt::format("unpublished version {} ({}, {})", item.name, Files(item.files),
+                         util::FormatBytes(item.bytes));
       break;
     case Kind::kSupersededVersion:
-      what = fmt::format("superseded version {} ({}, {})", item.name, Files(item.files), util::FormatBytes(item.bytes));
+      what = fmt::format("superseded version {} ({}, {})", item.name, Files(item.files),
+                         util::FormatBytes(item.bytes));
       break;
     case Kind::kLinkTemp:
       what = fmt::format("link {} that was never renamed into place", item.name);
       break;
     case Kind::kSpill:
-      what = fmt::format("{} of spilled data ({}) in {}", Files(item.files), util::FormatBytes(item.bytes), item.name);
+      what = fmt::format("{} of spilled data ({}) in {}", Files(item.files),
+                         util::FormatBytes(item.bytes), item.name);
       break;
     case Kind::kTempFile:
       what = fmt::format("temporary file {} of an interrupted write", item.name);
@@ -246,20 +268,26 @@ void RemoveAll(std::vector<StoreItem> items, const DatasetStore& ds) {
   store::SyncDirectory(ds.target().parent_path().string());
 }
 
-
 }  // namespace ops
 
 using Kind = StoreItem::Kind;
 
 const char* StoreItemKindName(StoreItem::Kind kind) {
   switch (kind) {
-    case Kind::kStaging: return "staging";
-    case Kind::kUnpublishedVersion: return "unpublished version";
-    case Kind::kSupersededVersion: return "superseded version";
-    case Kind::kLinkTemp: return "link temp";
-    case Kind::kSpill: return "spill files";
-    case Kind::kTempFile: return "temp file";
-    case Kind::kUnknown: return "unknown";
+    case Kind::kStaging:
+      return "staging";
+    case Kind::kUnpublishedVersion:
+      return "unpublished version";
+    case Kind::kSupersededVersion:
+      return "superseded version";
+    case Kind::kLinkTemp:
+      return "link temp";
+    case Kind::kSpill:
+      return "spill files";
+    case Kind::kTempFile:
+      return "temp file";
+    case Kind::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }

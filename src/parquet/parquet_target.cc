@@ -29,21 +29,25 @@ void WritePartitions(db::Connection& conn, const ops::Change& change, const RunO
   for (size_t i = 0; i < budget.passes.size(); ++i) {
     const auto& [first, last] = budget.passes[i];
     std::string rows = "SELECT * FROM (" + change.rows_sql + ")";
-    if (passes) rows += " WHERE __dp_pid BETWEEN " + std::to_string(first) + " AND " + std::to_string(last);
+    if (passes)
+      rows += " WHERE __dp_pid BETWEEN " + std::to_string(first) + " AND " + std::to_string(last);
     if (sorted) rows += " ORDER BY __dp_pid";
     // File names carry the version (and the pass), so no name is ever reused: a reader that
     // reopens a path after a swap finds its own file or none, never another version's bytes.
-    const std::string pattern = "part-" + version + (passes ? "-p" + std::to_string(i) : "") + "-{i}";
+    const std::string pattern =
+        "part-" + version + (passes ? "-p" + std::to_string(i) : "") + "-{i}";
     store::Step(store::StepKind::kWrite, "partitioned COPY into " + raw.string());
     conn.Execute("COPY (" + rows + ") TO " + db::QuoteLiteral(raw.string()) +
-                 " (FORMAT parquet, PARTITION_BY (__dp_pid), FILENAME_PATTERN " + db::QuoteLiteral(pattern) +
-                 ", COMPRESSION " + db::QuoteIdent(options.compression) + (passes ? ", OVERWRITE_OR_IGNORE" : "") +
+                 " (FORMAT parquet, PARTITION_BY (__dp_pid), FILENAME_PATTERN " +
+                 db::QuoteLiteral(pattern) + ", COMPRESSION " +
+                 db::QuoteIdent(options.compression) + (passes ? ", OVERWRITE_OR_IGNORE" : "") +
                  ")");
   }
 }
 
 // Moves raw/__dp_pid=N/ to version/<hive path>/ and lists the files of each partition.
-std::vector<Partition> PlacePartitions(const Plan& plan, const fs::path& raw, const fs::path& version) {
+std::vector<Partition> PlacePartitions(const Plan& plan, const fs::path& raw,
+                                       const fs::path& version) {
   std::vector<Partition> parts;
   for (const auto& planned : plan.partitions) {
     const fs::path from = raw / ("__dp_pid=" + std::to_string(planned.id));
@@ -67,17 +71,20 @@ std::vector<Partition> PlacePartitions(const Plan& plan, const fs::path& raw, co
 }
 
 // Rewrites a partition's files as one file, ordered by `sort_columns` when given.
-void RewritePartition(db::Connection& conn, Partition& p, const fs::path& root, const RunOptions& options,
-                      const std::vector<std::string>& sort_columns, const std::string& file_name) {
+void RewritePartition(db::Connection& conn, Partition& p, const fs::path& root,
+                      const RunOptions& options, const std::vector<std::string>& sort_columns,
+                      const std::string& file_name) {
   std::string list;
-  for (const auto& f : p.files) list += (list.empty() ? "" : ", ") + db::QuoteLiteral((root / f.path).string());
+  for (const auto& f : p.files)
+    list += (list.empty() ? "" : ", ") + db::QuoteLiteral((root / f.path).string());
   std::string order;
-  for (const auto& c : sort_columns) order += (order.empty() ? " ORDER BY " : ", ") + db::QuoteIdent(c);
+  for (const auto& c : sort_columns)
+    order += (order.empty() ? " ORDER BY " : ", ") + db::QuoteIdent(c);
   const fs::path out = root / p.path / (file_name + ".tmp");
   store::Step(store::StepKind::kWrite, out.string());
   // hive_partitioning off: the path must never override the files' own values
-  conn.Execute("COPY (SELECT * FROM read_parquet([" + list + "], hive_partitioning = false)" + order + ") TO " +
-               db::QuoteLiteral(out.string()) + " (FORMAT parquet, COMPRESSION " +
+  conn.Execute("COPY (SELECT * FROM read_parquet([" + list + "], hive_partitioning = false)" +
+               order + ") TO " + db::QuoteLiteral(out.string()) + " (FORMAT parquet, COMPRESSION " +
                db::QuoteIdent(options.compression) + ")");
   store::Step(store::StepKind::kRemove, "the split files of " + p.path);
   for (const auto& f : p.files) fs::remove(root / f.path);
@@ -97,7 +104,8 @@ void RewritePartition(db::Connection& conn, Partition& p, const fs::path& root, 
 int64_t CompactPartitions(db::Connection& conn, std::vector<Partition>& parts, const fs::path& root,
                           const RunOptions& options, const std::vector<std::string>& sort_columns,
                           int64_t version) {
-  const std::string file_name = "part-" + store::DatasetStore::VersionName(version) + "-all.parquet";
+  const std::string file_name =
+      "part-" + store::DatasetStore::VersionName(version) + "-all.parquet";
   int64_t rewritten = 0;
   if (!sort_columns.empty()) conn.Execute("SET preserve_insertion_order = true");
   for (auto& p : parts) {
@@ -133,11 +141,12 @@ void ParquetTarget::Stage(ops::Change& change) {
   change.version = store_.NextVersion();
   data_ = staging_ / "data";
   fs::create_directories(data_);
-  const bool sorted =
-      force_sorted_ || static_cast<int64_t>(change.plan.partitions.size()) > options_.sorted_write_threshold;
+  const bool sorted = force_sorted_ || static_cast<int64_t>(change.plan.partitions.size()) >
+                                           options_.sorted_write_threshold;
   change.strategy = sorted ? "sorted" : "direct";
   // Refused here, before any write, when even one partition's buffers do not fit.
-  budget_ = plan::PlanWriteBudget(plan::BudgetInputOf(WorkspaceConnection(ws_), change.plan, sorted));
+  budget_ =
+      plan::PlanWriteBudget(plan::BudgetInputOf(WorkspaceConnection(ws_), change.plan, sorted));
 }
 
 void ParquetTarget::Write(ops::Change& change) {
@@ -148,8 +157,8 @@ void ParquetTarget::Write(ops::Change& change) {
     WritePartitions(conn, change, options_, budget_, change.strategy == "sorted", raw);
     parts = PlacePartitions(change.plan, raw, data_);
   }
-  rewritten_ = CompactPartitions(conn, parts, data_, options_, ws_.ColumnList(options_.sort_by, "--sort-by"),
-                                 change.version);
+  rewritten_ = CompactPartitions(conn, parts, data_, options_,
+                                 ws_.ColumnList(options_.sort_by, "--sort-by"), change.version);
   fs::remove_all(raw);
   manifest_ = ManifestFromPlan(change.plan, std::move(parts), change.version);
 }
@@ -157,8 +166,10 @@ void ParquetTarget::Write(ops::Change& change) {
 void ParquetTarget::Verify(ops::Change&) {
   const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), manifest_);
   if (!report.ok()) {
-    std::string what = "the written data does not match the source; nothing was published: " + report.problems.front();
-    if (report.problems.size() > 1) what += " (and " + std::to_string(report.problems.size() - 1) + " more)";
+    std::string what = "the written data does not match the source; nothing was published: " +
+                       report.problems.front();
+    if (report.problems.size() > 1)
+      what += " (and " + std::to_string(report.problems.size() - 1) + " more)";
     throw CheckFailed(what);
   }
   for (auto& p : manifest_.partitions) {
@@ -168,7 +179,8 @@ void ParquetTarget::Verify(ops::Change&) {
 
 void ParquetTarget::Commit(ops::Change& change) {
   WriteManifest(data_.string(), manifest_);
-  store::Step(store::StepKind::kRename, data_.string() + " -> " + store_.VersionDir(change.version).string());
+  store::Step(store::StepKind::kRename,
+              data_.string() + " -> " + store_.VersionDir(change.version).string());
   fs::rename(data_, store_.VersionDir(change.version));
   store_.Publish(change.version);  // the commit point
 }
@@ -185,10 +197,12 @@ void ParquetTarget::Finish(const ops::Change& change, std::vector<std::string>& 
   staging_.clear();  // published: the staging folder (now empty) goes with the leftovers
   try {
     store_.Mark(change.version);  // recover then never takes this version for unfinished work
-    store_.RemoveLeftovers();  // the superseded version and this staging folder
+    store_.RemoveLeftovers();     // the superseded version and this staging folder
   } catch (const std::exception& e) {
-    warnings.push_back(std::string("published, but the superseded version was not removed (run duckpart "
-                                   "cleanup): ") + e.what());
+    warnings.push_back(
+        std::string("published, but the superseded version was not removed (run duckpart "
+                    "cleanup): ") +
+        e.what());
   }
 }
 
@@ -200,17 +214,21 @@ int64_t ParquetTarget::files() const {
 
 }  // namespace parquet
 
-std::string StoreDirOf(const std::string& target) { return store::DatasetStore(target).store().string(); }
+std::string StoreDirOf(const std::string& target) {
+  return store::DatasetStore(target).store().string();
+}
 
 void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) {
   if (options.target.empty()) throw InputError("--to DIR is required");
   store::DatasetStore store(options.target);
   switch (store.Inspect()) {
     case store::DatasetStore::TargetState::kForeign:
-      throw InputError("target '" + options.target + "' exists and is not a duckpart dataset; choose a new or empty folder");
+      throw InputError("target '" + options.target +
+                       "' exists and is not a duckpart dataset; choose a new or empty folder");
     case store::DatasetStore::TargetState::kDataset:
       if (!options.replace) {
-        throw InputError("target '" + options.target + "' already holds a dataset; add --replace to replace it");
+        throw InputError("target '" + options.target +
+                         "' already holds a dataset; add --replace to replace it");
       }
       break;
     default:
@@ -220,14 +238,16 @@ void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) 
     throw InputError("the folder of target '" + options.target + "' does not exist");
   }
   if (!store.IsOurs()) {
-    throw InputError("'" + store.store().string() + "' exists and was not made by duckpart; move it away or "
+    throw InputError("'" + store.store().string() +
+                     "' exists and was not made by duckpart; move it away or "
                      "choose another target name");
   }
   if (store.Inspect() != store::DatasetStore::TargetState::kDataset) {
     const auto others = store.OtherLinks();
     if (!others.empty()) {
-      throw InputError("the store '" + store.store().filename().string() + "' holds the dataset now at '" +
-                       others.front().first.filename().string() + "' (renamed or moved); choose another target name");
+      throw InputError("the store '" + store.store().filename().string() +
+                       "' holds the dataset now at '" + others.front().first.filename().string() +
+                       "' (renamed or moved); choose another target name");
     }
   }
   std::error_code ec;

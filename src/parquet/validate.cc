@@ -1,13 +1,14 @@
+#include "duckpart/validate.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include "check/source_compare.h"
-#include "parquet/verify.h"
 #include "db/database.h"
 #include "db/sql.h"
-#include "duckpart/validate.h"
+#include "parquet/verify.h"
 #include "plan/transform.h"
 
 namespace duckpart {
@@ -25,8 +26,8 @@ void CheckFiles(const std::string& root, const Manifest& m, ValidationReport& r)
       const auto size = fs::file_size(path, ec);
       if (ec) continue;  // reported as missing by the data check
       if (static_cast<int64_t>(size) != f.bytes) {
-        r.problems.push_back("file " + f.path + " has " + std::to_string(size) + " bytes, the manifest says " +
-                             std::to_string(f.bytes));
+        r.problems.push_back("file " + f.path + " has " + std::to_string(size) +
+                             " bytes, the manifest says " + std::to_string(f.bytes));
       }
     }
   }
@@ -52,12 +53,15 @@ void CheckFileRows(const Manifest& m, const parquet::VerifyReport& v, Validation
 
 std::vector<ColumnInfo> Describe(db::Connection& conn, const std::string& files) {
   std::vector<ColumnInfo> cols;
-  db::Result d = conn.Query("DESCRIBE SELECT * FROM read_parquet([" + files + "], union_by_name = true, hive_partitioning = false)");
-  for (uint64_t i = 0; i < d.RowCount(); ++i) cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
+  db::Result d = conn.Query("DESCRIBE SELECT * FROM read_parquet([" + files +
+                            "], union_by_name = true, hive_partitioning = false)");
+  for (uint64_t i = 0; i < d.RowCount(); ++i)
+    cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
   return cols;
 }
 
-void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& m, ValidationReport& r) {
+void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& m,
+                 ValidationReport& r) {
   bool same = true;
   for (const auto& batch : parquet::ManifestFileBatches(root, m)) {
     try {
@@ -76,11 +80,13 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
       try {
         const auto cols = Describe(conn, db::QuoteLiteral((fs::path(root) / f.path).string()));
         for (const auto& want : m.schema) {
-          auto it = std::find_if(cols.begin(), cols.end(), [&](const ColumnInfo& c) { return c.name == want.name; });
+          auto it = std::find_if(cols.begin(), cols.end(),
+                                 [&](const ColumnInfo& c) { return c.name == want.name; });
           if (it == cols.end()) {
             r.problems.push_back("file " + f.path + " lacks column " + want.name);
           } else if (it->type != want.type) {
-            r.problems.push_back("file " + f.path + ": column " + want.name + " is " + it->type + ", expected " + want.type);
+            r.problems.push_back("file " + f.path + ": column " + want.name + " is " + it->type +
+                                 ", expected " + want.type);
           }
         }
       } catch (const db::DbError&) {
@@ -91,12 +97,16 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
 
 }  // namespace
 
-ValidationReport ValidateDataset(const std::string& dir, Workspace* source, const EngineOptions& engine) {
+ValidationReport ValidateDataset(const std::string& dir, Workspace* source,
+                                 const EngineOptions& engine) {
   const Manifest m = ReadManifest(dir);
   const std::string root = fs::canonical(dir).string();
-  ValidationReport r{.dataset = dir, .version = m.version, .partitions = static_cast<int64_t>(m.partitions.size())};
+  ValidationReport r{.dataset = dir,
+                     .version = m.version,
+                     .partitions = static_cast<int64_t>(m.partitions.size())};
   for (const auto& p : m.partitions) r.files += static_cast<int64_t>(p.files.size());
-  db::Database database(db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads,
+  db::Database database(db::DatabaseOptions{.memory_limit = engine.memory_limit,
+                                            .threads = engine.threads,
                                             .temp_directory = engine.temp_directory});
   db::Connection conn(database);
   conn.Execute("SET TimeZone = 'UTC'");

@@ -1,14 +1,13 @@
-#include "plan/keys.h"
-#include "plan/workspace_access.h"
 #include "parquet/verify.h"
-
-#include "check/source_compare.h"
 
 #include <filesystem>
 
+#include "check/source_compare.h"
 #include "db/error_text.h"
 #include "db/sql.h"
+#include "plan/keys.h"
 #include "plan/transform.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart::parquet {
 namespace {
@@ -31,8 +30,10 @@ void LoadExpectations(db::Connection& conn, const std::string& root, const Manif
     for (const auto& f : p.files) {
       app.Append(Abs(root, f.path)).Append(p.id);
       for (const auto& k : p.keys) {
-        if (k) app.Append(*k);
-        else app.AppendNull();
+        if (k)
+          app.Append(*k);
+        else
+          app.AppendNull();
       }
       app.EndRow();
     }
@@ -61,10 +62,13 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
         continue;
       }
       try {
-        conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) + ", hive_partitioning = false)");
+        conn.Query("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(path) +
+                   ", hive_partitioning = false)");
       } catch (const db::DbError& e) {
-        if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;  // Ctrl-C, not a damaged file
-        report.problems.push_back("file " + f.path + " is unreadable or truncated: " + db::WithoutSqlContext(e.what()));
+        if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory)
+          throw;  // Ctrl-C, not a damaged file
+        report.problems.push_back(
+            "file " + f.path + " is unreadable or truncated: " + db::WithoutSqlContext(e.what()));
       }
     }
   }
@@ -72,7 +76,8 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
 
 void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& report) {
   db::Result r = conn.Query(
-      "SELECT __dp_pid, sum(n), CAST(sum(c) AS VARCHAR), sum(bad) FROM __dp_found GROUP BY __dp_pid");
+      "SELECT __dp_pid, sum(n), CAST(sum(c) AS VARCHAR), sum(bad) FROM __dp_found GROUP BY "
+      "__dp_pid");
   std::map<int64_t, std::tuple<int64_t, std::string, int64_t>> found;
   for (uint64_t i = 0; i < r.RowCount(); ++i) {
     found[r.GetInt64(i, 0)] = {r.GetInt64(i, 1), r.GetString(i, 2), r.GetInt64(i, 3)};
@@ -118,11 +123,13 @@ std::vector<std::string> FileBatches(const std::string& root, const Manifest& m)
 }
 
 void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files) {
-  conn.Execute("INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
-               "sum(CAST(" + check::CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
-               MisplacedSql(m) + ") AS bad FROM read_parquet([" + files +
-               "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
-               "ON r.filename = e.__dp_file GROUP BY ALL");
+  conn.Execute(
+      "INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
+      "sum(CAST(" +
+      check::CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
+      MisplacedSql(m) + ") AS bad FROM read_parquet([" + files +
+      "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
+      "ON r.filename = e.__dp_file GROUP BY ALL");
 }
 
 }  // namespace
@@ -135,19 +142,22 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
   VerifyReport report;
   const auto batches = FileBatches(root, m);
   if (batches.empty()) {
-    if (m.total_rows != 0) report.problems.push_back("the manifest lists no files but " +
-                                                     std::to_string(m.total_rows) + " rows");
+    if (m.total_rows != 0)
+      report.problems.push_back("the manifest lists no files but " + std::to_string(m.total_rows) +
+                                " rows");
     return report;
   }
   LoadExpectations(conn, root, m);
-  conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_found (file VARCHAR, __dp_pid BIGINT, n BIGINT, "
-               "c HUGEINT, bad BIGINT)");
+  conn.Execute(
+      "CREATE OR REPLACE TEMP TABLE __dp_found (file VARCHAR, __dp_pid BIGINT, n BIGINT, "
+      "c HUGEINT, bad BIGINT)");
   try {
     for (const auto& batch : batches) ScanBatch(conn, m, batch);
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
     ReportUnreadable(conn, root, m, report);
-    if (report.problems.empty()) report.problems.push_back("cannot read the data: " + db::WithoutSqlContext(e.what()));
+    if (report.problems.empty())
+      report.problems.push_back("cannot read the data: " + db::WithoutSqlContext(e.what()));
     return report;
   }
   ComparePartitions(conn, m, report);
@@ -156,7 +166,8 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
     const std::string rel = fs::path(files.GetString(i, 0)).lexically_relative(root).string();
     report.files[rel] = {files.GetInt64(i, 1), files.GetString(i, 2)};
   }
-  db::Result total = conn.Query("SELECT coalesce(sum(n), 0), CAST(coalesce(sum(c), 0) AS VARCHAR) FROM __dp_found");
+  db::Result total = conn.Query(
+      "SELECT coalesce(sum(n), 0), CAST(coalesce(sum(c), 0) AS VARCHAR) FROM __dp_found");
   report.rows = total.GetInt64(0, 0);
   report.checksum = total.GetString(0, 1);
   if (report.rows != m.total_rows || report.checksum != m.total_checksum) {

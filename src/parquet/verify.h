@@ -25,8 +25,8 @@ struct FileFound {
 };
 
 struct VerifyReport {
-  std::vector<std::string> problems;        // one sentence each, naming partition or file
-  std::map<std::string, FileFound> files;   // by path relative to the root
+  std::vector<std::string> problems;       // one sentence each, naming partition or file
+  std::map<std::string, FileFound> files;  // by path relative to the root
   int64_t rows = 0;
   std::string checksum = "0";
   bool ok() const { return problems.empty(); }

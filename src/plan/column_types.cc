@@ -11,9 +11,9 @@ TypeClass ClassifyType(const std::string& type) {
       t.starts_with("UNION")) {
     return TypeClass::kNested;
   }
-  static constexpr std::array<std::string_view, 9> kIntegers = {
-      "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-      "UBIGINT"};
+  static constexpr std::array<std::string_view, 9> kIntegers = {"TINYINT",   "SMALLINT", "INTEGER",
+                                                                "BIGINT",    "HUGEINT",  "UTINYINT",
+                                                                "USMALLINT", "UINTEGER", "UBIGINT"};
   for (auto i : kIntegers) {
     if (t == i) return TypeClass::kInteger;
   }

@@ -5,8 +5,20 @@
 
 namespace duckpart::plan {
 
-enum class TypeClass { kInteger, kDecimal, kFloat, kString, kDate, kTimestamp, kTimestampTz,
-                       kTime, kBoolean, kBlob, kNested, kOther };
+enum class TypeClass {
+  kInteger,
+  kDecimal,
+  kFloat,
+  kString,
+  kDate,
+  kTimestamp,
+  kTimestampTz,
+  kTime,
+  kBoolean,
+  kBlob,
+  kNested,
+  kOther
+};
 
 TypeClass ClassifyType(const std::string& type);
 bool IsOrderable(TypeClass c);

@@ -3,11 +3,11 @@
 #include <array>
 #include <set>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "plan/column_types.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart::plan {
 namespace {
@@ -15,10 +15,10 @@ namespace {
 // Common date spellings, most specific first (day-first formats after month-first ones:
 // a value such as 1/2/2000 is ambiguous, and the message says the format is a guess).
 constexpr std::array<const char*, 16> kCandidates = {
-    "%b %d %Y",          "%b %d, %Y",         "%B %d %Y",       "%B %d, %Y",
-    "%d %b %Y",          "%d %B %Y",          "%m/%d/%Y",       "%d/%m/%Y",
-    "%Y/%m/%d",          "%d.%m.%Y",          "%Y%m%d",         "%d-%m-%Y",
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",    "%d/%m/%Y %H:%M", "%a %b %d %H:%M:%S %Y"};
+    "%b %d %Y",          "%b %d, %Y",      "%B %d %Y",       "%B %d, %Y",
+    "%d %b %Y",          "%d %B %Y",       "%m/%d/%Y",       "%d/%m/%Y",
+    "%Y/%m/%d",          "%d.%m.%Y",       "%Y%m%d",         "%d-%m-%Y",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%a %b %d %H:%M:%S %Y"};
 
 struct Entry {
   std::string column, format;
@@ -27,7 +27,8 @@ struct Entry {
 Entry SplitEntry(const std::string& entry) {
   const size_t eq = entry.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size()) {
-    throw InputError("--date-format '" + entry + "': expected COL=FORMAT, e.g. --date-format "
+    throw InputError("--date-format '" + entry +
+                     "': expected COL=FORMAT, e.g. --date-format "
                      "\"date=%b %d %Y\" (DuckDB strptime)");
   }
   return {entry.substr(0, eq), entry.substr(eq + 1)};
@@ -35,7 +36,8 @@ Entry SplitEntry(const std::string& entry) {
 
 void CheckEntry(Workspace& ws, const Entry& e) {
   const ColumnInfo* col = ws.FindColumn(e.column);
-  if (!col) throw InputError("--date-format names column '" + e.column + "', which the source lacks");
+  if (!col)
+    throw InputError("--date-format names column '" + e.column + "', which the source lacks");
   if (ClassifyType(col->type) != TypeClass::kString) {
     throw InputError("--date-format names column '" + e.column + "' of type " + col->type +
                      ": only VARCHAR columns are parsed with a format");
@@ -73,7 +75,8 @@ std::string ParseTimeSql(const std::string& column_sql, const std::optional<std:
   return "strptime(" + column_sql + ", " + db::QuoteLiteral(*format) + ")";
 }
 
-std::string TryParseTimeSql(const std::string& column_sql, const std::optional<std::string>& format) {
+std::string TryParseTimeSql(const std::string& column_sql,
+                            const std::optional<std::string>& format) {
   if (!format) return "TRY_CAST(" + column_sql + " AS TIMESTAMP)";
   return "try_strptime(" + column_sql + ", " + db::QuoteLiteral(*format) + ")";
 }
@@ -84,8 +87,9 @@ std::optional<std::string> GuessDateFormat(Workspace& ws, const std::string& col
   for (const char* f : kCandidates) {
     sql += ", count(try_strptime(v, " + db::QuoteLiteral(f) + "))";
   }
-  db::Result r = WorkspaceConnection(ws).Query(sql + " FROM (SELECT CAST(" + c + " AS VARCHAR) AS v FROM " +
-                                 ws.relation() + " WHERE " + c + " IS NOT NULL LIMIT 1000)");
+  db::Result r =
+      WorkspaceConnection(ws).Query(sql + " FROM (SELECT CAST(" + c + " AS VARCHAR) AS v FROM " +
+                                    ws.relation() + " WHERE " + c + " IS NOT NULL LIMIT 1000)");
   const int64_t sampled = r.GetInt64(0, 0);
   for (size_t i = 0; i < kCandidates.size() && sampled > 0; ++i) {
     if (r.GetInt64(0, i + 1) == sampled) return std::string(kCandidates[i]);

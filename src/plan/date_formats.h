@@ -27,7 +27,8 @@ void CheckDateFormats(Workspace& ws);
 // SQL parsing the VARCHAR `column_sql` as a TIMESTAMP: CAST, or strptime with the format.
 // TryParseTimeSql gives NULL instead of failing.
 std::string ParseTimeSql(const std::string& column_sql, const std::optional<std::string>& format);
-std::string TryParseTimeSql(const std::string& column_sql, const std::optional<std::string>& format);
+std::string TryParseTimeSql(const std::string& column_sql,
+                            const std::optional<std::string>& format);
 
 // The first of a short list of common formats ('%b %d %Y', '%m/%d/%Y', ...) that parses
 // every one of up to 1,000 sampled non-NULL values of `column`, if any.

@@ -36,8 +36,10 @@ void CheckFieldNames(const std::vector<ColumnInfo>& columns, const Spec& spec) {
       Field renamed = field;
       renamed.name = FreeName(columns, field);
       throw InputError("source column '" + c.name + "' has the name of the partition field of " +
-                       ToString(field) + ": Hive readers would read the path's value instead of "
-                       "the column's; name the field with AS, e.g. --by \"" + ToString(renamed) + "\"");
+                       ToString(field) +
+                       ": Hive readers would read the path's value instead of "
+                       "the column's; name the field with AS, e.g. --by \"" +
+                       ToString(renamed) + "\"");
     }
   }
 }

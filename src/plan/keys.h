@@ -23,6 +23,7 @@ std::string KeysJoinSql(const std::vector<ResolvedField>& fields);
 
 // "SELECT s.*, k.__dp_pid FROM <relation> AS s JOIN ...": every source row with the id
 // of its partition.
-std::string RowsWithPartitionSql(const std::string& relation, const std::vector<ResolvedField>& fields);
+std::string RowsWithPartitionSql(const std::string& relation,
+                                 const std::vector<ResolvedField>& fields);
 
 }  // namespace duckpart

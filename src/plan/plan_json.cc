@@ -9,9 +9,10 @@ using nlohmann::json;
 
 json ToJson(const ResolvedField& f) {
   json cuts = json::array();
-  for (const auto& c : f.cuts) cuts.push_back({{"inclusive", c.inclusive}, {"sql", c.sql}, {"text", c.text}});
-  json out = {{"field", ToString(f.field)}, {"name", f.field.Name()}, {"column", f.field.column},
-              {"column_type", f.column_type}, {"key_sql", f.key_sql}, {"label_sql", f.label_sql}};
+  for (const auto& c : f.cuts)
+    cuts.push_back({{"inclusive", c.inclusive}, {"sql", c.sql}, {"text", c.text}});
+  json out = {{"field", ToString(f.field)},   {"name", f.field.Name()}, {"column", f.field.column},
+              {"column_type", f.column_type}, {"key_sql", f.key_sql},   {"label_sql", f.label_sql}};
   if (!f.cuts.empty()) out["cuts"] = cuts;
   if (f.heavy_values) out["heavy_values"] = f.heavy_values;
   if (!f.quantile_method.empty()) out["quantile_method"] = f.quantile_method;
@@ -50,27 +51,43 @@ json ToJson(const Plan& plan) {
   for (const auto& f : plan.fields) fields.push_back(ToJson(f));
   for (const auto& c : plan.schema) schema.push_back({{"name", c.name}, {"type", c.type}});
   for (const auto& s : plan.stats) {
-    stats.push_back({{"column", s.column}, {"type", s.type}, {"nulls", s.nulls},
-                     {"distinct_estimate", s.distinct_estimate}, {"min", s.min}, {"max", s.max}});
+    stats.push_back({{"column", s.column},
+                     {"type", s.type},
+                     {"nulls", s.nulls},
+                     {"distinct_estimate", s.distinct_estimate},
+                     {"min", s.min},
+                     {"max", s.max}});
   }
   for (const auto& p : plan.partitions) {
     json keys = json::array();
     for (const auto& k : p.keys) keys.push_back(k ? json(*k) : json(nullptr));
-    json part = {{"id", p.id}, {"path", p.path}, {"keys", keys}, {"rows", p.rows},
-                 {"checksum", p.checksum}, {"est_bytes", p.est_bytes}};
+    json part = {{"id", p.id},     {"path", p.path},         {"keys", keys},
+                 {"rows", p.rows}, {"checksum", p.checksum}, {"est_bytes", p.est_bytes}};
     bool any_range = false;
     for (const auto& r : p.ranges) any_range |= !r.empty();
     if (any_range) part["ranges"] = p.ranges;
     parts.push_back(part);
   }
   const auto& b = plan.balance;
-  return {{"spec", ToString(plan.spec)}, {"spec_json", ToJson(plan.spec)}, {"source", plan.source},
-          {"schema", schema}, {"fields", fields}, {"columns", stats},
-          {"total_rows", plan.total_rows}, {"total_checksum", plan.total_checksum},
-          {"est_bytes", plan.est_bytes}, {"transform_version", plan.transform_version},
-          {"balance", {{"partitions", b.partitions}, {"mean", b.mean}, {"median", b.median},
-                       {"stddev", b.stddev}, {"cv", b.cv}, {"max_over_median", b.max_over_median},
-                       {"verdict", b.verdict}, {"warnings", b.warnings}}},
+  return {{"spec", ToString(plan.spec)},
+          {"spec_json", ToJson(plan.spec)},
+          {"source", plan.source},
+          {"schema", schema},
+          {"fields", fields},
+          {"columns", stats},
+          {"total_rows", plan.total_rows},
+          {"total_checksum", plan.total_checksum},
+          {"est_bytes", plan.est_bytes},
+          {"transform_version", plan.transform_version},
+          {"balance",
+           {{"partitions", b.partitions},
+            {"mean", b.mean},
+            {"median", b.median},
+            {"stddev", b.stddev},
+            {"cv", b.cv},
+            {"max_over_median", b.max_over_median},
+            {"verdict", b.verdict},
+            {"warnings", b.warnings}}},
           {"partitions", parts}};
 }
 

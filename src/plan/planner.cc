@@ -2,8 +2,6 @@
 #include <map>
 #include <set>
 
-#include "plan/keys.h"
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
@@ -12,8 +10,10 @@
 #include "plan/column_types.h"
 #include "plan/date_formats.h"
 #include "plan/field_names.h"
+#include "plan/keys.h"
 #include "plan/reader_warnings.h"
 #include "plan/transform.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart {
 namespace {
@@ -76,14 +76,19 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
   uint64_t i = 1;
   for (const auto& name : columns) {
     const ColumnInfo* col = ws.FindColumn(name);
-    ColumnStats s{name, col->type, r.GetInt64(0, i), r.GetInt64(0, i + 1),
-                  r.GetOptionalString(0, i + 2).value_or(""), r.GetOptionalString(0, i + 3).value_or("")};
+    ColumnStats s{name,
+                  col->type,
+                  r.GetInt64(0, i),
+                  r.GetInt64(0, i + 1),
+                  r.GetOptionalString(0, i + 2).value_or(""),
+                  r.GetOptionalString(0, i + 3).value_or("")};
     i += 4;
     if (NeedsTimeCast(spec, name, col->type)) {
       if (const int64_t bad = r.GetInt64(0, i); bad > 0) {
         throw InputError("column '" + name + "' has " + std::to_string(bad) +
-                         " values that are not dates or timestamps, e.g. '" + Cut80(r.GetString(0, i + 1)) +
-                         "' and '" + Cut80(r.GetString(0, i + 2)) + "'" + FormatHint(ws, name));
+                         " values that are not dates or timestamps, e.g. '" +
+                         Cut80(r.GetString(0, i + 1)) + "' and '" + Cut80(r.GetString(0, i + 2)) +
+                         "'" + FormatHint(ws, name));
       }
       i += 3;
     }
@@ -108,9 +113,13 @@ void BuildKeysTable(Workspace& ws, const std::vector<ResolvedField>& fields) {
   for (size_t i = 0; i < fields.size(); ++i) group += (i ? ", " : "") + KeyName(i);
   WorkspaceConnection(ws).Execute(
       "CREATE OR REPLACE TEMP TABLE __duckpart_keys AS SELECT " + group + ", " + labels +
-      "CAST(row_number() OVER (ORDER BY " + order + ") - 1 AS BIGINT) AS pid, rows, checksum FROM ("
-      "SELECT " + group + ", count(*) AS rows, sum(CAST(__dp_h AS HUGEINT)) AS checksum FROM ("
-      "SELECT " + keys + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
+      "CAST(row_number() OVER (ORDER BY " + order +
+      ") - 1 AS BIGINT) AS pid, rows, checksum FROM ("
+      "SELECT " +
+      group +
+      ", count(*) AS rows, sum(CAST(__dp_h AS HUGEINT)) AS checksum FROM ("
+      "SELECT " +
+      keys + RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() +
       " AS s) GROUP BY " + group + ")");
 }
 
@@ -132,7 +141,7 @@ double EstimateRowBytes(Workspace& ws) {
   }
   try {
     db::Result r = WorkspaceConnection(ws).Query(sql + " FROM (SELECT * FROM " + ws.relation() +
-                                   " LIMIT 100000) AS s");
+                                                 " LIMIT 100000) AS s");
     return r.IsNull(0, 0) ? 8.0 : r.GetDouble(0, 0);
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;  // Ctrl-C is never an estimate's failure
@@ -144,8 +153,8 @@ void ReadPartitions(Workspace& ws, Plan& plan) {
   const size_t n = plan.fields.size();
   std::string cols;
   for (size_t i = 0; i < n; ++i) cols += LabelName(i) + ", ";
-  db::Result r = WorkspaceConnection(ws).Query("SELECT " + cols +
-                                 "pid, rows, CAST(checksum AS VARCHAR) FROM __duckpart_keys ORDER BY pid");
+  db::Result r = WorkspaceConnection(ws).Query(
+      "SELECT " + cols + "pid, rows, CAST(checksum AS VARCHAR) FROM __duckpart_keys ORDER BY pid");
   const double row_bytes = EstimateRowBytes(ws);
   std::set<std::string> paths;
   for (uint64_t row = 0; row < r.RowCount(); ++row) {
@@ -176,8 +185,8 @@ void DescribeRanges(Plan& plan) {
   for (auto& p : plan.partitions) {
     for (size_t i = 0; i < plan.fields.size(); ++i) {
       const auto& f = plan.fields[i];
-      const bool ranged = f.field.transform == Transform::kRange ||
-                          f.field.transform == Transform::kQuantile;
+      const bool ranged =
+          f.field.transform == Transform::kRange || f.field.transform == Transform::kQuantile;
       p.ranges.push_back(ranged && p.keys[i] ? RangeText(f.cuts, std::stoll(*p.keys[i])) : "");
     }
   }
@@ -189,19 +198,22 @@ std::string KeysJoinSql(const std::vector<ResolvedField>& fields) {
   std::string keys, on;
   for (size_t i = 0; i < fields.size(); ++i) {
     keys += KeyName(i) + ", ";
-    on += (i ? " AND " : "") + std::string("(") + fields[i].key_sql + ") IS NOT DISTINCT FROM k." + KeyName(i);
+    on += (i ? " AND " : "") + std::string("(") + fields[i].key_sql + ") IS NOT DISTINCT FROM k." +
+          KeyName(i);
   }
   return " JOIN (SELECT " + keys + "pid AS __dp_pid FROM __duckpart_keys) AS k ON " + on;
 }
 
-std::string RowsWithPartitionSql(const std::string& relation, const std::vector<ResolvedField>& fields) {
+std::string RowsWithPartitionSql(const std::string& relation,
+                                 const std::vector<ResolvedField>& fields) {
   return "SELECT s.*, k.__dp_pid FROM " + relation + " AS s" + KeysJoinSql(fields);
 }
 
 std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
   std::string sql = "hash(";
   for (size_t i = 0; i < columns.size(); ++i) {
-    sql += (i ? ", " : "") + (qualifier.empty() ? "" : qualifier + ".") + db::QuoteIdent(columns[i].name);
+    sql += (i ? ", " : "") + (qualifier.empty() ? "" : qualifier + ".") +
+           db::QuoteIdent(columns[i].name);
   }
   return sql + ")";
 }
@@ -212,9 +224,11 @@ std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::strin
 
 Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
   if (spec.fields.empty()) throw InputError("the spec has no fields");
-  if (options.transform_version < kFirstTransformVersion || options.transform_version > kTransformVersion) {
+  if (options.transform_version < kFirstTransformVersion ||
+      options.transform_version > kTransformVersion) {
     throw InputError("transform version " + std::to_string(options.transform_version) +
-                     " is unknown to this duckpart (it knows 1 to " + std::to_string(kTransformVersion) + ")");
+                     " is unknown to this duckpart (it knows 1 to " +
+                     std::to_string(kTransformVersion) + ")");
   }
   plan::CheckFieldNames(ws.columns(), spec);
   plan::CheckDateFormats(ws);
@@ -247,7 +261,8 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
       "SELECT CAST(coalesce(sum(checksum), 0) AS VARCHAR) FROM __duckpart_keys");
   plan.total_checksum = total.GetString(0, 0);
   plan.balance = ComputeBalance(rows, options);
-  for (auto& w : plan::ReaderWarnings(ws, plan.fields)) plan.balance.warnings.push_back(std::move(w));
+  for (auto& w : plan::ReaderWarnings(ws, plan.fields))
+    plan.balance.warnings.push_back(std::move(w));
   return plan;
 }
 

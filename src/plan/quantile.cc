@@ -1,4 +1,3 @@
-#include "plan/workspace_access.h"
 #include "plan/quantile.h"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include "duckpart/error.h"
 #include "plan/column_types.h"
 #include "plan/transform.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart::plan {
 namespace {
@@ -20,7 +20,8 @@ std::string Literal(const std::string& text, const std::string& type) {
 std::string FractionList(int64_t parts) {
   std::string list = "[";
   for (int64_t i = 1; i < parts; ++i) {
-    list += (i > 1 ? ", " : "") + std::to_string(static_cast<double>(i) / static_cast<double>(parts));
+    list +=
+        (i > 1 ? ", " : "") + std::to_string(static_cast<double>(i) / static_cast<double>(parts));
   }
   return list + "]";
 }
@@ -50,8 +51,9 @@ std::string QuantileAgg(const std::string& column, int64_t parts, bool exact) {
 std::vector<std::string> HeavyValues(Workspace& ws, const ResolvedField& f, int64_t rows,
                                      bool exact) {
   const std::string c = db::QuoteIdent(f.field.column);
-  const auto candidates = ListValues(
-      WorkspaceConnection(ws), "(SELECT " + QuantileAgg(c, f.field.param, exact) + " FROM " + ws.relation() + ")");
+  const auto candidates =
+      ListValues(WorkspaceConnection(ws), "(SELECT " + QuantileAgg(c, f.field.param, exact) +
+                                              " FROM " + ws.relation() + ")");
   if (candidates.empty()) return {};
   db::Result r = WorkspaceConnection(ws).Query(
       "SELECT CAST(" + c + " AS VARCHAR) FROM " + ws.relation() + " WHERE " + c + " IN (" +
@@ -109,7 +111,8 @@ void CheckCutsIncrease(Workspace& ws, const ResolvedField& f) {
     }
   }
   for (size_t i = 1; i < f.cuts.size(); ++i) {
-    db::Result r = WorkspaceConnection(ws).Query("SELECT " + f.cuts[i - 1].sql + " < " + f.cuts[i].sql);
+    db::Result r =
+        WorkspaceConnection(ws).Query("SELECT " + f.cuts[i - 1].sql + " < " + f.cuts[i].sql);
     if (!r.GetBool(0, 0)) {
       throw InputError("range bounds must strictly increase: '" + f.cuts[i - 1].text +
                        "' is not below '" + f.cuts[i].text + "'");
@@ -140,8 +143,9 @@ void ComputeQuantileCuts(Workspace& ws, ResolvedField& f, int64_t nonnull_rows,
   if (heavy.empty()) {
     segment_rows[0] = nonnull_rows;
   } else {
-    db::Result r = WorkspaceConnection(ws).Query("SELECT " + segment + " AS seg, count(*) FROM " + ws.relation() +
-                                   " WHERE " + filter + " GROUP BY seg");
+    db::Result r =
+        WorkspaceConnection(ws).Query("SELECT " + segment + " AS seg, count(*) FROM " +
+                                      ws.relation() + " WHERE " + filter + " GROUP BY seg");
     for (uint64_t i = 0; i < r.RowCount(); ++i) {
       segment_rows[static_cast<size_t>(r.GetInt64(i, 0))] = r.GetInt64(i, 1);
     }
@@ -179,10 +183,10 @@ void ComputeQuantileCuts(Workspace& ws, ResolvedField& f, int64_t nonnull_rows,
   }
   std::vector<std::vector<std::string>> regular(segment_rows.size());
   if (!aggs.empty()) {
-    db::Result r = WorkspaceConnection(ws).Query("WITH q AS MATERIALIZED (SELECT " + aggs + " FROM " +
-                                   ws.relation() + ") SELECT seg, CAST(v AS VARCHAR) FROM (" +
-                                   unions +
-                                   ") WHERE v IS NOT NULL GROUP BY seg, v ORDER BY seg, v");
+    db::Result r = WorkspaceConnection(ws).Query(
+        "WITH q AS MATERIALIZED (SELECT " + aggs + " FROM " + ws.relation() +
+        ") SELECT seg, CAST(v AS VARCHAR) FROM (" + unions +
+        ") WHERE v IS NOT NULL GROUP BY seg, v ORDER BY seg, v");
     for (uint64_t i = 0; i < r.RowCount(); ++i) {
       regular[static_cast<size_t>(r.GetInt64(i, 0))].push_back(r.GetString(i, 1));
     }

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/hive_path.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart::plan {
 namespace {
@@ -29,18 +29,19 @@ const char* kNumber = "regexp_full_match(l, '[+-]?[0-9]+([.][0-9]*)?([eE][+-]?[0
 // of timestamps: readers take the first type that fits, dates before timestamps.
 std::string FieldQuery(size_t i) {
   const std::string number_lossy = std::string(kNumber) +
-      " AND l IS DISTINCT FROM CAST(TRY_CAST(l AS BIGINT) AS VARCHAR)"
-      " AND l IS DISTINCT FROM CAST(TRY_CAST(l AS DOUBLE) AS VARCHAR)";
+                                   " AND l IS DISTINCT FROM CAST(TRY_CAST(l AS BIGINT) AS VARCHAR)"
+                                   " AND l IS DISTINCT FROM CAST(TRY_CAST(l AS DOUBLE) AS VARCHAR)";
   auto examples = [](const std::string& cond) {
     return "CAST(to_json(list(l ORDER BY l) FILTER (WHERE " + cond + ")[1:3]) AS VARCHAR)";
   };
   const std::string date = std::string(kDate) + " AND TRY_CAST(l AS DATE) IS NOT NULL";
   return "SELECT count(l), count(*) FILTER (WHERE l = " + db::QuoteLiteral(std::string(kHiveNull)) +
-         "), count(*) FILTER (WHERE " + date + "), " + examples(kDate + (" AND " + LossyUnder("DATE"))) +
+         "), count(*) FILTER (WHERE " + date + "), " +
+         examples(kDate + (" AND " + LossyUnder("DATE"))) +
          ", count(*) FILTER (WHERE TRY_CAST(l AS TIMESTAMP) IS NOT NULL AND NOT coalesce(" + date +
-         ", false)), " + examples(LossyUnder("TIMESTAMP")) +
-         ", count(*) FILTER (WHERE " + kNumber + "), " + examples(number_lossy) +
-         " FROM (SELECT DISTINCT __dp_l" + std::to_string(i) + " AS l FROM __duckpart_keys)";
+         ", false)), " + examples(LossyUnder("TIMESTAMP")) + ", count(*) FILTER (WHERE " + kNumber +
+         "), " + examples(number_lossy) + " FROM (SELECT DISTINCT __dp_l" + std::to_string(i) +
+         " AS l FROM __duckpart_keys)";
 }
 
 // The examples of a column holding to_json(list of up to three values), each printed as
@@ -52,31 +53,37 @@ std::string Examples(db::Result& r, uint64_t column) {
   for (const auto& value : nlohmann::json::parse(*text)) {
     std::string v = value.get<std::string>();
     if (v.size() > 80) v = v.substr(0, 80) + "...";
-    out += (out.empty() ? "" : ", ") + nlohmann::json(v).dump(-1, ' ', false,
-                                                          nlohmann::json::error_handler_t::replace);
+    out += (out.empty() ? "" : ", ") +
+           nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return out;
 }
 
 std::string ExactRead(const std::string& name) {
-  return fmt::format("read it exactly with `duckpart query`, or pin the type: DuckDB "
-                     "read_parquet(..., hive_types = {{'{0}': 'VARCHAR'}}), Polars "
-                     "scanParquet(..., {{hiveSchema: {{{0}: Utf8}}, tryParseHiveDates: false}})",
-                     name);
+  return fmt::format(
+      "read it exactly with `duckpart query`, or pin the type: DuckDB "
+      "read_parquet(..., hive_types = {{'{0}': 'VARCHAR'}}), Polars "
+      "scanParquet(..., {{hiveSchema: {{{0}: Utf8}}, tryParseHiveDates: false}})",
+      name);
 }
 
 void AddTypeWarnings(db::Result& r, const std::string& name, std::vector<std::string>& out) {
   const int64_t values = r.GetInt64(0, 0);
-  struct Kind { uint64_t all, lossy; const char* readers; const char* type; };
+  struct Kind {
+    uint64_t all, lossy;
+    const char* readers;
+    const char* type;
+  };
   const Kind kinds[] = {{2, 3, "DuckDB and Polars", "DATE"},
                         {4, 5, "Polars (hive partitioning)", "timestamps"},
                         {6, 7, "Polars (hive partitioning)", "numbers"}};
   for (const Kind& k : kinds) {
     const std::string lossy = Examples(r, k.lossy);
     if (values == 0 || r.GetInt64(0, k.all) != values || lossy.empty()) continue;
-    out.push_back(fmt::format("partition field {} has values that {} read as {} and print "
-                              "differently: {}; {}",
-                              name, k.readers, k.type, lossy, ExactRead(name)));
+    out.push_back(
+        fmt::format("partition field {} has values that {} read as {} and print "
+                    "differently: {}; {}",
+                    name, k.readers, k.type, lossy, ExactRead(name)));
   }
 }
 

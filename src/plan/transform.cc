@@ -17,8 +17,8 @@ void ResolveRange(Workspace& ws, ResolvedField& r) {
   }
   for (const auto& b : r.field.bounds) {
     // Numbers and strings alike are cast from their text, so '2024-01-01' fits a DATE.
-    r.cuts.push_back({false, "CAST(" + db::QuoteLiteral(b.text) + " AS " + r.column_type + ")",
-                      b.text});
+    r.cuts.push_back(
+        {false, "CAST(" + db::QuoteLiteral(b.text) + " AS " + r.column_type + ")", b.text});
   }
   CheckCutsIncrease(ws, r);
   r.key_sql = RangeKeySql(db::QuoteIdent(r.field.column), r.cuts);
@@ -35,8 +35,8 @@ bool IsTimeTransform(Transform t) {
 std::string RangeKeySql(const std::string& column_sql, const std::vector<Cut>& cuts) {
   std::string sql = "CASE WHEN " + column_sql + " IS NULL THEN NULL";
   for (size_t i = 0; i < cuts.size(); ++i) {
-    sql += " WHEN " + column_sql + (cuts[i].inclusive ? " <= " : " < ") + cuts[i].sql +
-           " THEN " + std::to_string(i);
+    sql += " WHEN " + column_sql + (cuts[i].inclusive ? " <= " : " < ") + cuts[i].sql + " THEN " +
+           std::to_string(i);
   }
   return sql + " ELSE " + std::to_string(cuts.size()) + " END";
 }
@@ -65,14 +65,18 @@ ResolvedField ResolveField(Workspace& ws, const Field& field, int64_t nonnull_ro
   ResolvedField r{.field = field, .column_type = col->type};
   const TypeClass tc = ClassifyType(col->type);
   switch (field.transform) {
-    case Transform::kRange: ResolveRange(ws, r); break;
+    case Transform::kRange:
+      ResolveRange(ws, r);
+      break;
     case Transform::kQuantile:
       if (!IsOrderable(tc)) NotFit(field, col->type, "quantile needs an orderable type");
       ComputeQuantileCuts(ws, r, nonnull_rows, options);
       r.key_sql = RangeKeySql(db::QuoteIdent(field.column), r.cuts);
       r.label_sql = IndexLabelSql(r.cuts.size());
       break;
-    default: ResolveValueTransform(r, ws.engine().timezone, options.transform_version, DateFormatOf(ws.source(), field.column));
+    default:
+      ResolveValueTransform(r, ws.engine().timezone, options.transform_version,
+                            DateFormatOf(ws.source(), field.column));
   }
   return r;
 }

@@ -30,8 +30,11 @@ void ResolveTruncate(ResolvedField& r) {
     case TypeClass::kFloat:
       r.key_sql = "CAST(floor(" + c + " / " + w + ") * " + w + " AS " + r.column_type + ")";
       break;
-    case TypeClass::kString: r.key_sql = "left(CAST(" + c + " AS VARCHAR), " + w + ")"; break;
-    default: NotFit(r.field, r.column_type, "truncate needs a number or a VARCHAR");
+    case TypeClass::kString:
+      r.key_sql = "left(CAST(" + c + " AS VARCHAR), " + w + ")";
+      break;
+    default:
+      NotFit(r.field, r.column_type, "truncate needs a number or a VARCHAR");
   }
   r.label_sql = "CAST($k AS VARCHAR)";
 }
@@ -43,9 +46,12 @@ std::string TimeLabelSql(Transform t) {
     case Transform::kYear:
       return "CASE WHEN $k = 2147483647 THEN 'infinity' WHEN $k = -2147483648 THEN '-infinity' "
              "ELSE CAST($k AS VARCHAR) END";
-    case Transform::kMonth: return finite + "strftime($k, '%Y-%m')" + not_finite;
-    case Transform::kDay: return finite + "strftime($k, '%Y-%m-%d')" + not_finite;
-    default: return finite + "strftime($k, '%Y-%m-%d-%H')" + not_finite;
+    case Transform::kMonth:
+      return finite + "strftime($k, '%Y-%m')" + not_finite;
+    case Transform::kDay:
+      return finite + "strftime($k, '%Y-%m-%d')" + not_finite;
+    default:
+      return finite + "strftime($k, '%Y-%m-%d-%H')" + not_finite;
   }
 }
 

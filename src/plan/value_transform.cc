@@ -24,12 +24,15 @@ std::string BucketTypeRefusal(const std::string& type) {
     case TypeClass::kString:
     case TypeClass::kDate:
     case TypeClass::kTimestamp:
-    case TypeClass::kTimestampTz: return "";
+    case TypeClass::kTimestampTz:
+      return "";
     case TypeClass::kTime:
       if (type == "TIME") return "";
       return type == "TIME WITH TIME ZONE" ? "Iceberg has no time of day with a time zone to hash"
-                                           : "DuckDB 1.4's C API cannot pass " + type + " to duckpart_bucket; CAST it to TIME";
-    case TypeClass::kBlob: return type == "BLOB" ? "" : "Iceberg has no bit strings to hash";
+                                           : "DuckDB 1.4's C API cannot pass " + type +
+                                                 " to duckpart_bucket; CAST it to TIME";
+    case TypeClass::kBlob:
+      return type == "BLOB" ? "" : "Iceberg has no bit strings to hash";
     case TypeClass::kFloat:
     case TypeClass::kBoolean:
       return "Iceberg does not bucket floating-point or boolean values; use range() or quantile()";
@@ -45,10 +48,11 @@ void ResolveBucket(ResolvedField& r) {
   if (!why.empty()) NotFit(r.field, r.column_type, why);
   if (r.field.param > kMaxBuckets) {
     throw InputError("bucket(" + std::to_string(r.field.param) + ", " + r.field.column +
-                     ") has too many buckets: Iceberg's bucket count is at most " + std::to_string(kMaxBuckets));
+                     ") has too many buckets: Iceberg's bucket count is at most " +
+                     std::to_string(kMaxBuckets));
   }
-  r.key_sql = "CAST(" + std::string(db::kBucketFunction) + "(" + std::to_string(r.field.param) + ", " +
-              db::QuoteIdent(r.field.column) + ") AS BIGINT)";
+  r.key_sql = "CAST(" + std::string(db::kBucketFunction) + "(" + std::to_string(r.field.param) +
+              ", " + db::QuoteIdent(r.field.column) + ") AS BIGINT)";
   r.label_sql = "CAST($k AS VARCHAR)";
 }
 
@@ -82,7 +86,9 @@ void ResolveTruncate(ResolvedField& r) {
     case TypeClass::kDecimal: {
       const int scale = DecimalScale(r.column_type);
       const std::string wide = "DECIMAL(38," + std::to_string(scale) + ")";
-      r.key_sql = "CAST(" + FloorToMultipleSql("CAST(" + c + " AS " + wide + ")", UnscaledLiteral(r.field.param, scale)) +
+      r.key_sql = "CAST(" +
+                  FloorToMultipleSql("CAST(" + c + " AS " + wide + ")",
+                                     UnscaledLiteral(r.field.param, scale)) +
                   " AS " + wide + ")";
       break;
     }
@@ -92,7 +98,8 @@ void ResolveTruncate(ResolvedField& r) {
     case TypeClass::kString:  // left() counts code points, as Iceberg's truncate of a string
       r.key_sql = "left(CAST(" + c + " AS VARCHAR), " + w + ")";
       break;
-    default: NotFit(r.field, r.column_type, "truncate needs a number or a VARCHAR");
+    default:
+      NotFit(r.field, r.column_type, "truncate needs a number or a VARCHAR");
   }
   r.label_sql = "CAST($k AS VARCHAR)";
 }
@@ -107,12 +114,17 @@ std::string TimeLabelSql(Transform t) {
       return "CASE WHEN $k = 2147483647 THEN 'infinity' WHEN $k = -2147483648 THEN '-infinity' "
              "WHEN $k >= 1000 THEN CAST($k AS VARCHAR) ELSE printf('%04d', $k) END";
     case Transform::kMonth:
-      return finite + "strftime($k, '%Y-%m') ELSE printf('%04d-%02d', year($k), month($k))" + not_finite;
+      return finite + "strftime($k, '%Y-%m') ELSE printf('%04d-%02d', year($k), month($k))" +
+             not_finite;
     case Transform::kDay:
-      return finite + "strftime($k, '%Y-%m-%d') ELSE printf('%04d-%02d-%02d', year($k), month($k), day($k))" +
+      return finite +
+             "strftime($k, '%Y-%m-%d') ELSE printf('%04d-%02d-%02d', year($k), month($k), "
+             "day($k))" +
              not_finite;
     default:
-      return finite + "strftime($k, '%Y-%m-%d-%H') ELSE printf('%04d-%02d-%02d-%02d', year($k), month($k), " +
+      return finite +
+             "strftime($k, '%Y-%m-%d-%H') ELSE printf('%04d-%02d-%02d-%02d', year($k), "
+             "month($k), " +
              "day($k), hour($k))" + not_finite;
   }
 }
@@ -128,11 +140,17 @@ void ResolveTime(ResolvedField& r, const std::string& zone, int version,
                   " > '2000-01-01' THEN 2147483647 WHEN " + t +
                   " < '2000-01-01' THEN -2147483648 END";
       break;
-    case Transform::kMonth: r.key_sql = "CAST(date_trunc('month', " + t + ") AS DATE)"; break;
-    case Transform::kDay: r.key_sql = "CAST(" + t + " AS DATE)"; break;
-    default: r.key_sql = "date_trunc('hour', " + t + ")";
+    case Transform::kMonth:
+      r.key_sql = "CAST(date_trunc('month', " + t + ") AS DATE)";
+      break;
+    case Transform::kDay:
+      r.key_sql = "CAST(" + t + " AS DATE)";
+      break;
+    default:
+      r.key_sql = "date_trunc('hour', " + t + ")";
   }
-  r.label_sql = version == 1 ? v1::TimeLabelSql(r.field.transform) : TimeLabelSql(r.field.transform);
+  r.label_sql =
+      version == 1 ? v1::TimeLabelSql(r.field.transform) : TimeLabelSql(r.field.transform);
 }
 
 }  // namespace
@@ -149,16 +167,18 @@ std::string TimeValueSql(const Field& f, const std::string& type, const std::str
     case TypeClass::kDate:
       if (f.transform == Transform::kHour) NotFit(f, type, "a DATE has no hours");
       return c;
-    case TypeClass::kTimestamp: return "CAST(" + c + " AS TIMESTAMP)";
-    case TypeClass::kTimestampTz: return "timezone(" + db::QuoteLiteral(zone) + ", " + c + ")";
-    case TypeClass::kString: return ParseTimeSql(c, date_format);
-    default: NotFit(f, type, "time transforms need a DATE, TIMESTAMP or VARCHAR of dates");
+    case TypeClass::kTimestamp:
+      return "CAST(" + c + " AS TIMESTAMP)";
+    case TypeClass::kTimestampTz:
+      return "timezone(" + db::QuoteLiteral(zone) + ", " + c + ")";
+    case TypeClass::kString:
+      return ParseTimeSql(c, date_format);
+    default:
+      NotFit(f, type, "time transforms need a DATE, TIMESTAMP or VARCHAR of dates");
   }
 }
 
-bool IsValueTransform(Transform t) {
-  return t != Transform::kRange && t != Transform::kQuantile;
-}
+bool IsValueTransform(Transform t) { return t != Transform::kRange && t != Transform::kQuantile; }
 
 void ResolveValueTransform(ResolvedField& r, const std::string& zone, int version,
                            const std::optional<std::string>& date_format) {
@@ -171,11 +191,17 @@ void ResolveValueTransform(ResolvedField& r, const std::string& zone, int versio
       r.key_sql = db::QuoteIdent(r.field.column);
       r.label_sql = "CAST($k AS VARCHAR)";
       break;
-    case Transform::kBucket: version == 1 ? v1::ResolveBucket(r) : ResolveBucket(r); break;
-    case Transform::kTruncate: version == 1 ? v1::ResolveTruncate(r) : ResolveTruncate(r); break;
+    case Transform::kBucket:
+      version == 1 ? v1::ResolveBucket(r) : ResolveBucket(r);
+      break;
+    case Transform::kTruncate:
+      version == 1 ? v1::ResolveTruncate(r) : ResolveTruncate(r);
+      break;
     case Transform::kRange:
-    case Transform::kQuantile: throw InputError("range and quantile fields depend on the data");
-    default: ResolveTime(r, zone, version, date_format);
+    case Transform::kQuantile:
+      throw InputError("range and quantile fields depend on the data");
+    default:
+      ResolveTime(r, zone, version, date_format);
   }
 }
 

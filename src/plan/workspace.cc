@@ -1,11 +1,11 @@
 #include <filesystem>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/error_text.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/source.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart {
 namespace {
@@ -13,7 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string FilesRelation(const std::string& from) {
@@ -27,7 +28,8 @@ std::string FilesRelation(const std::string& from) {
   if (EndsWith(lower, ".json") || EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson")) {
     return "read_json_auto(" + lit + ")";
   }
-  throw InputError("--from '" + from + "': cannot tell the format; name files ending in "
+  throw InputError("--from '" + from +
+                   "': cannot tell the format; name files ending in "
                    ".parquet, .csv, .tsv, .json, .jsonl or .ndjson");
 }
 
@@ -48,7 +50,8 @@ void CheckFilesMatch(db::Connection& conn, const std::string& from) {
   db::PreparedStatement glob = conn.Prepare("SELECT count(*) FROM glob($1)");
   glob.Bind(1, from);
   if (glob.Execute().GetInt64(0, 0) > 0) return;
-  throw InputError("--from '" + from + "': no file matches; check the path (a glob: * within a folder, ** across "
+  throw InputError("--from '" + from +
+                   "': no file matches; check the path (a glob: * within a folder, ** across "
                    "folders, e.g. --from 'data/**/*.parquet')");
 }
 
@@ -64,19 +67,20 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
     : source_(source), engine_(engine) {
   CheckSourceOptions(source);
   try {
-    database_ = std::make_unique<db::Database>(db::DatabaseOptions{
-        .memory_limit = engine.memory_limit,
-        .threads = engine.threads,
-        .temp_directory = engine.temp_directory,
-        .max_temp_directory_size = engine.max_temp_size});
+    database_ = std::make_unique<db::Database>(
+        db::DatabaseOptions{.memory_limit = engine.memory_limit,
+                            .threads = engine.threads,
+                            .temp_directory = engine.temp_directory,
+                            .max_temp_directory_size = engine.max_temp_size});
   } catch (const db::DbError& e) {
     // A bad --memory-limit, --threads or --max-temp-size: bad input, nothing was done.
     if (e.kind() == db::ErrorKind::kInvalidInput) throw InputError(e.what());
     throw;
   }
   conn_ = std::make_unique<db::Connection>(*database_);
-  conn_->Execute("SET preserve_insertion_order = false; SET enable_progress_bar = true; "
-                 "SET enable_progress_bar_print = false");
+  conn_->Execute(
+      "SET preserve_insertion_order = false; SET enable_progress_bar = true; "
+      "SET enable_progress_bar_print = false");
   if (!source.db_path.empty()) {
     try {
       conn_->Execute("ATTACH " + db::QuoteLiteral(source.db_path) + " AS src (READ_ONLY)");
@@ -88,10 +92,12 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
     relation_ = "src.main." + db::QuoteIdent(source.table);
     db::Result r = conn_->Query(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
-        "AND table_name = " + db::QuoteLiteral(source.table));
+        "AND table_name = " +
+        db::QuoteLiteral(source.table));
     db::Result v = conn_->Query(
         "SELECT count(*) FROM duckdb_views() WHERE database_name = 'src' AND schema_name = 'main' "
-        "AND view_name = " + db::QuoteLiteral(source.table));
+        "AND view_name = " +
+        db::QuoteLiteral(source.table));
     if (r.GetInt64(0, 0) + v.GetInt64(0, 0) == 0) {
       throw InputError("table '" + source.table + "' does not exist in " + source.db_path);
     }
@@ -109,12 +115,13 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
     }
   } catch (const db::DbError& e) {
     // Without DuckDB's echo of duckpart's own DESCRIBE statement.
-    throw InputError("cannot read the source (" + source.Describe() + "): " +
-                     db::WithoutErrorClass(db::WithoutSqlContext(e.what())));
+    throw InputError("cannot read the source (" + source.Describe() +
+                     "): " + db::WithoutErrorClass(db::WithoutSqlContext(e.what())));
   }
   for (const auto& c : columns_) {
     if (c.name.rfind("__dp_", 0) == 0) {
-      throw InputError("column '" + c.name + "': names starting with __dp_ are reserved by duckpart; "
+      throw InputError("column '" + c.name +
+                       "': names starting with __dp_ are reserved by duckpart; "
                        "rename it in a --query");
     }
   }
@@ -139,7 +146,8 @@ const ColumnInfo* Workspace::FindColumn(const std::string& name) const {
   return nullptr;
 }
 
-std::vector<std::string> Workspace::ColumnList(const std::string& list, const std::string& option) const {
+std::vector<std::string> Workspace::ColumnList(const std::string& list,
+                                               const std::string& option) const {
   std::vector<std::string> cols;
   size_t start = 0;
   while (start <= list.size()) {

@@ -36,12 +36,13 @@ namespace duckpart::plan {
 inline constexpr int64_t kVectorRows = 2048;
 
 struct WriteBudgetInput {
-  std::vector<ColumnInfo> schema;       // the source columns (the partition id column is added)
-  std::vector<int64_t> partition_rows;  // rows of each partition, in partition-id order (id = index)
-  int64_t est_row_bytes = 0;            // the plan's estimate of a row's size (0 = unknown)
-  int64_t memory_limit = 0;             // bytes; 0 = unknown (then no passes, no refusal)
+  std::vector<ColumnInfo> schema;  // the source columns (the partition id column is added)
+  std::vector<int64_t>
+      partition_rows;         // rows of each partition, in partition-id order (id = index)
+  int64_t est_row_bytes = 0;  // the plan's estimate of a row's size (0 = unknown)
+  int64_t memory_limit = 0;   // bytes; 0 = unknown (then no passes, no refusal)
   int threads = 1;
-  bool sorted = false;                  // input ordered by partition id
+  bool sorted = false;  // input ordered by partition id
 };
 
 struct WriteBudget {

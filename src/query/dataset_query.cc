@@ -1,5 +1,3 @@
-#include "duckpart/query.h"
-
 #include <filesystem>
 #include <set>
 
@@ -9,6 +7,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/manifest.h"
+#include "duckpart/query.h"
 #include "plan/field_names.h"
 #include "plan/transform.h"
 #include "query/column_reader.h"
@@ -24,7 +23,8 @@ namespace query {
 std::string DatasetViewSql(const std::string& root, const Manifest& m) {
   std::string files;
   for (const auto& p : m.partitions) {
-    for (const auto& f : p.files) files += (files.empty() ? "" : ", ") + db::QuoteLiteral(root + "/" + f.path);
+    for (const auto& f : p.files)
+      files += (files.empty() ? "" : ", ") + db::QuoteLiteral(root + "/" + f.path);
   }
   std::string derived;
   for (const auto& f : m.fields) {
@@ -33,12 +33,14 @@ std::string DatasetViewSql(const std::string& root, const Manifest& m) {
     bool is_column = false;
     for (const auto& c : m.schema) is_column |= plan::SameName(c.name, f.field.Name());
     if (is_column) continue;
-    derived += ", " + plan::LabelOf(f.label_sql, f.key_sql) + " AS " + db::QuoteIdent(f.field.Name());
+    derived +=
+        ", " + plan::LabelOf(f.label_sql, f.key_sql) + " AS " + db::QuoteIdent(f.field.Name());
   }
   if (files.empty()) {
     std::string cols;
     for (const auto& c : m.schema) {
-      cols += (cols.empty() ? "" : ", ") + ("CAST(NULL AS " + c.type + ") AS " + db::QuoteIdent(c.name));
+      cols += (cols.empty() ? "" : ", ") +
+              ("CAST(NULL AS " + c.type + ") AS " + db::QuoteIdent(c.name));
     }
     return "CREATE VIEW dataset AS SELECT " + cols + " WHERE false";
   }
@@ -52,8 +54,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
-std::string ValidateHint(const std::string& dir) { return "; the dataset is damaged: run `duckpart validate " + dir + "`"; }
+std::string ValidateHint(const std::string& dir) {
+  return "; the dataset is damaged: run `duckpart validate " + dir + "`";
+}
 
 void CheckFilesPresent(const std::string& dir, const Manifest& m) {
   int64_t missing = 0;
@@ -66,7 +69,8 @@ void CheckFilesPresent(const std::string& dir, const Manifest& m) {
     }
   }
   if (missing == 0) return;
-  throw CheckFailed(std::to_string(missing) + " file(s) of the manifest are missing (" + first + ")" + ValidateHint(dir));
+  throw CheckFailed(std::to_string(missing) + " file(s) of the manifest are missing (" + first +
+                    ")" + ValidateHint(dir));
 }
 
 // A failure of the user's statement, in one line: DuckDB's reason and where.
@@ -82,7 +86,8 @@ std::string UserSqlMessage(const std::string& duckdb_message) {
 }
 
 // A DuckDB failure while reading: the dataset's own files (damage) or the user's SQL.
-[[noreturn]] void ThrowReadFailure(const std::string& dir, const std::string& root, const db::DbError& e) {
+[[noreturn]] void ThrowReadFailure(const std::string& dir, const std::string& root,
+                                   const db::DbError& e) {
   const std::string message = e.what();
   const bool ours = message.find(root) != std::string::npos;
   if (ours && (e.kind() == db::ErrorKind::kIo || e.kind() == db::ErrorKind::kInvalidInput)) {
@@ -128,7 +133,8 @@ struct DatasetQuery::Impl {
   void Prepare(const std::string& sql);
   void ReadColumns();
   void Execute(const std::function<void()>& on_done,
-               const std::function<void(duckdb_data_chunk, const std::vector<duckdb_logical_type>&)>& on_chunk);
+               const std::function<void(duckdb_data_chunk,
+                                        const std::vector<duckdb_logical_type>&)>& on_chunk);
 };
 
 void DatasetQuery::Impl::Prepare(const std::string& sql) {
@@ -140,9 +146,11 @@ void DatasetQuery::Impl::Prepare(const std::string& sql) {
     throw InputError("the SQL holds no statement; give one SELECT over the view `dataset`");
   }
   if (n > 1) {
-    throw InputError("the SQL holds " + std::to_string(n) + " statements; give one SELECT (run them one at a time)");
+    throw InputError("the SQL holds " + std::to_string(n) +
+                     " statements; give one SELECT (run them one at a time)");
   }
-  if (duckdb_prepare_extracted_statement(conn.handle(), ex.handle, 0, &stmt.handle) == DuckDBError) {
+  if (duckdb_prepare_extracted_statement(conn.handle(), ex.handle, 0, &stmt.handle) ==
+      DuckDBError) {
     const char* error = duckdb_prepare_error(stmt.handle);
     throw InputError(UserSqlMessage(error ? error : "the statement cannot be prepared"));
   }
@@ -150,8 +158,8 @@ void DatasetQuery::Impl::Prepare(const std::string& sql) {
   if (!query::IsReadOnly(type)) {
     const std::string kind = query::StatementKindName(type);
     const bool vowel = std::string("AEIOU").find(kind[0]) != std::string::npos;
-    throw InputError("duckpart query runs one read-only SELECT; this is " + std::string(vowel ? "an " : "a ") + kind +
-                     " statement, and nothing was run");
+    throw InputError("duckpart query runs one read-only SELECT; this is " +
+                     std::string(vowel ? "an " : "a ") + kind + " statement, and nothing was run");
   }
   ReadColumns();
 }
@@ -175,14 +183,16 @@ void DatasetQuery::Impl::ReadColumns() {
 
 void DatasetQuery::Impl::Execute(
     const std::function<void()>& on_done,
-    const std::function<void(duckdb_data_chunk, const std::vector<duckdb_logical_type>&)>& on_chunk) {
+    const std::function<void(duckdb_data_chunk, const std::vector<duckdb_logical_type>&)>&
+        on_chunk) {
   QueryResult r;
   const bool failed = duckdb_execute_prepared(stmt.handle, &r.result) == DuckDBError;
   r.valid = true;
   if (failed) {
     const char* message = duckdb_result_error(&r.result);
-    ThrowReadFailure(dir, root, db::DbError(db::KindFromDuckDb(duckdb_result_error_type(&r.result)),
-                                            message ? message : "unknown DuckDB error"));
+    ThrowReadFailure(dir, root,
+                     db::DbError(db::KindFromDuckDb(duckdb_result_error_type(&r.result)),
+                                 message ? message : "unknown DuckDB error"));
   }
   struct Types {
     std::vector<duckdb_logical_type> list;
@@ -190,7 +200,8 @@ void DatasetQuery::Impl::Execute(
       for (auto& t : list) duckdb_destroy_logical_type(&t);
     }
   } types;
-  for (idx_t c = 0; c < duckdb_column_count(&r.result); ++c) types.list.push_back(duckdb_column_logical_type(&r.result, c));
+  for (idx_t c = 0; c < duckdb_column_count(&r.result); ++c)
+    types.list.push_back(duckdb_column_logical_type(&r.result, c));
   if (on_done) on_done();
   while (true) {
     Chunk chunk{duckdb_fetch_chunk(r.result)};
@@ -199,7 +210,8 @@ void DatasetQuery::Impl::Execute(
   }
 }
 
-DatasetQuery::DatasetQuery(const std::string& dir, const std::string& sql) : impl_(std::make_unique<Impl>()) {
+DatasetQuery::DatasetQuery(const std::string& dir, const std::string& sql)
+    : impl_(std::make_unique<Impl>()) {
   const Manifest m = ReadManifest(dir);
   impl_->dir = dir;
   impl_->root = fs::canonical(dir).string();
@@ -208,8 +220,10 @@ DatasetQuery::DatasetQuery(const std::string& dir, const std::string& sql) : imp
   try {
     impl_->conn.Execute(query::DatasetViewSql(impl_->root, m));
   } catch (const db::DbError& e) {
-    if (std::string(e.what()).find(impl_->root) != std::string::npos) ThrowReadFailure(dir, impl_->root, e);
-    throw RuntimeFailure("cannot open the dataset '" + dir + "': " + db::WithoutSqlContext(e.what()));
+    if (std::string(e.what()).find(impl_->root) != std::string::npos)
+      ThrowReadFailure(dir, impl_->root, e);
+    throw RuntimeFailure("cannot open the dataset '" + dir +
+                         "': " + db::WithoutSqlContext(e.what()));
   }
   impl_->Prepare(sql);
 }
@@ -225,7 +239,8 @@ using Readers = std::vector<std::unique_ptr<query::ColumnReader>>;
 Readers ReadersOf(duckdb_data_chunk chunk, const std::vector<duckdb_logical_type>& types) {
   Readers readers;
   for (idx_t c = 0; c < types.size(); ++c) {
-    readers.push_back(std::make_unique<query::ColumnReader>(duckdb_data_chunk_get_vector(chunk, c), types[c]));
+    readers.push_back(
+        std::make_unique<query::ColumnReader>(duckdb_data_chunk_get_vector(chunk, c), types[c]));
   }
   return readers;
 }
@@ -234,23 +249,26 @@ Readers ReadersOf(duckdb_data_chunk chunk, const std::vector<duckdb_logical_type
 
 void DatasetQuery::RunText(const std::function<void(const std::vector<std::string>&)>& on_row,
                            const std::function<void()>& on_done) {
-  impl_->Execute(on_done, [&](duckdb_data_chunk chunk, const std::vector<duckdb_logical_type>& types) {
-    const Readers readers = ReadersOf(chunk, types);
-    std::vector<std::string> cells(readers.size());
-    for (idx_t row = 0; row < duckdb_data_chunk_get_size(chunk); ++row) {
-      for (size_t c = 0; c < readers.size(); ++c) {
-        cells[c] = readers[c]->IsNull(row) ? query::kNullCell : query::EscapeCell(readers[c]->Text(row));
-      }
-      on_row(cells);
-    }
-  });
+  impl_->Execute(
+      on_done, [&](duckdb_data_chunk chunk, const std::vector<duckdb_logical_type>& types) {
+        const Readers readers = ReadersOf(chunk, types);
+        std::vector<std::string> cells(readers.size());
+        for (idx_t row = 0; row < duckdb_data_chunk_get_size(chunk); ++row) {
+          for (size_t c = 0; c < readers.size(); ++c) {
+            cells[c] = readers[c]->IsNull(row) ? query::kNullCell
+                                               : query::EscapeCell(readers[c]->Text(row));
+          }
+          on_row(cells);
+        }
+      });
 }
 
 void DatasetQuery::RunJson(const std::function<void(const nlohmann::ordered_json&)>& on_row) {
   std::set<std::string> names;
   for (const auto& c : impl_->columns) {
     if (!names.insert(c.name).second) {
-      throw InputError("two result columns are named '" + c.name + "', which JSON objects cannot hold; give each "
+      throw InputError("two result columns are named '" + c.name +
+                       "', which JSON objects cannot hold; give each "
                        "its own name with AS");
     }
   }
@@ -258,7 +276,8 @@ void DatasetQuery::RunJson(const std::function<void(const nlohmann::ordered_json
     const Readers readers = ReadersOf(chunk, types);
     for (idx_t row = 0; row < duckdb_data_chunk_get_size(chunk); ++row) {
       nlohmann::ordered_json out = nlohmann::ordered_json::object();
-      for (size_t c = 0; c < readers.size(); ++c) out[impl_->columns[c].name] = readers[c]->Json(row);
+      for (size_t c = 0; c < readers.size(); ++c)
+        out[impl_->columns[c].name] = readers[c]->Json(row);
       on_row(out);
     }
   });

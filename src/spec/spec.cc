@@ -341,8 +341,8 @@ Spec Parser::ParseSpec() {
 }
 
 bool IsAsKeyword(const Token& token) {
-  return token.kind == TokenKind::kWord && token.text.size() == 2 && ToLower(token.text[0]) == 'a' &&
-         ToLower(token.text[1]) == 's';
+  return token.kind == TokenKind::kWord && token.text.size() == 2 &&
+         ToLower(token.text[0]) == 'a' && ToLower(token.text[1]) == 's';
 }
 
 // field ["AS" name]; a name equal to the default is kept as no name.

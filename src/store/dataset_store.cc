@@ -4,12 +4,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -88,7 +88,8 @@ std::optional<int64_t> DatasetStore::ParseVersionName(const std::string& name) {
 
 DatasetStore::DatasetStore(const std::string& target) {
   target_ = ResolveTarget(target);
-  store_ = LinkedStore(target_).value_or(target_.parent_path() / ("." + target_.filename().string() + ".duckpart"));
+  store_ = LinkedStore(target_).value_or(target_.parent_path() /
+                                         ("." + target_.filename().string() + ".duckpart"));
 }
 
 bool DatasetStore::Exists() const {
@@ -100,7 +101,8 @@ bool DatasetStore::IsOurs() const {
   std::error_code ec;
   if (!Exists()) return true;
   if (fs::is_regular_file(store_ / kMarker, ec)) return true;
-  for (auto it = fs::directory_iterator(store_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::directory_iterator(store_, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
     std::error_code type_ec;
     const bool dir = it->symlink_status(type_ec).type() == fs::file_type::directory;
     if (!IsOwnEntry(it->path().filename().string(), dir)) return false;
@@ -126,15 +128,16 @@ std::optional<int64_t> DatasetStore::LastPublished() const {
   std::ifstream in(store_ / kMarker);
   if (!in) return std::nullopt;
   const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (!j.is_object() || !j.contains("published") || !j["published"].is_number_integer()) return std::nullopt;
+  if (!j.is_object() || !j.contains("published") || !j["published"].is_number_integer())
+    return std::nullopt;
   return j["published"].get<int64_t>();
 }
 
 std::vector<std::pair<fs::path, int64_t>> DatasetStore::OtherLinks() const {
   std::vector<std::pair<fs::path, int64_t>> out;
   std::error_code ec;
-  for (auto it = fs::directory_iterator(target_.parent_path(), ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::directory_iterator(target_.parent_path(), ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
     if (it->path() == target_) continue;
     const auto linked = LinkedStore(it->path());
     if (!linked || *linked != store_) continue;
@@ -173,7 +176,8 @@ fs::path DatasetStore::VersionDir(int64_t version) const { return store_ / Versi
 
 fs::path DatasetStore::NewStaging() const {
   std::random_device rd;
-  const fs::path dir = store_ / ("staging-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  const fs::path dir =
+      store_ / ("staging-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
   Step(StepKind::kCreate, dir.string());
   fs::create_directories(dir);
   return dir;
@@ -196,7 +200,9 @@ std::vector<fs::path> DatasetStore::Leftovers() const {
     const auto v = ParseVersionName(name);
     if (!v && name.rfind("staging-", 0) != 0) continue;  // tmp, and what duckpart did not make
     if (v && current && *v == *current) continue;
-    if (v && std::any_of(others.begin(), others.end(), [&](const auto& o) { return o.second == *v; })) continue;
+    if (v &&
+        std::any_of(others.begin(), others.end(), [&](const auto& o) { return o.second == *v; }))
+      continue;
     out.push_back(entry.path());
   }
   return out;
@@ -214,13 +220,15 @@ size_t DatasetStore::RemoveLeftovers() const {
 StoreLock::StoreLock(const DatasetStore& store) {
   std::error_code ec;
   if (!store.IsOurs()) {
-    throw InputError("'" + store.store().string() + "' exists and was not made by duckpart; move it away or "
+    throw InputError("'" + store.store().string() +
+                     "' exists and was not made by duckpart; move it away or "
                      "choose another target name");
   }
   fs::create_directories(store.store(), ec);
   if (ec == std::errc::permission_denied || ec == std::errc::operation_not_permitted ||
       ec == std::errc::read_only_file_system) {
-    throw InputError("cannot write in the folder of '" + store.target().string() + "': " + ec.message());
+    throw InputError("cannot write in the folder of '" + store.target().string() +
+                     "': " + ec.message());
   }
   if (ec) throw RuntimeFailure("cannot create '" + store.store().string() + "': " + ec.message());
   const std::string path = (store.store() / "lock").string();
@@ -235,14 +243,15 @@ StoreLock::StoreLock(const DatasetStore& store) {
     ::close(fd_);
     fd_ = -1;
     throw BusyError("another duckpart process is writing to '" + store.target().string() +
-                     "'; try again when it has finished");
+                    "'; try again when it has finished");
   }
   const std::string pid = std::to_string(getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) {
     [[maybe_unused]] auto n = ::write(fd_, pid.data(), pid.size());
   }
   try {
-    if (!fs::exists(store.store() / kMarker, ec)) store.Mark();  // a new store, or an older duckpart's
+    if (!fs::exists(store.store() / kMarker, ec))
+      store.Mark();  // a new store, or an older duckpart's
   } catch (...) {
     ::close(fd_);
     throw;

@@ -83,7 +83,7 @@ class StoreLock {
   StoreLock& operator=(const StoreLock&) = delete;
 
   struct Holder {
-    bool held = false;        // a live process holds the lock now
+    bool held = false;           // a live process holds the lock now
     std::optional<int64_t> pid;  // the pid the lock file names (the holder's, or the last one's)
   };
   // Whether another process holds the lock, without creating anything and without

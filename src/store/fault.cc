@@ -22,9 +22,11 @@ const FaultPlan& Plan() {
   static const FaultPlan plan = [] {
     FaultPlan p;
     if (const char* at = std::getenv("DUCKPART_FAULT_AT")) p.at = std::atoll(at);
-    if (const char* action = std::getenv("DUCKPART_FAULT_ACTION")) p.crash = std::strcmp(action, "crash") == 0;
+    if (const char* action = std::getenv("DUCKPART_FAULT_ACTION"))
+      p.crash = std::strcmp(action, "crash") == 0;
     if (const char* trace = std::getenv("DUCKPART_FAULT_TRACE")) p.trace = trace;
-    if (const char* ex = std::getenv("DUCKPART_FAULT_EXCHANGE")) p.no_exchange = std::strcmp(ex, "unsupported") == 0;
+    if (const char* ex = std::getenv("DUCKPART_FAULT_EXCHANGE"))
+      p.no_exchange = std::strcmp(ex, "unsupported") == 0;
     return p;
   }();
   return plan;
@@ -37,13 +39,20 @@ long long g_steps = 0;  // guarded by g_mu
 
 const char* StepKindName(StepKind kind) {
   switch (kind) {
-    case StepKind::kCreate: return "create";
-    case StepKind::kWrite: return "write";
-    case StepKind::kSync: return "sync";
-    case StepKind::kRename: return "rename";
-    case StepKind::kLink: return "link";
-    case StepKind::kRemove: return "remove";
-    case StepKind::kCommit: return "commit";
+    case StepKind::kCreate:
+      return "create";
+    case StepKind::kWrite:
+      return "write";
+    case StepKind::kSync:
+      return "sync";
+    case StepKind::kRename:
+      return "rename";
+    case StepKind::kLink:
+      return "link";
+    case StepKind::kRemove:
+      return "remove";
+    case StepKind::kCommit:
+      return "commit";
   }
   return "step";
 }
@@ -64,8 +73,9 @@ void Step(StepKind kind, const std::string& what) {
   }
   if (n != plan.at) return;
   if (plan.crash) std::raise(SIGKILL);
-  throw RuntimeFailure(FailureClass::kIo, std::string("injected failure at step ") + std::to_string(n) + " (" +
-                                              StepKindName(kind) + " " + what + ")");
+  throw RuntimeFailure(FailureClass::kIo, std::string("injected failure at step ") +
+                                              std::to_string(n) + " (" + StepKindName(kind) + " " +
+                                              what + ")");
 }
 
 bool ExchangeUnsupported() { return Plan().no_exchange; }

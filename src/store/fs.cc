@@ -16,7 +16,8 @@ namespace duckpart::store {
 namespace {
 
 [[noreturn]] void Fail(const std::string& what, const std::string& path) {
-  const FailureClass c = errno == ENOSPC || errno == EDQUOT ? FailureClass::kDiskFull : FailureClass::kIo;
+  const FailureClass c =
+      errno == ENOSPC || errno == EDQUOT ? FailureClass::kDiskFull : FailureClass::kIo;
   throw RuntimeFailure(c, what + " '" + path + "': " + std::strerror(errno));
 }
 
@@ -67,9 +68,9 @@ void ReplaceSymlink(const std::string& target, const std::string& link) {
   if (::lstat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     // rename() cannot put a link over a folder; exchange them atomically instead.
     Step(StepKind::kRename, "exchange " + tmp + " <-> " + link);
-    const int exchanged = ExchangeUnsupported()
-                              ? (errno = EINVAL, -1)
-                              : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, link.c_str(), RENAME_EXCHANGE);
+    const int exchanged = ExchangeUnsupported() ? (errno = EINVAL, -1)
+                                                : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD,
+                                                              link.c_str(), RENAME_EXCHANGE);
     if (exchanged == 0) {
       if (::rmdir(tmp.c_str()) != 0) {  // the folder, now under the temporary name
         // Not empty after all (a file arrived): put it back and give up.

@@ -72,13 +72,15 @@ std::string ViewSelectSql(const std::string& schema, const std::vector<std::stri
   if (tables.empty()) {
     std::string nulls;
     for (const auto& c : columns) {
-      nulls += (nulls.empty() ? "" : ", ") + ("CAST(NULL AS " + c.type + ") AS " + db::QuoteIdent(c.name));
+      nulls += (nulls.empty() ? "" : ", ") +
+               ("CAST(NULL AS " + c.type + ") AS " + db::QuoteIdent(c.name));
     }
     return "SELECT " + nulls + " WHERE false";
   }
   std::vector<std::string> selects;
   selects.reserve(tables.size());
-  for (const auto& t : tables) selects.push_back("SELECT " + cols + " FROM " + db::QualifiedName(schema, t));
+  for (const auto& t : tables)
+    selects.push_back("SELECT " + cols + " FROM " + db::QualifiedName(schema, t));
   return BalancedUnionAll(selects);
 }
 
@@ -99,11 +101,13 @@ std::vector<std::string> CatalogSql(const std::string& catalog, const std::strin
   sql.push_back("CREATE TABLE " + spec_table + " (key VARCHAR PRIMARY KEY, value VARCHAR)");
   std::string values;
   for (const auto& [k, v] : spec_rows) {
-    values += (values.empty() ? "" : ", ") + ("(" + db::QuoteLiteral(k) + ", " + db::QuoteLiteral(v) + ")");
+    values += (values.empty() ? "" : ", ") +
+              ("(" + db::QuoteLiteral(k) + ", " + db::QuoteLiteral(v) + ")");
   }
   sql.push_back("INSERT INTO " + spec_table + " VALUES " + values);
 
-  std::string cols = "id BIGINT PRIMARY KEY, path VARCHAR, table_name VARCHAR, rows BIGINT, checksum HUGEINT";
+  std::string cols =
+      "id BIGINT PRIMARY KEY, path VARCHAR, table_name VARCHAR, rows BIGINT, checksum HUGEINT";
   for (const auto& f : fields) cols += ", " + db::QuoteIdent(KeyColumn(f)) + " VARCHAR";
   for (const auto& f : fields) {
     if (HasRange(f)) cols += ", " + db::QuoteIdent(RangeColumn(f)) + " VARCHAR";
@@ -119,7 +123,8 @@ std::vector<std::string> CatalogSql(const std::string& catalog, const std::strin
                         db::QuoteLiteral(p.checksum) + " AS HUGEINT)";
       for (size_t f = 0; f < fields.size(); ++f) row += ", " + Lit(p.keys[f]);
       for (size_t f = 0; f < fields.size(); ++f) {
-        if (HasRange(fields[f])) row += ", " + db::QuoteLiteral(f < p.ranges.size() ? p.ranges[f] : "");
+        if (HasRange(fields[f]))
+          row += ", " + db::QuoteLiteral(f < p.ranges.size() ? p.ranges[f] : "");
       }
       rows += (rows.empty() ? "" : ", ") + row + ")";
     }
@@ -139,14 +144,15 @@ bool SchemaExists(db::Connection& conn, const std::string& catalog, const std::s
 }
 
 bool IsDuckpartSchema(db::Connection& conn, const std::string& catalog, const std::string& schema) {
-  db::Result r = conn.Query("SELECT count(*) FROM duckdb_tables() WHERE database_name = " +
-                            db::QuoteLiteral(catalog) + " AND lower(schema_name) = lower(" +
-                            db::QuoteLiteral(schema) + ") AND table_name = " +
-                            db::QuoteLiteral(kTableSpecTable));
+  db::Result r = conn.Query(
+      "SELECT count(*) FROM duckdb_tables() WHERE database_name = " + db::QuoteLiteral(catalog) +
+      " AND lower(schema_name) = lower(" + db::QuoteLiteral(schema) +
+      ") AND table_name = " + db::QuoteLiteral(kTableSpecTable));
   return r.GetInt64(0, 0) > 0;
 }
 
-TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, const std::string& schema) {
+TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog,
+                              const std::string& schema) {
   const std::string prefix = db::QuoteIdent(catalog) + "." + db::QuoteIdent(schema) + ".";
   TableCatalog out;
   const std::string where = "schema " + schema;
@@ -155,12 +161,12 @@ TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, 
     for (uint64_t i = 0; i < r.RowCount(); ++i) out.spec[r.GetString(i, 0)] = r.GetString(i, 1);
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;
-    throw InputError(where + " is not a duckpart partition schema (" + std::string(kTableSpecTable) +
-                     " is unreadable: " + e.what() + ")");
+    throw InputError(where + " is not a duckpart partition schema (" +
+                     std::string(kTableSpecTable) + " is unreadable: " + e.what() + ")");
   }
   if (out.spec["format"] != "duckpart-tables") {
-    throw InputError(where + " is not a duckpart partition schema (" + std::string(kTableSpecTable) +
-                     " has no format 'duckpart-tables')");
+    throw InputError(where + " is not a duckpart partition schema (" +
+                     std::string(kTableSpecTable) + " has no format 'duckpart-tables')");
   }
   if (std::stoi(out.spec["format_version"].empty() ? "0" : out.spec["format_version"]) > 1) {
     throw InputError(where + " was written by a newer duckpart; upgrade duckpart");
@@ -168,7 +174,8 @@ TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, 
   try {
     out.manifest = ManifestFromJson(nlohmann::json::parse(out.spec["manifest"]));
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(where + ": the manifest in " + kTableSpecTable + " does not parse: " + e.what());
+    throw InputError(where + ": the manifest in " + kTableSpecTable +
+                     " does not parse: " + e.what());
   }
   out.view_schema = out.spec.count("view_schema") ? out.spec["view_schema"] : "main";
   out.view_name = out.spec["view_name"];
@@ -176,8 +183,8 @@ TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, 
   std::string cols = "id, path, table_name, rows, CAST(checksum AS VARCHAR)";
   for (const auto& f : out.manifest.fields) cols += ", " + db::QuoteIdent(KeyColumn(f));
   try {
-    db::Result r = conn.Query("SELECT " + cols + " FROM " + prefix + db::QuoteIdent(kTablePartitionsTable) +
-                              " ORDER BY id");
+    db::Result r = conn.Query("SELECT " + cols + " FROM " + prefix +
+                              db::QuoteIdent(kTablePartitionsTable) + " ORDER BY id");
     const size_t n = out.manifest.fields.size();
     for (uint64_t i = 0; i < r.RowCount(); ++i) {
       Partition p;

@@ -45,8 +45,8 @@ struct TableCatalog {
   std::map<std::string, std::string> spec;  // _duckpart_spec
   Manifest manifest;                        // parsed from spec["manifest"]
   std::string view_schema, view_name;
-  std::vector<Partition> partitions;   // _duckpart_partitions, by id
-  std::vector<std::string> problems;        // damage found while reading
+  std::vector<Partition> partitions;  // _duckpart_partitions, by id
+  std::vector<std::string> problems;  // damage found while reading
 };
 
 // True when `catalog`.`schema` exists (case-insensitively); sets *stored_name.
@@ -56,7 +56,8 @@ bool SchemaExists(db::Connection& conn, const std::string& catalog, const std::s
 bool IsDuckpartSchema(db::Connection& conn, const std::string& catalog, const std::string& schema);
 // Reads the catalog of a duckpart schema. Throws InputError when _duckpart_spec is
 // missing or is not duckpart's; other damage is listed in `problems`.
-TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog, const std::string& schema);
+TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog,
+                              const std::string& schema);
 
 // True when both paths name the same existing file.
 bool SameDatabaseFile(const std::string& a, const std::string& b);

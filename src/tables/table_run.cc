@@ -1,11 +1,12 @@
 // Resolving the names of a partition-tables target, and listing the datasets of a
 // database. The run itself is tables/tables_target.h driven by ops/driver.h.
+#include "duckpart/table_run.h"
+
 #include <filesystem>
 
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
-#include "duckpart/table_run.h"
 #include "util/format.h"
 
 namespace duckpart {
@@ -16,10 +17,11 @@ namespace fs = std::filesystem;
 using util::Lower;
 
 void CheckNames(const TableRunOptions& o) {
-  static const char* kReserved[] = {"main", "temp", "information_schema", "pg_catalog", "memory", "system",
-                                    "src", kTableTargetAlias};
+  static const char* kReserved[] = {"main",   "temp", "information_schema", "pg_catalog", "memory",
+                                    "system", "src",  kTableTargetAlias};
   for (const char* r : kReserved) {
-    if (Lower(o.schema) == r) throw InputError("--schema may not be '" + o.schema + "'; choose a schema of its own");
+    if (Lower(o.schema) == r)
+      throw InputError("--schema may not be '" + o.schema + "'; choose a schema of its own");
   }
   for (const auto* name : {&o.schema, &o.view}) {
     if (name->find('\0') != std::string::npos) throw InputError("names may not contain NUL bytes");
@@ -33,7 +35,8 @@ TableRunOptions ResolveTableTarget(const TableRunOptions& options, const SourceO
   if (o.database.empty()) throw InputError("--to-db FILE is required");
   const bool default_schema = o.schema.empty();
   if (default_schema) {
-    if (source.table.empty()) throw InputError("--schema NAME is required when the source is not a --table");
+    if (source.table.empty())
+      throw InputError("--schema NAME is required when the source is not a --table");
     o.schema = source.table + "_parts";
   }
   // Named after the table with the default schema, else after the schema given (so that
@@ -42,23 +45,28 @@ TableRunOptions ResolveTableTarget(const TableRunOptions& options, const SourceO
   CheckNames(o);
   if (fs::is_directory(o.database)) throw InputError("--to-db '" + o.database + "' is a directory");
   const fs::path parent = fs::absolute(o.database).parent_path();
-  if (!fs::is_directory(parent)) throw InputError("the folder of --to-db '" + o.database + "' does not exist");
+  if (!fs::is_directory(parent))
+    throw InputError("the folder of --to-db '" + o.database + "' does not exist");
   return o;
 }
 
-std::vector<std::string> ListTableDatasets(const std::string& database, const EngineOptions& engine) {
+std::vector<std::string> ListTableDatasets(const std::string& database,
+                                           const EngineOptions& engine) {
   if (!fs::exists(database)) throw InputError("database '" + database + "' does not exist");
-  db::Database mem(db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads,
+  db::Database mem(db::DatabaseOptions{.memory_limit = engine.memory_limit,
+                                       .threads = engine.threads,
                                        .temp_directory = engine.temp_directory});
   db::Connection conn(mem);
   try {
-    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " + db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
+    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " +
+                 db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
   } catch (const db::DbError& e) {
     throw InputError("cannot open database '" + database + "': " + e.what());
   }
-  db::Result r = conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
-                            db::QuoteLiteral(kTableTargetAlias) + " AND table_name = " +
-                            db::QuoteLiteral(kTableSpecTable) + " ORDER BY 1");
+  db::Result r =
+      conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
+                 db::QuoteLiteral(kTableTargetAlias) +
+                 " AND table_name = " + db::QuoteLiteral(kTableSpecTable) + " ORDER BY 1");
   std::vector<std::string> out;
   for (uint64_t i = 0; i < r.RowCount(); ++i) out.push_back(r.GetString(i, 0));
   return out;

@@ -1,4 +1,3 @@
-#include "plan/keys.h"
 #include "tables/table_verify.h"
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include "db/error_text.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
+#include "plan/keys.h"
 #include "plan/transform.h"
 #include "tables/table_layout.h"
 #include "util/format.h"
@@ -21,8 +21,10 @@ Int128 ParseDecimal(const std::string& text) {
   Int128 v = 0;
   bool negative = false;
   for (char c : text) {
-    if (c == '-') negative = true;
-    else if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
+    if (c == '-')
+      negative = true;
+    else if (c >= '0' && c <= '9')
+      v = v * 10 + (c - '0');
   }
   return negative ? -v : v;
 }
@@ -50,7 +52,8 @@ struct Found {
 };
 
 // The columns and types of every table in the schema, by lower-case table name.
-std::map<std::string, std::vector<ColumnInfo>> TableColumns(db::Connection& conn, const std::string& catalog,
+std::map<std::string, std::vector<ColumnInfo>> TableColumns(db::Connection& conn,
+                                                            const std::string& catalog,
                                                             const std::string& schema) {
   db::Result r = conn.Query(
       "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = " +
@@ -73,14 +76,17 @@ Shape Compare(const std::vector<ColumnInfo>& have, const std::vector<ColumnInfo>
   return s;
 }
 
-std::string DescribeDifference(const std::vector<ColumnInfo>& have, const std::vector<ColumnInfo>& want) {
+std::string DescribeDifference(const std::vector<ColumnInfo>& have,
+                               const std::vector<ColumnInfo>& want) {
   for (const auto& w : want) {
-    auto it = std::find_if(have.begin(), have.end(), [&](const ColumnInfo& c) { return c.name == w.name; });
+    auto it = std::find_if(have.begin(), have.end(),
+                           [&](const ColumnInfo& c) { return c.name == w.name; });
     if (it == have.end()) return "lacks column " + w.name;
     if (it->type != w.type) return "column " + w.name + " is " + it->type + ", expected " + w.type;
   }
   for (const auto& h : have) {
-    auto it = std::find_if(want.begin(), want.end(), [&](const ColumnInfo& c) { return c.name == h.name; });
+    auto it = std::find_if(want.begin(), want.end(),
+                           [&](const ColumnInfo& c) { return c.name == h.name; });
     if (it == want.end()) return "has an extra column " + h.name;
   }
   return "has its columns in another order";
@@ -93,13 +99,16 @@ std::string Branch(const std::string& catalog, const std::string& schema, const 
   std::string sql = "SELECT CAST(" + std::to_string(p.id) + " AS BIGINT) AS __dp_pid";
   for (size_t i = 0; i < m.fields.size(); ++i) {
     const auto& k = i < p.keys.size() ? p.keys[i] : std::nullopt;
-    sql += ", CAST(" + (k ? db::QuoteLiteral(*k) : std::string("NULL")) + " AS VARCHAR) AS __dp_e" + std::to_string(i);
+    sql += ", CAST(" + (k ? db::QuoteLiteral(*k) : std::string("NULL")) + " AS VARCHAR) AS __dp_e" +
+           std::to_string(i);
   }
   for (const auto& c : m.schema) {
-    sql += ", " + (cast ? "CAST(" + db::QuoteIdent(c.name) + " AS " + c.type + ") AS " + db::QuoteIdent(c.name)
+    sql += ", " + (cast ? "CAST(" + db::QuoteIdent(c.name) + " AS " + c.type + ") AS " +
+                              db::QuoteIdent(c.name)
                         : db::QuoteIdent(c.name));
   }
-  return sql + " FROM " + db::QuoteIdent(catalog) + "." + db::QuoteIdent(schema) + "." + db::QuoteIdent(p.table);
+  return sql + " FROM " + db::QuoteIdent(catalog) + "." + db::QuoteIdent(schema) + "." +
+         db::QuoteIdent(p.table);
 }
 
 std::string Aggregate(const Manifest& m, const std::string& union_sql) {
@@ -110,8 +119,9 @@ std::string Aggregate(const Manifest& m, const std::string& union_sql) {
                  ") IS DISTINCT FROM __dp_e" + std::to_string(i);
   }
   if (misplaced.empty()) misplaced = "false";
-  return "SELECT __dp_pid, count(*), CAST(" + ChecksumSql(m.schema) + " AS VARCHAR), count(*) FILTER (WHERE " +
-         misplaced + ") FROM (" + union_sql + ") GROUP BY __dp_pid";
+  return "SELECT __dp_pid, count(*), CAST(" + ChecksumSql(m.schema) +
+         " AS VARCHAR), count(*) FILTER (WHERE " + misplaced + ") FROM (" + union_sql +
+         ") GROUP BY __dp_pid";
 }
 
 void Collect(db::Result& r, std::map<int64_t, Found>& found) {
@@ -122,14 +132,15 @@ void Collect(db::Result& r, std::map<int64_t, Found>& found) {
 
 // Reads the tables in chunks (one query per chunk); a chunk that fails is read table by
 // table so each unreadable table is named.
-void ReadTables(db::Connection& conn, const std::string& catalog, const std::string& schema, const Manifest& m,
-                const std::vector<std::pair<const Partition*, bool>>& tables,
+void ReadTables(db::Connection& conn, const std::string& catalog, const std::string& schema,
+                const Manifest& m, const std::vector<std::pair<const Partition*, bool>>& tables,
                 std::map<int64_t, Found>& found, std::vector<std::string>& problems) {
   constexpr size_t kChunk = 256;
   for (size_t start = 0; start < tables.size(); start += kChunk) {
     const size_t end = std::min(tables.size(), start + kChunk);
     std::vector<std::string> branches;
-    for (size_t i = start; i < end; ++i) branches.push_back(Branch(catalog, schema, *tables[i].first, m, tables[i].second));
+    for (size_t i = start; i < end; ++i)
+      branches.push_back(Branch(catalog, schema, *tables[i].first, m, tables[i].second));
     try {
       db::Result r = conn.Query(Aggregate(m, tables::BalancedUnionAll(branches)));
       Collect(r, found);
@@ -144,22 +155,24 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
         Collect(r, found);
       } catch (const db::DbError& e) {
         if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
-        problems.push_back("partition " + p.path + ": table " + p.table + " cannot be read: " + db::WithoutSqlContext(e.what()));
+        problems.push_back("partition " + p.path + ": table " + p.table +
+                           " cannot be read: " + db::WithoutSqlContext(e.what()));
         found[p.id] = {-1, "", 0};
       }
     }
   }
 }
 
-void CheckView(db::Connection& conn, const std::string& catalog, const Manifest& m, const std::string& view_schema,
-               const std::string& view_name, int64_t rows, std::vector<std::string>& problems) {
+void CheckView(db::Connection& conn, const std::string& catalog, const Manifest& m,
+               const std::string& view_schema, const std::string& view_name, int64_t rows,
+               std::vector<std::string>& problems) {
   const std::string name = view_schema + "." + view_name;
-  const std::string qualified = db::QuoteIdent(catalog) + "." + db::QuoteIdent(view_schema) + "." +
-                                db::QuoteIdent(view_name);
-  db::Result exists = conn.Query("SELECT count(*) FROM duckdb_views() WHERE database_name = " +
-                                 db::QuoteLiteral(catalog) + " AND lower(schema_name) = lower(" +
-                                 db::QuoteLiteral(view_schema) + ") AND lower(view_name) = lower(" +
-                                 db::QuoteLiteral(view_name) + ")");
+  const std::string qualified =
+      db::QuoteIdent(catalog) + "." + db::QuoteIdent(view_schema) + "." + db::QuoteIdent(view_name);
+  db::Result exists = conn.Query(
+      "SELECT count(*) FROM duckdb_views() WHERE database_name = " + db::QuoteLiteral(catalog) +
+      " AND lower(schema_name) = lower(" + db::QuoteLiteral(view_schema) +
+      ") AND lower(view_name) = lower(" + db::QuoteLiteral(view_name) + ")");
   if (exists.GetInt64(0, 0) == 0) {
     problems.push_back("the view " + name + " is missing");
     return;
@@ -167,7 +180,8 @@ void CheckView(db::Connection& conn, const std::string& catalog, const Manifest&
   try {
     db::Result d = conn.Query("DESCRIBE SELECT * FROM " + qualified);
     std::vector<ColumnInfo> cols;
-    for (uint64_t i = 0; i < d.RowCount(); ++i) cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
+    for (uint64_t i = 0; i < d.RowCount(); ++i)
+      cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
     if (Compare(cols, m.schema) != Shape::kSame) {
       problems.push_back("the view " + name + " " + DescribeDifference(cols, m.schema));
     }
@@ -188,8 +202,9 @@ std::string AddDecimal(const std::string& a, const std::string& b) {
   return DecimalText(ParseDecimal(a) + ParseDecimal(b));
 }
 
-TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog, const std::string& schema,
-                               const Manifest& m, const std::vector<Partition>& expected,
+TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
+                               const std::string& schema, const Manifest& m,
+                               const std::vector<Partition>& expected,
                                const std::string& view_schema, const std::string& view_name) {
   TableVerifyReport report;
   auto columns = TableColumns(conn, catalog, schema);
@@ -199,7 +214,8 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
     known.insert(Lower(p.table));
     auto it = columns.find(Lower(p.table));
     if (it == columns.end()) {
-      report.problems.push_back("partition " + p.path + ": table " + schema + "." + p.table + " is missing");
+      report.problems.push_back("partition " + p.path + ": table " + schema + "." + p.table +
+                                " is missing");
       continue;
     }
     ++report.tables;
@@ -214,13 +230,15 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
         break;
       case Shape::kColumnsDiffer:
         report.problems.push_back("partition " + p.path + ": table " + p.table + " " +
-                                  DescribeDifference(it->second, m.schema) + "; its rows were not checked");
+                                  DescribeDifference(it->second, m.schema) +
+                                  "; its rows were not checked");
         break;
     }
   }
   for (const auto& [table, cols] : columns) {
     if (!known.count(table)) {
-      report.problems.push_back("table " + schema + "." + table + " is not in the catalog (an extra table)");
+      report.problems.push_back("table " + schema + "." + table +
+                                " is not in the catalog (an extra table)");
     }
   }
 
@@ -234,23 +252,28 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
     report.rows += f.rows;
     total += ParseDecimal(f.checksum);
     if (f.rows != p->rows) {
-      report.problems.push_back("partition " + p->path + ": table " + p->table + " has " + std::to_string(f.rows) +
-                                " rows, expected " + std::to_string(p->rows));
+      report.problems.push_back("partition " + p->path + ": table " + p->table + " has " +
+                                std::to_string(f.rows) + " rows, expected " +
+                                std::to_string(p->rows));
     } else if (f.checksum != p->checksum) {
-      report.problems.push_back("partition " + p->path + ": table " + p->table + " has content checksum " +
-                                f.checksum + ", expected " + p->checksum);
+      report.problems.push_back("partition " + p->path + ": table " + p->table +
+                                " has content checksum " + f.checksum + ", expected " +
+                                p->checksum);
     }
     if (f.misplaced > 0) {
       report.problems.push_back("partition " + p->path + ": table " + p->table + " holds " +
-                                std::to_string(f.misplaced) + " rows that belong to another partition");
+                                std::to_string(f.misplaced) +
+                                " rows that belong to another partition");
     }
   }
   report.checksum = DecimalText(total);
   if (report.rows != m.total_rows || report.checksum != m.total_checksum) {
-    report.problems.push_back("total: " + std::to_string(report.rows) + " rows (checksum " + report.checksum +
-                              "), expected " + std::to_string(m.total_rows) + " (checksum " + m.total_checksum + ")");
+    report.problems.push_back("total: " + std::to_string(report.rows) + " rows (checksum " +
+                              report.checksum + "), expected " + std::to_string(m.total_rows) +
+                              " (checksum " + m.total_checksum + ")");
   }
-  if (!view_name.empty()) CheckView(conn, catalog, m, view_schema, view_name, report.rows, report.problems);
+  if (!view_name.empty())
+    CheckView(conn, catalog, m, view_schema, view_name, report.rows, report.problems);
   return report;
 }
 

@@ -27,8 +27,9 @@ struct TableVerifyReport {
 // `expected` the partitions with their table names, rows and checksums. An empty
 // `view_name` skips the view check. Unreadable tables are reported, not thrown
 // (interrupts are rethrown).
-TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog, const std::string& schema,
-                               const Manifest& m, const std::vector<Partition>& expected,
+TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
+                               const std::string& schema, const Manifest& m,
+                               const std::vector<Partition>& expected,
                                const std::string& view_schema, const std::string& view_name);
 
 // Decimal text of a HUGEINT sum and its parse, for totals of per-partition checksums.

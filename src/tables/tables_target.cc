@@ -13,9 +13,9 @@
 #include "plan/keys.h"
 #include "plan/workspace_access.h"
 #include "plan/write_budget.h"
+#include "store/fault.h"
 #include "tables/table_layout.h"
 #include "tables/table_verify.h"
-#include "store/fault.h"
 #include "tables/target_db.h"
 #include "util/format.h"
 
@@ -39,13 +39,15 @@ struct TargetState {
   int64_t old_version = 0;
 };
 
-TargetState InspectTarget(db::Connection& conn, const std::string& alias, const TableRunOptions& o) {
+TargetState InspectTarget(db::Connection& conn, const std::string& alias,
+                          const TableRunOptions& o) {
   TargetState s;
   const std::string where = "'" + o.database + "'";
   s.schema_exists = SchemaExists(conn, alias, o.schema, &s.stored_schema);
   if (s.schema_exists) {
     if (!o.replace) {
-      throw InputError("schema " + s.stored_schema + " already exists in " + where + "; add --replace to replace it");
+      throw InputError("schema " + s.stored_schema + " already exists in " + where +
+                       "; add --replace to replace it");
     }
     if (!IsDuckpartSchema(conn, alias, s.stored_schema)) {
       throw InputError("schema " + s.stored_schema + " in " + where +
@@ -57,16 +59,17 @@ TargetState InspectTarget(db::Connection& conn, const std::string& alias, const 
     s.old_version = old.manifest.version;
   }
   const std::string lit_view = db::QuoteLiteral(o.view);
-  db::Result tables = conn.Query("SELECT count(*) FROM duckdb_tables() WHERE database_name = " +
-                                 db::QuoteLiteral(alias) + " AND schema_name = 'main' AND lower(table_name) = lower(" +
-                                 lit_view + ")");
+  db::Result tables = conn.Query(
+      "SELECT count(*) FROM duckdb_tables() WHERE database_name = " + db::QuoteLiteral(alias) +
+      " AND schema_name = 'main' AND lower(table_name) = lower(" + lit_view + ")");
   if (tables.GetInt64(0, 0) > 0) {
     throw InputError("main." + o.view + " in " + where + " is a table; choose another --view");
   }
-  db::Result views = conn.Query("SELECT count(*) FROM duckdb_views() WHERE database_name = " +
-                                db::QuoteLiteral(alias) + " AND schema_name = 'main' AND lower(view_name) = lower(" +
-                                lit_view + ")");
-  const bool ours = s.schema_exists && Lower(s.old_view_schema) == "main" && Lower(s.old_view_name) == Lower(o.view);
+  db::Result views = conn.Query(
+      "SELECT count(*) FROM duckdb_views() WHERE database_name = " + db::QuoteLiteral(alias) +
+      " AND schema_name = 'main' AND lower(view_name) = lower(" + lit_view + ")");
+  const bool ours = s.schema_exists && Lower(s.old_view_schema) == "main" &&
+                    Lower(s.old_view_name) == Lower(o.view);
   if (views.GetInt64(0, 0) > 0 && !ours) {
     throw InputError("view main." + o.view + " already exists in " + where +
                      " and is not this dataset's view; choose another --view");
@@ -79,18 +82,20 @@ TargetState InspectTarget(db::Connection& conn, const std::string& alias, const 
 void StageRows(db::Connection& conn, const std::string& rows_sql, bool sorted) {
   db::SessionSettings settings(conn);
   settings.Set("preserve_insertion_order", sorted ? "true" : "false");
-  conn.Execute("CREATE OR REPLACE TEMP TABLE " + std::string(kStageTable) + " AS SELECT * FROM (" + rows_sql + ")" +
-               (sorted ? " ORDER BY __dp_pid" : ""));
+  conn.Execute("CREATE OR REPLACE TEMP TABLE " + std::string(kStageTable) + " AS SELECT * FROM (" +
+               rows_sql + ")" + (sorted ? " ORDER BY __dp_pid" : ""));
 }
 
 // How many times the staged rows all partition scans would read together: per row group
 // (122,880 rows), its rows times the partition ids its zonemap [min, max] admits.
 constexpr const char* kAmplificationSql =
-    "SELECT coalesce(sum((hi - lo + 1) * n) / nullif(sum(n), 0), 0) FROM (SELECT min(__dp_pid) AS lo, "
+    "SELECT coalesce(sum((hi - lo + 1) * n) / nullif(sum(n), 0), 0) FROM (SELECT min(__dp_pid) AS "
+    "lo, "
     "max(__dp_pid) AS hi, count(*) AS n FROM ";
 
 double ScanAmplification(db::Connection& conn) {
-  return conn.Query(kAmplificationSql + std::string(kStageTable) + " GROUP BY rowid // 122880)").GetDouble(0, 0);
+  return conn.Query(kAmplificationSql + std::string(kStageTable) + " GROUP BY rowid // 122880)")
+      .GetDouble(0, 0);
 }
 
 // The same estimate from a source table's own row groups (staging keeps their order
@@ -100,8 +105,10 @@ std::optional<double> SourceScanAmplification(Workspace& ws, const Plan& plan) {
   if (ws.source().table.empty()) return std::nullopt;
   try {
     return WorkspaceConnection(ws)
-        .Query(kAmplificationSql + std::string("(SELECT k.__dp_pid, s.__dp_group FROM (SELECT *, rowid // 122880 AS ") +
-               "__dp_group FROM " + ws.relation() + ") AS s" + KeysJoinSql(plan.fields) + ") GROUP BY __dp_group)")
+        .Query(kAmplificationSql +
+               std::string("(SELECT k.__dp_pid, s.__dp_group FROM (SELECT *, rowid // 122880 AS ") +
+               "__dp_group FROM " + ws.relation() + ") AS s" + KeysJoinSql(plan.fields) +
+               ") GROUP BY __dp_group)")
         .GetDouble(0, 0);
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt) throw;
@@ -114,7 +121,8 @@ void SortStage(db::Connection& conn) {
   db::SessionSettings settings(conn);
   settings.Set("preserve_insertion_order", "true");
   const std::string sorted = std::string(kStageTable) + "_sorted";
-  conn.Execute("CREATE OR REPLACE TEMP TABLE " + sorted + " AS SELECT * FROM " + kStageTable + " ORDER BY __dp_pid");
+  conn.Execute("CREATE OR REPLACE TEMP TABLE " + sorted + " AS SELECT * FROM " + kStageTable +
+               " ORDER BY __dp_pid");
   conn.Execute("DROP TABLE " + std::string(kStageTable));
   conn.Execute("ALTER TABLE " + sorted + " RENAME TO " + kStageTable);
 }
@@ -142,11 +150,16 @@ std::vector<Partition> NameTables(const Plan& plan) {
   return out;
 }
 
-
 std::map<std::string, std::string> SpecRows(const Manifest& m, const TableRunOptions& o) {
-  return {{"format", "duckpart-tables"}, {"format_version", "1"}, {"version", std::to_string(m.version)},
-          {"spec", ToString(m.spec)}, {"source", m.source}, {"created_at", m.created_at},
-          {"view_schema", "main"}, {"view_name", o.view}, {"duckpart_version", kVersion},
+  return {{"format", "duckpart-tables"},
+          {"format_version", "1"},
+          {"version", std::to_string(m.version)},
+          {"spec", ToString(m.spec)},
+          {"source", m.source},
+          {"created_at", m.created_at},
+          {"view_schema", "main"},
+          {"view_name", o.view},
+          {"duckpart_version", kVersion},
           {"manifest", ToJson(m).dump()}};
 }
 
@@ -157,20 +170,23 @@ std::map<std::string, std::string> SpecRows(const Manifest& m, const TableRunOpt
 constexpr int64_t kPinnedBytesPerColumn = 26 * 1024;
 constexpr double kPinnedShareOfLimit = 0.8;
 
-std::string Mib(double bytes) { return std::to_string(static_cast<int64_t>(bytes / (1024 * 1024)) + 1) + " MiB"; }
+std::string Mib(double bytes) {
+  return std::to_string(static_cast<int64_t>(bytes / (1024 * 1024)) + 1) + " MiB";
+}
 
 void CheckTransactionMemory(db::Connection& conn, const Plan& plan) {
   const int64_t limit = plan::MemoryLimitBytes(conn);
   const auto tables = static_cast<double>(plan.partitions.size());
   const double need = tables * static_cast<double>(plan.schema.size()) * kPinnedBytesPerColumn;
   if (limit <= 0 || need <= kPinnedShareOfLimit * static_cast<double>(limit)) return;
-  throw InputError(std::to_string(plan.partitions.size()) + " partition tables of " +
-                   std::to_string(plan.schema.size()) + " columns need about " + Mib(need) +
-                   " of memory in one transaction, more than the memory limit allows; raise --memory-limit to " +
-                   Mib(need / kPinnedShareOfLimit) + " or more, choose a spec with fewer partitions, or write a "
-                   "Parquet dataset (--to)");
+  throw InputError(
+      std::to_string(plan.partitions.size()) + " partition tables of " +
+      std::to_string(plan.schema.size()) + " columns need about " + Mib(need) +
+      " of memory in one transaction, more than the memory limit allows; raise --memory-limit to " +
+      Mib(need / kPinnedShareOfLimit) +
+      " or more, choose a spec with fewer partitions, or write a "
+      "Parquet dataset (--to)");
 }
-
 
 // Staging decision: sort the staged rows by partition id when per-partition scans would
 // read more than max_scan_amplification times the staged rows.
@@ -220,7 +236,8 @@ struct TablesTarget::State {
   std::optional<db::Transaction> tx;
 };
 
-TablesTarget::TablesTarget(Workspace& ws, const TableRunOptions& options) : ws_(ws), options_(options) {}
+TablesTarget::TablesTarget(Workspace& ws, const TableRunOptions& options)
+    : ws_(ws), options_(options) {}
 
 TablesTarget::~TablesTarget() = default;
 
@@ -254,7 +271,8 @@ void TablesTarget::Stage(ops::Change& change) {
     state_->created.Arm(options_.database);
   }
   state_->target.MakeWritable();
-  state_->inspected = InspectTarget(conn, state_->target.alias(), options_);  // again, holding the write lock
+  state_->inspected =
+      InspectTarget(conn, state_->target.alias(), options_);  // again, holding the write lock
   change.version = state_->inspected.old_version + 1;
   manifest_ = ManifestFromPlan(change.plan, tables_, change.version);
   for (auto& p : manifest_.partitions) p.table.clear();  // names live in the catalog table
@@ -266,7 +284,8 @@ void TablesTarget::Write(ops::Change& change) {
   const std::string cat = db::QuoteIdent(state_->target.alias());
   const std::string schema_q = cat + "." + db::QuoteIdent(o.schema);
   std::string cols;
-  for (const auto& c : change.plan.schema) cols += (cols.empty() ? "" : ", ") + db::QuoteIdent(c.name);
+  for (const auto& c : change.plan.schema)
+    cols += (cols.empty() ? "" : ", ") + db::QuoteIdent(c.name);
   const std::string order = OrderBySql(ws_.ColumnList(o.sort_by, "--sort-by"));
   // Row order inside a table matters only with --sort-by.
   state_->settings.Set("preserve_insertion_order", order.empty() ? "false" : "true");
@@ -281,8 +300,8 @@ void TablesTarget::Write(ops::Change& change) {
   }
   conn.Execute("CREATE SCHEMA " + schema_q);
   auto write_table = [&](const Partition& p) {
-    conn.Execute("CREATE TABLE " + schema_q + "." + db::QuoteIdent(p.table) + " AS SELECT " + cols + " FROM " +
-                 kStageTable + " WHERE __dp_pid = " + std::to_string(p.id) + order);
+    conn.Execute("CREATE TABLE " + schema_q + "." + db::QuoteIdent(p.table) + " AS SELECT " + cols +
+                 " FROM " + kStageTable + " WHERE __dp_pid = " + std::to_string(p.id) + order);
   };
   // Small tables are written first on one thread: their statements are dominated by
   // scheduling, which one thread does ~1.5x faster; large ones then use all threads.
@@ -296,8 +315,8 @@ void TablesTarget::Write(ops::Change& change) {
   }
   std::vector<std::string> names;
   for (const auto& p : tables_) names.push_back(p.table);
-  for (const auto& sql : CatalogSql(state_->target.alias(), o.schema, SpecRows(manifest_, o), change.plan.fields,
-                                    tables_)) {
+  for (const auto& sql : CatalogSql(state_->target.alias(), o.schema, SpecRows(manifest_, o),
+                                    change.plan.fields, tables_)) {
     conn.Execute(sql);
   }
   conn.Execute("CREATE VIEW " + cat + ".main." + db::QuoteIdent(o.view) + " AS " +
@@ -306,12 +325,15 @@ void TablesTarget::Write(ops::Change& change) {
 }
 
 void TablesTarget::Verify(ops::Change&) {
-  const TableVerifyReport report = VerifyTables(WorkspaceConnection(ws_), state_->target.alias(), options_.schema,
-                                                manifest_, tables_, "main", options_.view);
+  const TableVerifyReport report =
+      VerifyTables(WorkspaceConnection(ws_), state_->target.alias(), options_.schema, manifest_,
+                   tables_, "main", options_.view);
   if (report.ok()) return;
-  std::string what = "the written tables do not match the source; rolled back, nothing was published: " +
-                     report.problems.front();
-  if (report.problems.size() > 1) what += " (and " + std::to_string(report.problems.size() - 1) + " more)";
+  std::string what =
+      "the written tables do not match the source; rolled back, nothing was published: " +
+      report.problems.front();
+  if (report.problems.size() > 1)
+    what += " (and " + std::to_string(report.problems.size() - 1) + " more)";
   throw CheckFailed(what);
 }
 
@@ -327,7 +349,8 @@ bool TablesTarget::Committed(const ops::Change& change) noexcept {
     db::Connection& conn = WorkspaceConnection(ws_);
     if (!SchemaExists(conn, state_->target.alias(), options_.schema)) return false;
     const bool committed =
-        ReadTableCatalog(conn, state_->target.alias(), options_.schema).manifest.version == change.version;
+        ReadTableCatalog(conn, state_->target.alias(), options_.schema).manifest.version ==
+        change.version;
     if (committed) state_->created.Dismiss();
     return committed;
   } catch (...) {

@@ -25,12 +25,16 @@ inline std::string CurrentDatabase(db::Connection& conn) {
 class TargetDb {
  public:
   TargetDb(db::Connection& conn, std::string path, bool same_file)
-      : conn_(conn), path_(std::move(path)), same_(same_file),
+      : conn_(conn),
+        path_(std::move(path)),
+        same_(same_file),
         alias_(same_file ? "src" : kTableTargetAlias) {}
   ~TargetDb() {
     try {
-      if (same_ && writable_) Reattach(false);
-      else if (!same_ && attached_) conn_.Execute("DETACH " + db::QuoteIdent(alias_));
+      if (same_ && writable_)
+        Reattach(false);
+      else if (!same_ && attached_)
+        conn_.Execute("DETACH " + db::QuoteIdent(alias_));
     } catch (...) {
     }
   }
@@ -64,7 +68,8 @@ class TargetDb {
     if (was_default) conn_.Execute("USE memory");
     conn_.Execute("DETACH src");
     try {
-      conn_.Execute("ATTACH " + db::QuoteLiteral(path_) + " AS src" + (writable ? "" : " (READ_ONLY)"));
+      conn_.Execute("ATTACH " + db::QuoteLiteral(path_) + " AS src" +
+                    (writable ? "" : " (READ_ONLY)"));
     } catch (const db::DbError& e) {
       if (!writable) throw;
       // Put the read-only source back before reporting.

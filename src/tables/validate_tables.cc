@@ -1,18 +1,18 @@
 // Validation of partition tables in a DuckDB database (the target of `run --to-db`).
-#include "plan/workspace_access.h"
-#include "check/source_compare.h"
 #include <filesystem>
 #include <map>
 #include <memory>
 
-#include "tables/table_verify.h"
+#include "check/source_compare.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/hive_path.h"
 #include "duckpart/table_run.h"
 #include "plan/transform.h"
+#include "plan/workspace_access.h"
 #include "tables/table_layout.h"
+#include "tables/table_verify.h"
 
 namespace duckpart {
 namespace {
@@ -33,16 +33,19 @@ class TargetView {
     if (source) {
       conn_ = &WorkspaceConnection(*source);
     } else {
-      own_db_ = std::make_unique<db::Database>(db::DatabaseOptions{
-          .memory_limit = engine.memory_limit, .threads = engine.threads, .temp_directory = engine.temp_directory,
-          .max_temp_directory_size = engine.max_temp_size});
+      own_db_ = std::make_unique<db::Database>(
+          db::DatabaseOptions{.memory_limit = engine.memory_limit,
+                              .threads = engine.threads,
+                              .temp_directory = engine.temp_directory,
+                              .max_temp_directory_size = engine.max_temp_size});
       own_conn_ = std::make_unique<db::Connection>(*own_db_);
       own_conn_->Execute("SET TimeZone = 'UTC'");
       conn_ = own_conn_.get();
     }
     alias_ = kTableTargetAlias;
     try {
-      conn_->Execute("ATTACH " + db::QuoteLiteral(database) + " AS " + db::QuoteIdent(alias_) + " (READ_ONLY)");
+      conn_->Execute("ATTACH " + db::QuoteLiteral(database) + " AS " + db::QuoteIdent(alias_) +
+                     " (READ_ONLY)");
     } catch (const db::DbError& e) {
       throw InputError("cannot open database '" + database + "': " + e.what());
     }
@@ -70,10 +73,12 @@ class TargetView {
   bool attached_ = false;
 };
 
-std::string ChooseSchema(db::Connection& conn, const std::string& alias, const std::string& database) {
-  db::Result r = conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
-                            db::QuoteLiteral(alias) + " AND table_name = " + db::QuoteLiteral(kTableSpecTable) +
-                            " ORDER BY 1");
+std::string ChooseSchema(db::Connection& conn, const std::string& alias,
+                         const std::string& database) {
+  db::Result r =
+      conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
+                 db::QuoteLiteral(alias) +
+                 " AND table_name = " + db::QuoteLiteral(kTableSpecTable) + " ORDER BY 1");
   if (r.RowCount() == 0) throw InputError("'" + database + "' holds no duckpart partition schema");
   if (r.RowCount() > 1) {
     std::string names;
@@ -91,8 +96,8 @@ void CompareCatalog(const tables::TableCatalog& cat, ValidationReport& r) {
   for (const auto& p : cat.partitions) {
     auto it = by_id.find(p.id);
     if (it == by_id.end()) {
-      r.problems.push_back(std::string("catalog row ") + std::to_string(p.id) + " (" + p.path + ", table " + p.table +
-                           ") is not in the manifest");
+      r.problems.push_back(std::string("catalog row ") + std::to_string(p.id) + " (" + p.path +
+                           ", table " + p.table + ") is not in the manifest");
       continue;
     }
     const Partition& m = *it->second;
@@ -103,14 +108,15 @@ void CompareCatalog(const tables::TableCatalog& cat, ValidationReport& r) {
     by_id.erase(it);
   }
   for (const auto& [id, m] : by_id) {
-    r.problems.push_back("partition " + m->path + " of the manifest has no row in " + kTablePartitionsTable);
+    r.problems.push_back("partition " + m->path + " of the manifest has no row in " +
+                         kTablePartitionsTable);
   }
 }
 
 }  // namespace
 
-ValidationReport ValidateTables(const std::string& database, const std::string& schema, Workspace* source,
-                                const EngineOptions& engine) {
+ValidationReport ValidateTables(const std::string& database, const std::string& schema,
+                                Workspace* source, const EngineOptions& engine) {
   if (!fs::exists(database)) throw InputError("database '" + database + "' does not exist");
   TargetView target(database, source, engine);
   db::Connection& conn = target.conn();
@@ -119,22 +125,25 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
     throw InputError("'" + database + "' has no schema " + schema);
   }
   if (!tables::IsDuckpartSchema(conn, target.alias(), stored)) {
-    throw InputError("schema " + stored + " in '" + database + "' is not a duckpart partition schema");
+    throw InputError("schema " + stored + " in '" + database +
+                     "' is not a duckpart partition schema");
   }
   const tables::TableCatalog cat = tables::ReadTableCatalog(conn, target.alias(), stored);
-  ValidationReport r{.dataset = database + " schema " + stored, .version = cat.manifest.version,
+  ValidationReport r{.dataset = database + " schema " + stored,
+                     .version = cat.manifest.version,
                      .partitions = static_cast<int64_t>(cat.partitions.size())};
   r.problems = cat.problems;
   CompareCatalog(cat, r);
-  const tables::TableVerifyReport v = tables::VerifyTables(conn, target.alias(), stored, cat.manifest, cat.partitions,
-                                                         cat.view_schema, cat.view_name);
+  const tables::TableVerifyReport v = tables::VerifyTables(
+      conn, target.alias(), stored, cat.manifest, cat.partitions, cat.view_schema, cat.view_name);
   r.problems.insert(r.problems.end(), v.problems.begin(), v.problems.end());
   r.files = v.tables;
   r.rows = v.rows;
   r.checksum = v.checksum;
   if (source) {
     r.compared_with_source = true;
-    const auto problems = check::CompareWithSource(*source, cat.manifest, cat.partitions, "the partition tables");
+    const auto problems =
+        check::CompareWithSource(*source, cat.manifest, cat.partitions, "the partition tables");
     r.problems.insert(r.problems.end(), problems.begin(), problems.end());
   }
   return r;

@@ -1,7 +1,8 @@
 #include "util/format.h"
 
-#include <cctype>
 #include <fmt/format.h>
+
+#include <cctype>
 
 namespace duckpart::util {
 

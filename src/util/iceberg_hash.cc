@@ -40,10 +40,18 @@ int32_t Murmur3X86_32(const void* data, size_t size, uint32_t seed) {
   const unsigned char* tail = bytes + 4 * blocks;
   uint32_t k = 0;
   switch (size & 3) {
-    case 3: k ^= static_cast<uint32_t>(tail[2]) << 16; [[fallthrough]];
-    case 2: k ^= static_cast<uint32_t>(tail[1]) << 8; [[fallthrough]];
-    case 1: k ^= tail[0]; h ^= Scramble(k); break;
-    default: break;
+    case 3:
+      k ^= static_cast<uint32_t>(tail[2]) << 16;
+      [[fallthrough]];
+    case 2:
+      k ^= static_cast<uint32_t>(tail[1]) << 8;
+      [[fallthrough]];
+    case 1:
+      k ^= tail[0];
+      h ^= Scramble(k);
+      break;
+    default:
+      break;
   }
   h ^= static_cast<uint32_t>(size);
   return static_cast<int32_t>(FinalMix(h));
@@ -59,7 +67,9 @@ int32_t IcebergHashLong(int64_t value) {
   return Murmur3X86_32(bytes, sizeof bytes);
 }
 
-int32_t IcebergHashBytes(std::string_view bytes) { return Murmur3X86_32(bytes.data(), bytes.size()); }
+int32_t IcebergHashBytes(std::string_view bytes) {
+  return Murmur3X86_32(bytes.data(), bytes.size());
+}
 
 size_t MinimalBigEndianBytes(Int128 value, unsigned char out[16]) {
   unsigned char full[16];
@@ -96,9 +106,7 @@ int32_t IcebergHashUuid(uint64_t high, uint64_t low) {
   return Murmur3X86_32(bytes, sizeof bytes);
 }
 
-int32_t IcebergBucket(int32_t hash, int32_t buckets) {
-  return (hash & INT32_MAX) % buckets;
-}
+int32_t IcebergBucket(int32_t hash, int32_t buckets) { return (hash & INT32_MAX) % buckets; }
 
 int64_t FloorDiv(int64_t value, int64_t divisor) {
   const int64_t q = value / divisor;

@@ -5,7 +5,8 @@
 namespace duckpart::cli {
 namespace {
 
-const std::vector<std::string> kNames = {"demo", "plan", "run", "validate", "query", "info", "recover", "cleanup"};
+const std::vector<std::string> kNames = {"demo",  "plan", "run",     "validate",
+                                         "query", "info", "recover", "cleanup"};
 
 TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
   EXPECT_EQ(EditDistance("", ""), 0u);

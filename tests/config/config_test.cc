@@ -24,7 +24,9 @@ class ConfigLayers : public ::testing::Test {
     sources_.home = dir_ / "home";
     sources_.working_dir = dir_ / "project/a/b";
   }
-  void UserFile(const std::string& text) { std::ofstream(dir_ / "home/.config/duckpart/config.yaml") << text; }
+  void UserFile(const std::string& text) {
+    std::ofstream(dir_ / "home/.config/duckpart/config.yaml") << text;
+  }
   void ProjectFile(const std::string& text) { std::ofstream(ProjectPath()) << text; }
   std::string ProjectPath() const { return dir_ / "project/duckpart.yaml"; }
   std::string UserPath() const { return dir_ / "home/.config/duckpart/config.yaml"; }
@@ -72,12 +74,15 @@ TEST_F(ConfigLayers, ConfigFileFlagReplacesTheSearchUpward) {
 
 TEST_F(ConfigLayers, SelectedProfileOverridesBaseValuesAndEnvOverridesTheProfile) {
   UserFile("profiles:\n  production:\n    memory_limit: 8GB\n");
-  ProjectFile("threads: 2\nmemory_limit: 1GB\nprofiles:\n  production:\n    threads: 8\n  testing:\n    threads: 1\n");
+  ProjectFile(
+      "threads: 2\nmemory_limit: 1GB\nprofiles:\n  production:\n    threads: 8\n  testing:\n    "
+      "threads: 1\n");
   sources_.profile = "production";
   Config c = LoadConfig(sources_);
   EXPECT_EQ(c.Get("threads").value, "8");
   EXPECT_EQ(c.Get("threads").origin.Describe(), "profile production (" + ProjectPath() + ":5)");
-  EXPECT_EQ(c.Get("memory_limit").value, "8GB");  // the user file's profile beats the project's base
+  EXPECT_EQ(c.Get("memory_limit").value,
+            "8GB");  // the user file's profile beats the project's base
   EXPECT_EQ(c.Get("memory_limit").origin.kind, ConfigOriginKind::kProfile);
 
   sources_.profile.clear();
@@ -95,7 +100,8 @@ TEST_F(ConfigLayers, AnUndefinedProfileIsRefusedWithTheDefinedOnes) {
     LoadConfig(sources_);
     FAIL() << "an undefined profile was accepted";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("profile 'prod' is not defined (defined: development)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("profile 'prod' is not defined (defined: development)"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -106,7 +112,8 @@ TEST_F(ConfigLayers, AFeatureWhoseDependencyIsOffIsOffWithTheReason) {
   EXPECT_FALSE(c.Bool("features.analysis"));
   EXPECT_FALSE(c.Bool("features.monitoring"));
   EXPECT_FALSE(c.Bool("features.auto_rebalance"));
-  EXPECT_NE(c.Get("features.auto_rebalance").note.find("needs features.analysis, which is off (" + ProjectPath() + ":2)"),
+  EXPECT_NE(c.Get("features.auto_rebalance")
+                .note.find("needs features.analysis, which is off (" + ProjectPath() + ":2)"),
             std::string::npos)
       << c.Get("features.auto_rebalance").note;
   EXPECT_TRUE(c.Get("features.verification").note.empty());
@@ -146,9 +153,11 @@ TEST_F(ConfigLayers, CheckNamesEveryProblemWithItsLineAndTheValidChoices) {
   EXPECT_EQ(p[0], "1: unknown key 'memory_limt' (did you mean 'memory_limit'?)");
   EXPECT_EQ(p[1], "2: memory_limit: 'lots' is not a size: " + config::SizeRule());
   EXPECT_EQ(p[2], "3: threads: 'many' is not a whole number from 0 to 1024");
-  EXPECT_EQ(p[3], "4: compression: 'zip' is not one of snappy, zstd, gzip, lz4, uncompressed, brotli");
+  EXPECT_EQ(p[3],
+            "4: compression: 'zip' is not one of snappy, zstd, gzip, lz4, uncompressed, brotli");
   EXPECT_EQ(p[4], "6: unknown key 'features.verifcation' (did you mean 'verification'?)");
-  EXPECT_EQ(p[5], "7: verify: 'perhaps' is not a boolean: true or false (also yes/no, on/off, 1/0)");
+  EXPECT_EQ(p[5],
+            "7: verify: 'perhaps' is not a boolean: true or false (also yes/no, on/off, 1/0)");
   EXPECT_EQ(p[6], "8: max_attempts must be a single value, not a list");
   EXPECT_EQ(p[7], "9: cv_warn: '200' is not a number from 0 to 100");
 }
@@ -160,8 +169,12 @@ TEST_F(ConfigLayers, LoadRefusesTheFirstProblemWithFileAndLine) {
     FAIL() << "a bad size was accepted";
   } catch (const InputError& e) {
     const std::string what = e.what();
-    EXPECT_EQ(what.rfind("configuration: " + ProjectPath() + ":2: memory_limit: 'lots' is not a size", 0), 0u) << what;
-    EXPECT_NE(what.find("(1 more; `duckpart config --check` lists them)"), std::string::npos) << what;
+    EXPECT_EQ(
+        what.rfind("configuration: " + ProjectPath() + ":2: memory_limit: 'lots' is not a size", 0),
+        0u)
+        << what;
+    EXPECT_NE(what.find("(1 more; `duckpart config --check` lists them)"), std::string::npos)
+        << what;
   }
 }
 
@@ -176,9 +189,10 @@ TEST_F(ConfigLayers, BadEnvironmentValuesAreFatalAndUnknownVariablesOnlyWarn) {
   sources_.env = {{"DUCKPART_THREADS", "lots"}, {"DUCKPART_THREDS", "2"}};
   const Config c = BuildConfig(sources_);
   ASSERT_EQ(c.problems().size(), 2u);
-  EXPECT_EQ(c.problems()[0].Describe(), "env DUCKPART_THREADS: threads: 'lots' is not a whole number from 0 to 1024");
+  EXPECT_EQ(c.problems()[0].Describe(),
+            "env DUCKPART_THREADS: threads: 'lots' is not a whole number from 0 to 1024");
   EXPECT_TRUE(c.problems()[0].fatal);
-  EXPECT_FALSE(c.problems()[1].fatal);  // DUCKPART_THREDS: not a setting
+  EXPECT_FALSE(c.problems()[1].fatal);     // DUCKPART_THREDS: not a setting
   EXPECT_EQ(c.Get("threads").value, "0");  // the bad value does not take effect
 }
 

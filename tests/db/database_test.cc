@@ -87,8 +87,7 @@ TEST(Database, SettingsAreApplied) {
                                     .max_temp_directory_size = "1GB"});
   Connection conn(database);
   EXPECT_EQ(conn.Query("SELECT current_setting('threads')").GetInt64(0, 0), 1);
-  EXPECT_EQ(conn.Query("SELECT current_setting('temp_directory')").GetString(0, 0),
-            dir / "spill");
+  EXPECT_EQ(conn.Query("SELECT current_setting('temp_directory')").GetString(0, 0), dir / "spill");
   EXPECT_THROW(Database(DatabaseOptions{.memory_limit = "lots"}), DbError);
 }
 
@@ -114,8 +113,10 @@ TEST(Appender, AppendsRowsOfEveryKind) {
     Appender app(conn, "", "t");
     for (int64_t i = 0; i < 1000; ++i) {
       app.Append(i).Append(static_cast<double>(i) / 2);
-      if (i % 10 == 0) app.AppendNull();
-      else app.Append("v" + std::to_string(i));
+      if (i % 10 == 0)
+        app.AppendNull();
+      else
+        app.Append("v" + std::to_string(i));
       app.EndRow();
     }
     app.Flush();

@@ -28,8 +28,9 @@ TEST(WithoutErrorClass, DropsOnlyTheLeadingClass) {
 }
 
 TEST(LockConflict, NamesTheFileAndTheHolder) {
-  EXPECT_EQ(LockConflict("IO Error: Could not set lock on file \"/tmp/a.db\": Conflicting lock is held in "
-                         "/usr/bin/duckdb (PID 4242) by user root. See also https://duckdb.org/docs"),
+  EXPECT_EQ(LockConflict(
+                "IO Error: Could not set lock on file \"/tmp/a.db\": Conflicting lock is held in "
+                "/usr/bin/duckdb (PID 4242) by user root. See also https://duckdb.org/docs"),
             "database '/tmp/a.db' is in use by another process (PID 4242, /usr/bin/duckdb)");
   EXPECT_FALSE(LockConflict("IO Error: No files found").has_value());
 }

@@ -84,8 +84,10 @@ TEST_F(BucketFunction, SameValueSameBucketWhateverTheType) {
 
 TEST_F(BucketFunction, NanosecondsFloorToMicroseconds) {
   // one nanosecond before the epoch is in the microsecond before it
-  EXPECT_EQ(Masked("TIMESTAMP_NS '1969-12-31 23:59:59.999999999'"), Masked("TIMESTAMP '1969-12-31 23:59:59.999999'"));
-  EXPECT_EQ(Masked("TIMESTAMP_MS '1969-12-31 23:59:59.999'"), Masked("TIMESTAMP '1969-12-31 23:59:59.999'"));
+  EXPECT_EQ(Masked("TIMESTAMP_NS '1969-12-31 23:59:59.999999999'"),
+            Masked("TIMESTAMP '1969-12-31 23:59:59.999999'"));
+  EXPECT_EQ(Masked("TIMESTAMP_MS '1969-12-31 23:59:59.999'"),
+            Masked("TIMESTAMP '1969-12-31 23:59:59.999'"));
 }
 
 TEST_F(BucketFunction, NullsGiveNull) {
@@ -98,7 +100,9 @@ TEST_F(BucketFunction, NullsGiveNull) {
 }
 
 TEST_F(BucketFunction, TypesWithoutCanonicalBytesFailAtBind) {
-  EXPECT_NE(BindError("1.5::DOUBLE").find("duckpart_bucket: Iceberg does not bucket floating-point"), std::string::npos);
+  EXPECT_NE(
+      BindError("1.5::DOUBLE").find("duckpart_bucket: Iceberg does not bucket floating-point"),
+      std::string::npos);
   EXPECT_NE(BindError("1.5::FLOAT").find("floating-point"), std::string::npos);
   EXPECT_NE(BindError("true").find("boolean"), std::string::npos);
   EXPECT_NE(BindError("1::HUGEINT").find("beyond BIGINT"), std::string::npos);
@@ -137,15 +141,19 @@ TEST_F(BucketFunction, SameBucketAfterRoundTripThroughParquet) {
       "CAST(i * 1.37 - 50 AS DECIMAL(7,2)) AS d, gen_random_uuid() AS u FROM range(3000) r(i)");
   conn_->Execute("COPY rt TO " + QuoteLiteral(file) + " (FORMAT parquet)");
   // Parquet keeps neither the ENUM nor the TIMESTAMP_S: they come back as VARCHAR and TIMESTAMP
-  Result types = conn_->Query("SELECT typeof(e), typeof(ts) FROM read_parquet(" + QuoteLiteral(file) + ") LIMIT 1");
+  Result types = conn_->Query("SELECT typeof(e), typeof(ts) FROM read_parquet(" +
+                              QuoteLiteral(file) + ") LIMIT 1");
   EXPECT_EQ(types.GetString(0, 0), "VARCHAR");
   EXPECT_NE(types.GetString(0, 1), "TIMESTAMP_S");
   std::string differ;
   for (const char* c : {"n", "e", "ts", "d", "u"}) {
-    differ += std::string(differ.empty() ? "" : " + ") + "count(*) FILTER (WHERE duckpart_bucket(13, a." + c +
-              ") <> duckpart_bucket(13, b." + c + "))";
+    differ += std::string(differ.empty() ? "" : " + ") +
+              "count(*) FILTER (WHERE duckpart_bucket(13, a." + c + ") <> duckpart_bucket(13, b." +
+              c + "))";
   }
-  EXPECT_EQ(Scalar("SELECT " + differ + " FROM rt a JOIN read_parquet(" + QuoteLiteral(file) + ") b USING (i)"), "0");
+  EXPECT_EQ(Scalar("SELECT " + differ + " FROM rt a JOIN read_parquet(" + QuoteLiteral(file) +
+                   ") b USING (i)"),
+            "0");
 }
 
 TEST(BucketRegistration, EveryConnectionAndCatalogSeesTheFunction) {

@@ -24,8 +24,8 @@ TEST(QuoteIdent, HostileNamesRoundTripThroughDuckDb) {
   Database database(DatabaseOptions{});
   Connection conn(database);
   const std::vector<std::string> names = {
-      "with space", "semi;colon", "dq\"uote", "sq'uote", "drop table x; --", "ünïcødé 日本",
-      "new\nline", "a.b", "select"};
+      "with space",   "semi;colon", "dq\"uote", "sq'uote", "drop table x; --",
+      "ünïcødé 日本", "new\nline",  "a.b",      "select"};
   for (const auto& name : names) {
     const std::string t = QuoteIdent(name);
     conn.Execute("CREATE TABLE " + t + " (" + t + " VARCHAR)");

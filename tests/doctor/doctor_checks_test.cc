@@ -62,7 +62,8 @@ TEST(DoctorFilesystem, TheAtomicStepsWorkOnALocalFilesystemAndLeaveNothingBehind
   TempDir dir;
   const auto checks = CheckAtomicSteps(dir.path().string());
   ASSERT_EQ(checks.size(), 4u);
-  for (const auto& c : checks) EXPECT_EQ(c.status, CheckStatus::kPass) << c.name << ": " << c.detail;
+  for (const auto& c : checks)
+    EXPECT_EQ(c.status, CheckStatus::kPass) << c.name << ": " << c.detail;
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
@@ -75,8 +76,15 @@ TEST(DoctorFilesystem, AnUncreatableScratchFolderFails) {
 }
 
 ColumnProfile VarcharDates(int64_t rows, int64_t castable) {
-  return {.name = "d", .type = "VARCHAR", .type_class = plan::TypeClass::kString, .rows = rows, .nulls = 0,
-          .distinct = rows, .min = "2024-01-01", .max = "2024-12-31", .castable_to_timestamp = castable,
+  return {.name = "d",
+          .type = "VARCHAR",
+          .type_class = plan::TypeClass::kString,
+          .rows = rows,
+          .nulls = 0,
+          .distinct = rows,
+          .min = "2024-01-01",
+          .max = "2024-12-31",
+          .castable_to_timestamp = castable,
           .span_hours = 365 * 24};
 }
 
@@ -92,31 +100,48 @@ TEST(DoctorColumns, VarcharDatesThatDoNotCastWarnWithTheirCount) {
 }
 
 TEST(DoctorColumns, IdentityOverTooManyValuesIsNamedInTheAdvice) {
-  const ColumnProfile ids{.name = "user_id", .type = "BIGINT", .type_class = plan::TypeClass::kInteger,
-                          .rows = 1'000'000, .distinct = 200'000};
-  EXPECT_NE(ColumnCheck(ids, 10000).advice.find("identity(user_id) would make ~200,000 partitions"), std::string::npos);
+  const ColumnProfile ids{.name = "user_id",
+                          .type = "BIGINT",
+                          .type_class = plan::TypeClass::kInteger,
+                          .rows = 1'000'000,
+                          .distinct = 200'000};
+  EXPECT_NE(ColumnCheck(ids, 10000).advice.find("identity(user_id) would make ~200,000 partitions"),
+            std::string::npos);
 }
 
 TEST(DoctorColumns, SuggestsTheFinestTimeTransformKeepingPartitionsLarge) {
-  ColumnProfile ts{.name = "ts", .type = "TIMESTAMP", .type_class = plan::TypeClass::kTimestamp, .rows = 1'000'000,
-                   .distinct = 900'000, .span_hours = 2 * 365 * 24};
+  ColumnProfile ts{.name = "ts",
+                   .type = "TIMESTAMP",
+                   .type_class = plan::TypeClass::kTimestamp,
+                   .rows = 1'000'000,
+                   .distinct = 900'000,
+                   .span_hours = 2 * 365 * 24};
   EXPECT_EQ(ToString(SuggestSpec({ts}, 10000)), "month(ts)");  // days would hold ~1,400 rows
   ts.rows = 100'000'000;
   EXPECT_EQ(ToString(SuggestSpec({ts}, 10000)), "day(ts)");
-  const ColumnProfile tag{.name = "tag", .type = "VARCHAR", .type_class = plan::TypeClass::kString,
-                          .rows = 1'000'000, .distinct = 12, .castable_to_timestamp = 0};
+  const ColumnProfile tag{.name = "tag",
+                          .type = "VARCHAR",
+                          .type_class = plan::TypeClass::kString,
+                          .rows = 1'000'000,
+                          .distinct = 12,
+                          .castable_to_timestamp = 0};
   EXPECT_EQ(ToString(SuggestSpec({tag}, 10000)), "identity(tag)");
-  const ColumnProfile id{.name = "id", .type = "BIGINT", .type_class = plan::TypeClass::kInteger,
-                         .rows = 5'000'000, .distinct = 5'000'000};
+  const ColumnProfile id{.name = "id",
+                         .type = "BIGINT",
+                         .type_class = plan::TypeClass::kInteger,
+                         .rows = 5'000'000,
+                         .distinct = 5'000'000};
   EXPECT_EQ(ToString(SuggestSpec({id, tag}, 10000)), "identity(tag)");
   EXPECT_EQ(ToString(SuggestSpec({id}, 10000)), "bucket(32, id)");
 }
 
 TEST(DoctorColumns, ProfileCountsNullsDistinctAndDatesThatDoNotCast) {
-  Workspace ws(SourceOptions{.query = "SELECT CASE WHEN i % 100 = 0 THEN 'not a date' WHEN i % 10 = 1 THEN NULL "
-                                      "ELSE CAST(DATE '2024-01-01' + CAST(i % 300 AS INTEGER) AS VARCHAR) END AS d "
-                                      "FROM range(1000) t(i)"},
-               EngineOptions{.memory_limit = "256MB", .threads = 1});
+  Workspace ws(
+      SourceOptions{
+          .query = "SELECT CASE WHEN i % 100 = 0 THEN 'not a date' WHEN i % 10 = 1 THEN NULL "
+                   "ELSE CAST(DATE '2024-01-01' + CAST(i % 300 AS INTEGER) AS VARCHAR) END AS d "
+                   "FROM range(1000) t(i)"},
+      EngineOptions{.memory_limit = "256MB", .threads = 1});
   const auto profiles = ProfileColumns(ws, ws.columns());
   ASSERT_EQ(profiles.size(), 1u);
   const ColumnProfile& d = profiles[0];

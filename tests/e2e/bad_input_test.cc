@@ -1,10 +1,9 @@
 // End-to-end: bad input of every kind gets exactly one line `duckpart: error: ...`,
 // exit code 2, no crash, and changes nothing: the source databases stay byte-for-byte
 // the same.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -27,8 +26,8 @@ struct Case {
 
 // Names and values that are hard in SQL, paths and terminals.
 const std::vector<std::string>& HostileNames() {
-  static const std::vector<std::string> names = {"we\"ird", "it's", "a/b", "..", "x=y", "100%", "new\nline",
-                                                 "semi;colon --", "sp ace"};
+  static const std::vector<std::string> names = {
+      "we\"ird", "it's", "a/b", "..", "x=y", "100%", "new\nline", "semi;colon --", "sp ace"};
   return names;
 }
 
@@ -36,23 +35,31 @@ class BadInput : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir;
-    RunResult r = RunDuckpart({"demo", "--rows", "3000", "--seed", "5", "--dir", *dir_ / "src", "--quiet"});
+    RunResult r =
+        RunDuckpart({"demo", "--rows", "3000", "--seed", "5", "--dir", *dir_ / "src", "--quiet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // A database whose tables and columns carry hostile names, and values to match.
     {
       db::Database database(db::DatabaseOptions{.path = *dir_ / "hostile.db"});
       db::Connection conn(database);
       std::string cols;
-      for (const auto& n : HostileNames()) cols += ", CAST(i AS VARCHAR) || " + db::QuoteLiteral(n) + " AS " + db::QuoteIdent(n);
+      for (const auto& n : HostileNames())
+        cols += ", CAST(i AS VARCHAR) || " + db::QuoteLiteral(n) + " AS " + db::QuoteIdent(n);
       for (const auto& n : HostileNames()) {
-        conn.Execute("CREATE TABLE " + db::QuoteIdent(n) + " AS SELECT i AS id, TIMESTAMP '2024-01-01' + "
-                     "INTERVAL (i) HOUR AS ts" + cols + " FROM range(50) r(i)");
+        conn.Execute("CREATE TABLE " + db::QuoteIdent(n) +
+                     " AS SELECT i AS id, TIMESTAMP '2024-01-01' + "
+                     "INTERVAL (i) HOUR AS ts" +
+                     cols + " FROM range(50) r(i)");
       }
     }
-    ASSERT_EQ(RunDuckpart({"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", *dir_ / "ds",
-                           "--quiet"}).exit_code, 0);
-    ASSERT_EQ(RunDuckpart({"backup", "--db", db(), "--table", "events", "--to", *dir_ / "events.parquet",
-                           "--quiet"}).exit_code, 0);
+    ASSERT_EQ(RunDuckpart({"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to",
+                           *dir_ / "ds", "--quiet"})
+                  .exit_code,
+              0);
+    ASSERT_EQ(RunDuckpart({"backup", "--db", db(), "--table", "events", "--to",
+                           *dir_ / "events.parquet", "--quiet"})
+                  .exit_code,
+              0);
     std::ofstream(*dir_ / "not-a-db.db") << "this is not a database\n";
     std::ofstream(*dir_ / "plain.txt") << "hello\n";
     std::ofstream(*dir_ / "bad.parquet") << "PAR1 but not really\n";
@@ -68,15 +75,18 @@ class BadInput : public ::testing::Test {
   static std::string hostile() { return *dir_ / "hostile.db"; }
   static std::string d(const std::string& name) { return *dir_ / name; }
 
-  static std::string Hash(const std::string& path) { return std::to_string(std::hash<std::string>{}(ReadFile(path))) +
-                                                             "/" + std::to_string(fs::file_size(path)); }
+  static std::string Hash(const std::string& path) {
+    return std::to_string(std::hash<std::string>{}(ReadFile(path))) + "/" +
+           std::to_string(fs::file_size(path));
+  }
 
   // Runs one case: one error line, exit 2, both databases unchanged, nothing new beside them.
   static void Expect(const Case& c) {
     SCOPED_TRACE(c.name);
     const std::string before_src = Hash(db()), before_hostile = Hash(hostile());
     std::vector<std::string> before_listing;
-    for (const auto& e : fs::directory_iterator(dir_->path())) before_listing.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir_->path()))
+      before_listing.push_back(e.path().filename().string());
     std::sort(before_listing.begin(), before_listing.end());
 
     RunResult r = RunDuckpart(c.args);
@@ -102,8 +112,8 @@ class BadInput : public ::testing::Test {
 
 TempDir* BadInput::dir_ = nullptr;
 
-std::vector<std::string> RunCmd(const std::string& db, const std::string& table, const std::string& by,
-                             const std::string& to) {
+std::vector<std::string> RunCmd(const std::string& db, const std::string& table,
+                                const std::string& by, const std::string& to) {
   return {"run", "--db", db, "--table", table, "--by", by, "--to", to};
 }
 
@@ -113,16 +123,24 @@ TEST_F(BadInput, SourcesThatDoNotExistOrDoNotFit) {
       {"missing table", RunCmd(db(), "nope", "month(ts)", d("o1"))},
       {"database is a folder", RunCmd(d("folder"), "events", "month(ts)", d("o1"))},
       {"database is not a database", RunCmd(d("not-a-db.db"), "events", "month(ts)", d("o1"))},
-      {"table without database", {"run", "--table", "events", "--by", "month(ts)", "--to", d("o1")}},
-      {"two sources", {"run", "--db", db(), "--table", "events", "--query", "SELECT 1", "--by", "x", "--to", d("o1")}},
+      {"table without database",
+       {"run", "--table", "events", "--by", "month(ts)", "--to", d("o1")}},
+      {"two sources",
+       {"run", "--db", db(), "--table", "events", "--query", "SELECT 1", "--by", "x", "--to",
+        d("o1")}},
       {"no source", {"run", "--by", "month(ts)", "--to", d("o1")}},
-      {"query that does not parse", {"run", "--db", db(), "--query", "SELEC * FROM events", "--by", "month(ts)",
-                                     "--to", d("o1")}},
-      {"query over a missing table", {"run", "--db", db(), "--query", "SELECT * FROM nope", "--by", "month(ts)",
-                                      "--to", d("o1")}},
-      {"files that do not exist", {"run", "--from", d("none-*.parquet"), "--by", "month(ts)", "--to", d("o1")}},
-      {"files of an unknown format", {"run", "--from", d("plain.txt"), "--by", "month(ts)", "--to", d("o1")}},
-      {"plan: missing database", {"plan", "--db", d("missing.db"), "--table", "events", "--by", "month(ts)"}},
+      {"query that does not parse",
+       {"run", "--db", db(), "--query", "SELEC * FROM events", "--by", "month(ts)", "--to",
+        d("o1")}},
+      {"query over a missing table",
+       {"run", "--db", db(), "--query", "SELECT * FROM nope", "--by", "month(ts)", "--to",
+        d("o1")}},
+      {"files that do not exist",
+       {"run", "--from", d("none-*.parquet"), "--by", "month(ts)", "--to", d("o1")}},
+      {"files of an unknown format",
+       {"run", "--from", d("plain.txt"), "--by", "month(ts)", "--to", d("o1")}},
+      {"plan: missing database",
+       {"plan", "--db", d("missing.db"), "--table", "events", "--by", "month(ts)"}},
       {"plan: missing table", {"plan", "--db", db(), "--table", "nope", "--by", "month(ts)"}},
   };
   for (const auto& c : cases) Expect(c);
@@ -162,17 +180,23 @@ TEST_F(BadInput, TargetsThatCannotBeUsed) {
       {"target folder does not exist", RunCmd(db(), "events", "month(ts)", d("no/such/folder/ds"))},
       {"existing dataset without --replace", RunCmd(db(), "events", "month(ts)", d("ds"))},
       {"missing --to", {"run", "--db", db(), "--table", "events", "--by", "month(ts)"}},
-      {"negative threads", {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
-                            "--threads", "-1"}},
-      {"bad memory limit", {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
-                            "--memory-limit", "lots"}},
-      {"bad spill cap", {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
-                         "--max-temp-size", "huge"}},
-      {"unknown time zone", {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
-                             "--timezone", "Mars/Olympus_Mons"}},
-      {"unknown compression", {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
-                               "--compression", "zip"}},
-      {"unknown option", {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"), "--fast"}},
+      {"negative threads",
+       {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"), "--threads",
+        "-1"}},
+      {"bad memory limit",
+       {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
+        "--memory-limit", "lots"}},
+      {"bad spill cap",
+       {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
+        "--max-temp-size", "huge"}},
+      {"unknown time zone",
+       {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
+        "--timezone", "Mars/Olympus_Mons"}},
+      {"unknown compression",
+       {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"),
+        "--compression", "zip"}},
+      {"unknown option",
+       {"run", "--db", db(), "--table", "events", "--by", "month(ts)", "--to", d("o3"), "--fast"}},
   };
   for (const auto& c : cases) Expect(c);
   fs::remove(d("a-file"));
@@ -210,21 +234,30 @@ TEST_F(BadInput, ValidateRecoverAndCleanupOfThingsThatAreNotDatasets) {
 
 TEST_F(BadInput, BackupAndRestore) {
   const std::vector<Case> cases = {
-      {"backup: missing database", {"backup", "--db", d("missing.db"), "--table", "events", "--to", d("b.parquet")}},
-      {"backup: missing table", {"backup", "--db", db(), "--table", "nope", "--to", d("b.parquet")}},
+      {"backup: missing database",
+       {"backup", "--db", d("missing.db"), "--table", "events", "--to", d("b.parquet")}},
+      {"backup: missing table",
+       {"backup", "--db", db(), "--table", "nope", "--to", d("b.parquet")}},
       {"backup: to a folder", {"backup", "--db", db(), "--table", "events", "--to", d("folder")}},
       {"backup: over the source", {"backup", "--db", db(), "--table", "events", "--to", db()}},
-      {"backup: over an existing file", {"backup", "--db", db(), "--table", "events", "--to", d("events.parquet")}},
-      {"backup: folder does not exist", {"backup", "--db", db(), "--table", "events", "--to", d("no/b.parquet")}},
+      {"backup: over an existing file",
+       {"backup", "--db", db(), "--table", "events", "--to", d("events.parquet")}},
+      {"backup: folder does not exist",
+       {"backup", "--db", db(), "--table", "events", "--to", d("no/b.parquet")}},
       {"backup: missing --to", {"backup", "--db", db(), "--table", "events"}},
-      {"restore: missing file", {"restore", "--from", d("none.parquet"), "--db", db(), "--table", "t"}},
-      {"restore: not Parquet", {"restore", "--from", d("bad.parquet"), "--db", db(), "--table", "t"}},
+      {"restore: missing file",
+       {"restore", "--from", d("none.parquet"), "--db", db(), "--table", "t"}},
+      {"restore: not Parquet",
+       {"restore", "--from", d("bad.parquet"), "--db", db(), "--table", "t"}},
       {"restore: a text file", {"restore", "--from", d("plain.txt"), "--db", db(), "--table", "t"}},
-      {"restore: existing table", {"restore", "--from", d("events.parquet"), "--db", db(), "--table", "events"}},
-      {"restore: into a folder", {"restore", "--from", d("events.parquet"), "--db", d("folder"), "--table", "t"}},
-      {"restore: into a file that is no database", {"restore", "--from", d("events.parquet"), "--db",
-                                                    d("not-a-db.db"), "--table", "t"}},
-      {"restore: from the database itself", {"restore", "--from", db(), "--db", db(), "--table", "t"}},
+      {"restore: existing table",
+       {"restore", "--from", d("events.parquet"), "--db", db(), "--table", "events"}},
+      {"restore: into a folder",
+       {"restore", "--from", d("events.parquet"), "--db", d("folder"), "--table", "t"}},
+      {"restore: into a file that is no database",
+       {"restore", "--from", d("events.parquet"), "--db", d("not-a-db.db"), "--table", "t"}},
+      {"restore: from the database itself",
+       {"restore", "--from", db(), "--db", db(), "--table", "t"}},
   };
   for (const auto& c : cases) Expect(c);
 }
@@ -233,25 +266,38 @@ TEST_F(BadInput, HostileIdentifiersAndValues) {
   std::vector<Case> cases;
   for (const auto& n : HostileNames()) {
     cases.push_back({"missing column in table " + n, RunCmd(hostile(), n, "month(nope)", d("o4"))});
-    cases.push_back({"month of the string column " + n,
-                     RunCmd(hostile(), n, "month(" + std::string("\"") + [&] {
-                       std::string q;
-                       for (char c : n) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-                       return q;
-                     }() + "\")", d("o4"))});
-    cases.push_back({"restore over table " + n, {"restore", "--from", d("events.parquet"), "--db", hostile(),
-                                                 "--table", n}});
+    cases.push_back({"month of the string column " + n, RunCmd(
+                                                            hostile(), n,
+                                                            "month(" + std::string("\"") +
+                                                                [&] {
+                                                                  std::string q;
+                                                                  for (char c : n)
+                                                                    q += c == '"'
+                                                                             ? std::string("\"\"")
+                                                                             : std::string(1, c);
+                                                                  return q;
+                                                                }() +
+                                                                "\")",
+                                                            d("o4"))});
+    cases.push_back({"restore over table " + n,
+                     {"restore", "--from", d("events.parquet"), "--db", hostile(), "--table", n}});
   }
-  cases.push_back({"a table that is a hostile path", RunCmd(hostile(), "../../etc/passwd", "month(ts)", d("o4"))});
-  cases.push_back({"an injection as a table", RunCmd(hostile(), "x\"; DROP TABLE \"a/b\"; --", "month(ts)", d("o4"))});
-  cases.push_back({"an injection as a query", {"run", "--db", hostile(), "--query",
-                                               "SELECT 1; DROP TABLE \"a/b\"", "--by", "x", "--to", d("o4")}});
-  cases.push_back({"an injection in a bound", RunCmd(hostile(), "x=y", "range(ts, ['2024-01-01''); DROP TABLE t; --'])",
-                                                  d("o4"))});
-  cases.push_back({"a newline in a missing table", RunCmd(db(), "no\nsuch\ntable", "month(ts)", d("o4"))});
-  cases.push_back({"a target named with a newline", RunCmd(db(), "events", "month(nope)", d("new\nline"))});
-  cases.push_back({"a backup of a hostile table over a file", {"backup", "--db", hostile(), "--table", "a/b",
-                                                               "--to", d("events.parquet")}});
+  cases.push_back({"a table that is a hostile path",
+                   RunCmd(hostile(), "../../etc/passwd", "month(ts)", d("o4"))});
+  cases.push_back({"an injection as a table",
+                   RunCmd(hostile(), "x\"; DROP TABLE \"a/b\"; --", "month(ts)", d("o4"))});
+  cases.push_back({"an injection as a query",
+                   {"run", "--db", hostile(), "--query", "SELECT 1; DROP TABLE \"a/b\"", "--by",
+                    "x", "--to", d("o4")}});
+  cases.push_back(
+      {"an injection in a bound",
+       RunCmd(hostile(), "x=y", "range(ts, ['2024-01-01''); DROP TABLE t; --'])", d("o4"))});
+  cases.push_back(
+      {"a newline in a missing table", RunCmd(db(), "no\nsuch\ntable", "month(ts)", d("o4"))});
+  cases.push_back(
+      {"a target named with a newline", RunCmd(db(), "events", "month(nope)", d("new\nline"))});
+  cases.push_back({"a backup of a hostile table over a file",
+                   {"backup", "--db", hostile(), "--table", "a/b", "--to", d("events.parquet")}});
   for (const auto& c : cases) Expect(c);
 }
 

@@ -33,9 +33,11 @@ TEST(Cli, NoCommandIsAUsageError) { EXPECT_EQ(RunDuckpart({}).exit_code, 2); }
 
 TEST(Demo, MakesADeterministicSampleDatabase) {
   TempDir dir;
-  RunResult a = RunDuckpart({"demo", "--rows", "20000", "--seed", "7", "--dir", dir / "a", "--json"});
+  RunResult a =
+      RunDuckpart({"demo", "--rows", "20000", "--seed", "7", "--dir", dir / "a", "--json"});
   ASSERT_EQ(a.exit_code, 0) << a.err;
-  RunResult b = RunDuckpart({"demo", "--rows", "20000", "--seed", "7", "--dir", dir / "b", "--json"});
+  RunResult b =
+      RunDuckpart({"demo", "--rows", "20000", "--seed", "7", "--dir", dir / "b", "--json"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
   auto ja = nlohmann::json::parse(a.out);
   EXPECT_EQ(ja["rows"], 20000);
@@ -45,16 +47,22 @@ TEST(Demo, MakesADeterministicSampleDatabase) {
   auto checksum = [](const std::string& path) {
     db::Database database(db::DatabaseOptions{.path = path, .access = db::Access::kReadOnly});
     db::Connection conn(database);
-    return conn.Query("SELECT sum(hash(id, ts, user_id, amount, category, referrer, tag)::HUGEINT)"
-                      "::VARCHAR FROM events").GetString(0, 0);
+    return conn
+        .Query(
+            "SELECT sum(hash(id, ts, user_id, amount, category, referrer, tag)::HUGEINT)"
+            "::VARCHAR FROM events")
+        .GetString(0, 0);
   };
   EXPECT_EQ(checksum(dir / "a/demo.db"), checksum(dir / "b/demo.db"));
 }
 
 TEST(Demo, DataHasTheAdvertisedShape) {
   TempDir dir;
-  ASSERT_EQ(RunDuckpart({"demo", "--rows", "50000", "--dir", dir.path().string(), "--quiet"}).exit_code, 0);
-  db::Database database(db::DatabaseOptions{.path = dir / "demo.db", .access = db::Access::kReadOnly});
+  ASSERT_EQ(
+      RunDuckpart({"demo", "--rows", "50000", "--dir", dir.path().string(), "--quiet"}).exit_code,
+      0);
+  db::Database database(
+      db::DatabaseOptions{.path = dir / "demo.db", .access = db::Access::kReadOnly});
   db::Connection conn(database);
   db::Result r = conn.Query(R"(
     SELECT min(ts) >= TIMESTAMP '2023-01-01', max(ts) < TIMESTAMP '2025-01-01',

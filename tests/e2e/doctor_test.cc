@@ -24,9 +24,12 @@ class Doctor : public ::testing::Test {
     db::Connection conn(database);
     // 300,000 rows over a year; d holds the same instants as text, 7 of them not dates.
     conn.Execute(
-        "CREATE TABLE t AS SELECT i AS id, TIMESTAMP '2024-01-01' + INTERVAL (i * 105) SECOND AS ts, "
-        "CASE WHEN i % 40000 = 7 THEN 'not a date' ELSE CAST(TIMESTAMP '2024-01-01' + INTERVAL (i * 105) SECOND "
-        "AS VARCHAR) END AS d, CASE WHEN i % 10 = 0 THEN NULL ELSE i % 5 END AS k FROM range(300000) r(i)");
+        "CREATE TABLE t AS SELECT i AS id, TIMESTAMP '2024-01-01' + INTERVAL (i * 105) SECOND AS "
+        "ts, "
+        "CASE WHEN i % 40000 = 7 THEN 'not a date' ELSE CAST(TIMESTAMP '2024-01-01' + INTERVAL (i "
+        "* 105) SECOND "
+        "AS VARCHAR) END AS d, CASE WHEN i % 10 = 0 THEN NULL ELSE i % 5 END AS k FROM "
+        "range(300000) r(i)");
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -58,10 +61,16 @@ TEST_F(Doctor, AnalysesColumnsAndSuggestsASpecWithItsPredictedBalance) {
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
   const auto d = Check(r, "column d");
   EXPECT_EQ(d["status"], "WARN");
-  EXPECT_NE(d["advice"].get<std::string>().find("8 values do not cast to TIMESTAMP"), std::string::npos) << d;
-  EXPECT_NE(d["detail"].get<std::string>().find("values that do not cast: 'not a date'"), std::string::npos) << d;
+  EXPECT_NE(d["advice"].get<std::string>().find("8 values do not cast to TIMESTAMP"),
+            std::string::npos)
+      << d;
+  EXPECT_NE(d["detail"].get<std::string>().find("values that do not cast: 'not a date'"),
+            std::string::npos)
+      << d;
   const auto k = Check(r, "column k");
-  EXPECT_NE(k["detail"].get<std::string>().find("nullable yes, 30,000 NULLs of 300,000 rows"), std::string::npos) << k;
+  EXPECT_NE(k["detail"].get<std::string>().find("nullable yes, 30,000 NULLs of 300,000 rows"),
+            std::string::npos)
+      << k;
   const auto s = Check(r, "suggested-spec");
   EXPECT_EQ(s["status"], "PASS") << s;
   EXPECT_EQ(s["detail"].get<std::string>().rfind("month(ts): 12 partitions", 0), 0u) << s;
@@ -72,16 +81,19 @@ TEST_F(Doctor, AnalysesColumnsAndSuggestsASpecWithItsPredictedBalance) {
 }
 
 TEST_F(Doctor, ASpecOverVarcharDatesThatDoNotCastFails) {
-  const RunResult r = Diagnose({"--db", db_, "--table", "t", "--column", "d", "--by", "month(d)", "--json"});
+  const RunResult r =
+      Diagnose({"--db", db_, "--table", "t", "--column", "d", "--by", "month(d)", "--json"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(Check(r, "spec")["status"], "FAIL");
-  const RunResult ok = Diagnose({"--db", db_, "--table", "t", "--column", "ts", "--by", "month(ts)", "--json"});
+  const RunResult ok =
+      Diagnose({"--db", db_, "--table", "t", "--column", "ts", "--by", "month(ts)", "--json"});
   EXPECT_EQ(Check(ok, "spec")["status"], "PASS") << ok.out;
 }
 
 TEST_F(Doctor, AnUnwritableTempDirectoryFromTheEnvironmentFails) {
   std::ofstream(work_ / "a-file") << "x";
-  const RunResult r = Diagnose({"--json"}, {.env = {"DUCKPART_TEMP_DIR=" + (work_ / "a-file/spill")}});
+  const RunResult r =
+      Diagnose({"--json"}, {.env = {"DUCKPART_TEMP_DIR=" + (work_ / "a-file/spill")}});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto c = Check(r, "temp-dir");
   EXPECT_EQ(c["status"], "FAIL");
@@ -103,12 +115,14 @@ TEST_F(Doctor, AReadOnlyTempDirectoryFails) {
 
 TEST_F(Doctor, ASpecNeedingMoreOpenFilesThanTheLimitFails) {
   const RunSetup small{.open_files = 70};
-  const RunResult r = Diagnose({"--db", db_, "--table", "t", "--column", "id", "--by", "bucket(50, id)", "--json"}, small);
+  const RunResult r = Diagnose(
+      {"--db", db_, "--table", "t", "--column", "id", "--by", "bucket(50, id)", "--json"}, small);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto c = Check(r, "open-files");
   EXPECT_EQ(c["status"], "FAIL") << c;
   EXPECT_NE(c["detail"].get<std::string>().find("open-file limit 70"), std::string::npos) << c;
-  const RunResult few = Diagnose({"--db", db_, "--table", "t", "--column", "id", "--by", "bucket(4, id)", "--json"}, small);
+  const RunResult few = Diagnose(
+      {"--db", db_, "--table", "t", "--column", "id", "--by", "bucket(4, id)", "--json"}, small);
   EXPECT_NE(Check(few, "open-files")["status"], "FAIL") << few.out;
 }
 

@@ -43,11 +43,13 @@ TEST(OldNames, DatasetWithIdentityNamedAfterItsColumnValidatesAndQueries) {
   {
     db::Database database(db::DatabaseOptions{.path = db});
     db::Connection conn(database);
-    conn.Execute("CREATE TABLE t AS SELECT i AS id, (['NULL', '', 'a/b', '007', NULL])[i % 5 + 1] AS tag "
-                 "FROM range(100) r(i)");
+    conn.Execute(
+        "CREATE TABLE t AS SELECT i AS id, (['NULL', '', 'a/b', '007', NULL])[i % 5 + 1] AS tag "
+        "FROM range(100) r(i)");
   }
   const std::string ds = dir / "ds";
-  RunResult r = RunDuckpart({"run", "--db", db, "--table", "t", "--by", "identity(tag) AS old", "--to", ds});
+  RunResult r =
+      RunDuckpart({"run", "--db", db, "--table", "t", "--by", "identity(tag) AS old", "--to", ds});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   RewriteAsOldNames(ds);
   ASSERT_TRUE(fs::is_directory(fs::path(ds) / "tag=__HIVE_DEFAULT_PARTITION__"));
@@ -69,11 +71,13 @@ TEST(FieldNames, ColumnNamedLikeAFieldIsRefusedUpFrontAndAsNamesTheField) {
   {
     db::Database database(db::DatabaseOptions{.path = db});
     db::Connection conn(database);
-    conn.Execute("CREATE TABLE t AS SELECT TIMESTAMP '2024-01-01' + to_hours(i * 300) AS ts, "
-                 "'bogus' || (i % 3) AS ts_month FROM range(30) r(i)");
+    conn.Execute(
+        "CREATE TABLE t AS SELECT TIMESTAMP '2024-01-01' + to_hours(i * 300) AS ts, "
+        "'bogus' || (i % 3) AS ts_month FROM range(30) r(i)");
   }
   const std::string ds = dir / "ds";
-  RunResult refused = RunDuckpart({"run", "--db", db, "--table", "t", "--by", "month(ts)", "--to", ds});
+  RunResult refused =
+      RunDuckpart({"run", "--db", db, "--table", "t", "--by", "month(ts)", "--to", ds});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("source column 'ts_month'"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("AS"), std::string::npos) << refused.err;
@@ -82,7 +86,8 @@ TEST(FieldNames, ColumnNamedLikeAFieldIsRefusedUpFrontAndAsNamesTheField) {
   RunResult plan = RunDuckpart({"plan", "--db", db, "--table", "t", "--by", "month(ts)"});
   EXPECT_EQ(plan.exit_code, 2) << plan.out;
 
-  RunResult named = RunDuckpart({"run", "--db", db, "--table", "t", "--by", "month(ts) AS m", "--to", ds});
+  RunResult named =
+      RunDuckpart({"run", "--db", db, "--table", "t", "--by", "month(ts) AS m", "--to", ds});
   ASSERT_EQ(named.exit_code, 0) << named.err;
   Session s;
   EXPECT_EQ(s.Int("SELECT count(*) FROM " + ReadParquetSql(ds, "hive_partitioning = true") +

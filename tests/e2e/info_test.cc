@@ -25,9 +25,12 @@ int64_t ManifestFileBytes(const nlohmann::json& m) {
 TEST(Info, DescribesAParquetDatasetAsItsManifestSays) {
   TempDir dir;
   const std::string ds = dir / "ds";
-  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "k", "--to", ds, "--quiet"}).exit_code, 0);
-  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "bucket(3, id)", "--to", ds, "--replace", "--quiet"})
-                .exit_code, 0);
+  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "k", "--to", ds, "--quiet"}).exit_code,
+            0);
+  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "bucket(3, id)", "--to", ds,
+                         "--replace", "--quiet"})
+                .exit_code,
+            0);
   RunResult r = RunDuckpart({"info", ds, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -54,13 +57,15 @@ TEST(Info, DescribesAParquetDatasetAsItsManifestSays) {
   EXPECT_NE(text.out.find("spec            bucket(3, id)"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("version         2 (kept: 2)"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("rows            1,000"), std::string::npos) << text.out;
-  EXPECT_LE(std::count(text.out.begin(), text.out.end(), '\n'), 24) << "more than a screen:\n" << text.out;
+  EXPECT_LE(std::count(text.out.begin(), text.out.end(), '\n'), 24) << "more than a screen:\n"
+                                                                    << text.out;
 }
 
 TEST(Info, WarnsOfMissingFilesAndPointsToValidate) {
   TempDir dir;
   const std::string ds = dir / "ds";
-  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "k", "--to", ds, "--quiet"}).exit_code, 0);
+  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "k", "--to", ds, "--quiet"}).exit_code,
+            0);
   const auto m = ManifestJson(ds);
   fs::remove(fs::path(ds) / m["partitions"][0]["files"][0]["path"].get<std::string>());
   RunResult r = RunDuckpart({"info", ds, "--json"});
@@ -72,8 +77,10 @@ TEST(Info, WarnsOfMissingFilesAndPointsToValidate) {
 TEST(Info, DescribesPartitionTables) {
   TempDir dir;
   const std::string file = dir / "parts.db";
-  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "k", "--to-db", file, "--schema", "events_parts",
-                         "--quiet"}).exit_code, 0);
+  ASSERT_EQ(RunDuckpart({"run", "--query", kSource, "--by", "k", "--to-db", file, "--schema",
+                         "events_parts", "--quiet"})
+                .exit_code,
+            0);
   RunResult r = RunDuckpart({"info", "--to-db", file, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -85,7 +92,8 @@ TEST(Info, DescribesPartitionTables) {
   EXPECT_EQ(j["tables"], 4);
   EXPECT_TRUE(j["files"].is_null());
   EXPECT_EQ(j["rows"], 1000);
-  EXPECT_EQ(j["partition_rows"], nlohmann::json::parse(R"({"min": 250, "median": 250, "max": 250})"));
+  EXPECT_EQ(j["partition_rows"],
+            nlohmann::json::parse(R"({"min": 250, "median": 250, "max": 250})"));
   RunResult missing = RunDuckpart({"info", "--to-db", file, "--schema", "nope"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("has no schema nope"), std::string::npos) << missing.err;

@@ -15,15 +15,19 @@
 namespace duckpart::testing {
 namespace {
 
-const std::vector<std::string> kCommands = {"demo",    "plan",    "run",    "validate", "query",  "info",
-                                            "recover", "cleanup", "backup", "restore"};
+const std::vector<std::string> kCommands = {"demo", "plan",    "run",     "validate", "query",
+                                            "info", "recover", "cleanup", "backup",   "restore"};
 
-size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+size_t Lines(const std::string& s) {
+  return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 // A small source that needs no database: 300 rows of a query.
-std::vector<std::string> SmallRun(const std::string& to, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"run", "--query", "SELECT i AS id, i % 3 AS k FROM range(300) t(i)",
-                                   "--by", "k", "--to", to, "--quiet"};
+std::vector<std::string> SmallRun(const std::string& to,
+                                  const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {
+      "run", "--query", "SELECT i AS id, i % 3 AS k FROM range(300) t(i)", "--by", "k", "--to",
+      to,    "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -40,7 +44,8 @@ TEST(Commands, NoCommandPrintsTheCommandListAndExits2) {
   RunResult r = RunDuckpart({});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
-  for (const auto& c : kCommands) EXPECT_NE(r.err.find("\n  " + c), std::string::npos) << c << "\n" << r.err;
+  for (const auto& c : kCommands)
+    EXPECT_NE(r.err.find("\n  " + c), std::string::npos) << c << "\n" << r.err;
   EXPECT_EQ(r.err.find("A subcommand is required"), std::string::npos) << r.err;
 }
 
@@ -49,7 +54,8 @@ TEST(Commands, HelpCommandPrintsThatCommandsHelp) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("duckpart run"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--by"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("Subcommands:"), std::string::npos) << "the top-level help, not run's:\n" << r.out;
+  EXPECT_EQ(r.out.find("Subcommands:"), std::string::npos) << "the top-level help, not run's:\n"
+                                                           << r.out;
   RunResult all = RunDuckpart({"help"});
   EXPECT_EQ(all.exit_code, 0);
   EXPECT_NE(all.out.find("Subcommands:"), std::string::npos) << all.out;
@@ -58,10 +64,14 @@ TEST(Commands, HelpCommandPrintsThatCommandsHelp) {
 TEST(Commands, UnknownCommandNamesTheNearestOne) {
   RunResult r = RunDuckpart({"valdate", "out/x"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "duckpart: error: unknown command 'valdate' (did you mean 'validate'?) (see duckpart --help)\n");
+  EXPECT_EQ(r.err,
+            "duckpart: error: unknown command 'valdate' (did you mean 'validate'?) (see duckpart "
+            "--help)\n");
   RunResult far = RunDuckpart({"ls"});
   EXPECT_EQ(far.exit_code, 2);
-  EXPECT_EQ(far.err.rfind("duckpart: error: unknown command 'ls'; the commands are: demo, plan, run,", 0), 0u)
+  EXPECT_EQ(
+      far.err.rfind("duckpart: error: unknown command 'ls'; the commands are: demo, plan, run,", 0),
+      0u)
       << far.err;
   EXPECT_EQ(Lines(far.err), 1u) << far.err;
   RunResult help = RunDuckpart({"help", "compile"});
@@ -101,16 +111,20 @@ TEST(UsageErrors, AreInDuckpartsWords) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"run", "--by", "k", "--to", "a", "--to", "b"}, "--to was given 2 times; give it once (see duckpart run --help)"},
+      {{"run", "--by", "k", "--to", "a", "--to", "b"},
+       "--to was given 2 times; give it once (see duckpart run --help)"},
       {{"plan", "--by", "k", "--query", "SELECT 1 AS k", "--threads", "-1"},
        "--threads '-1': give a number from 0 to 1024 (see duckpart plan --help)"},
       {{"plan", "--by", "k", "--query", "SELECT 1 AS k", "--threads", "many"},
        "--threads 'many': give a number from 0 to 1024 (see duckpart plan --help)"},
       {{"run", "--by", "k", "--to", "a", "--compression", "zip"},
-       "--compression 'zip' is not one of: snappy, zstd, gzip, lz4, uncompressed, brotli (see duckpart run --help)"},
-      {{"plan", "--by", "k", "--jsn"}, "unknown option '--jsn' (did you mean --json?) (see duckpart plan --help)"},
+       "--compression 'zip' is not one of: snappy, zstd, gzip, lz4, uncompressed, brotli (see "
+       "duckpart run --help)"},
+      {{"plan", "--by", "k", "--jsn"},
+       "unknown option '--jsn' (did you mean --json?) (see duckpart plan --help)"},
       {{"plan", "--by", "k", "--memory-limit", "lots"},
-       "--memory-limit: 'lots' is not a size; give a number and a unit, e.g. --memory-limit 512MB or 4GB "
+       "--memory-limit: 'lots' is not a size; give a number and a unit, e.g. --memory-limit 512MB "
+       "or 4GB "
        "(see duckpart plan --help)"},
       {{"validate", "a", "b"}, "unexpected argument 'b' (see duckpart validate --help)"},
   };
@@ -123,7 +137,8 @@ TEST(UsageErrors, AreInDuckpartsWords) {
 
 TEST(UsageErrors, AcceptedSizesStillWork) {
   TempDir dir;
-  RunResult r = RunDuckpart({"plan", "--query", "SELECT 1 AS k", "--by", "k", "--memory-limit", "1.5 GiB", "--json"});
+  RunResult r = RunDuckpart(
+      {"plan", "--query", "SELECT 1 AS k", "--by", "k", "--memory-limit", "1.5 GiB", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -139,7 +154,8 @@ TEST(JsonOnFailure, EveryKindOfFailurePrintsAnErrorObject) {
       {"recover", dir / "nothing/ds", "--json"},
       {"cleanup", dir / "nothing/ds", "--json"},
       {"backup", "--db", dir / "missing.db", "--table", "t", "--to", dir / "b.parquet", "--json"},
-      {"restore", "--from", dir / "missing.parquet", "--db", dir / "x.db", "--table", "t", "--json"},
+      {"restore", "--from", dir / "missing.parquet", "--db", dir / "x.db", "--table", "t",
+       "--json"},
       {"demo", "--rows", "-5", "--dir", dir / "d", "--json"},
   };
   for (const auto& args : cases) {
@@ -168,8 +184,10 @@ TEST(ExitCodes, ABusyDatasetExits4) {
 TEST(ExitCodes, ADatabaseLockedByAnotherProcessExits4) {
   TempDir dir;
   const std::string file = dir / "parts.db";
-  ASSERT_EQ(RunDuckpart({"run", "--query", "SELECT i AS id, i % 3 AS k FROM range(30) t(i)", "--by", "k",
-                         "--to-db", file, "--schema", "s", "--quiet"}).exit_code, 0);
+  ASSERT_EQ(RunDuckpart({"run", "--query", "SELECT i AS id, i % 3 AS k FROM range(30) t(i)", "--by",
+                         "k", "--to-db", file, "--schema", "s", "--quiet"})
+                .exit_code,
+            0);
   db::Database writer(db::DatabaseOptions{.path = file});  // holds DuckDB's lock on the file
   RunResult r = RunDuckpart({"info", "--to-db", file, "--json"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
@@ -182,8 +200,8 @@ TEST(ExitCodes, ADatabaseLockedByAnotherProcessExits4) {
 TEST(ExitCodes, CtrlCExits130) {
   TempDir dir;
   const std::string ds = dir / "ds";
-  ChildProcess child({"run", "--query", "SELECT i AS id, i % 97 AS k FROM range(30000000) t(i)", "--by", "k",
-                      "--to", ds, "--threads", "1", "--json"},
+  ChildProcess child({"run", "--query", "SELECT i AS id, i % 97 AS k FROM range(30000000) t(i)",
+                      "--by", "k", "--to", ds, "--threads", "1", "--json"},
                      dir / "out", dir / "err");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(50);
   const std::string lock = (StoreOf(ds) / "lock").string();

@@ -32,7 +32,8 @@ std::string MakeSource(const TempDir& dir, const std::string& select, int64_t ro
   const std::string path = dir / "src.db";
   db::Database database(db::DatabaseOptions{.path = path});
   db::Connection conn(database);
-  conn.Execute("CREATE TABLE t AS SELECT " + select + " FROM range(" + std::to_string(rows) + ") r(i)");
+  conn.Execute("CREATE TABLE t AS SELECT " + select + " FROM range(" + std::to_string(rows) +
+               ") r(i)");
   return path;
 }
 
@@ -52,7 +53,8 @@ int64_t RunWithinLimit(const TempDir& dir, const std::string& db, const std::str
   EXPECT_EQ(m.result.exit_code, 0) << m.result.err;
   std::cerr << "peak RSS " << m.peak_rss_bytes / kMiB << " MiB for " << spec << " under 256MB\n";
   ::testing::Test::RecordProperty("peak_rss_mib", std::to_string(m.peak_rss_bytes / kMiB));
-  EXPECT_LE(m.peak_rss_bytes, kLimit + kFixedOverhead) << "peak RSS " << m.peak_rss_bytes / kMiB << " MiB";
+  EXPECT_LE(m.peak_rss_bytes, kLimit + kFixedOverhead)
+      << "peak RSS " << m.peak_rss_bytes / kMiB << " MiB";
   if (m.result.exit_code != 0) return 0;
   const auto result = nlohmann::json::parse(m.result.out);
   EXPECT_EQ(ParquetCount(ds), result["rows"].get<int64_t>());
@@ -64,16 +66,18 @@ int64_t RunWithinLimit(const TempDir& dir, const std::string& db, const std::str
 // to the 23,000 files, not the rows.
 TEST(Memory, TwentyThreeThousandDayPartitionsStayWithinTheLimit) {
   TempDir dir;
-  const std::string db = MakeSource(
-      dir, "i AS id, TIMESTAMP '1960-01-01' + to_seconds((hash(i) % 1988150400)::BIGINT) AS ts, md5(i::VARCHAR) AS payload",
-      150'000);
+  const std::string db = MakeSource(dir,
+                                    "i AS id, TIMESTAMP '1960-01-01' + to_seconds((hash(i) % "
+                                    "1988150400)::BIGINT) AS ts, md5(i::VARCHAR) AS payload",
+                                    150'000);
   EXPECT_GE(RunWithinLimit(dir, db, "day(ts)"), 22'900);
 }
 
 // bucket(100000): 400,000 rows fill all but about 1,800 buckets.
 TEST(Memory, AHundredThousandBucketPartitionsStayWithinTheLimit) {
   TempDir dir;
-  const std::string db = MakeSource(dir, "i AS id, md5(i::VARCHAR) AS payload, i % 7 AS small", 400'000);
+  const std::string db =
+      MakeSource(dir, "i AS id, md5(i::VARCHAR) AS payload, i % 7 AS small", 400'000);
   EXPECT_GE(RunWithinLimit(dir, db, "bucket(100000, id)"), 97'500);
 }
 
@@ -83,7 +87,8 @@ TEST(Memory, AHundredThousandBucketPartitionsStayWithinTheLimit) {
 TEST(Memory, FortyVarcharColumnsWithTwoThousandPartitionsStayWithinTheLimit) {
   TempDir dir;
   std::string select = "i AS id";
-  for (int c = 0; c < 40; ++c) select += ", md5((i * " + std::to_string(c + 1) + ")::VARCHAR) AS c" + std::to_string(c);
+  for (int c = 0; c < 40; ++c)
+    select += ", md5((i * " + std::to_string(c + 1) + ")::VARCHAR) AS c" + std::to_string(c);
   const std::string db = MakeSource(dir, select, 2'000);
   EXPECT_EQ(RunWithinLimit(dir, db, "identity(id)"), 2'000);
   RunResult v = RunDuckpart({"validate", dir / "ds", "--db", db, "--table", "t"});

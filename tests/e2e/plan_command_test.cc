@@ -30,7 +30,8 @@ class PlanCommand : public ::testing::Test {
   std::vector<int64_t> SourceMonthCounts() {
     Session s;
     s.AttachReadOnly(db_);
-    db::Result r = s.conn().Query("SELECT count(*) FROM src.events GROUP BY date_trunc('month', ts) ORDER BY 1");
+    db::Result r = s.conn().Query(
+        "SELECT count(*) FROM src.events GROUP BY date_trunc('month', ts) ORDER BY 1");
     std::vector<int64_t> counts;
     for (size_t i = 0; i < r.RowCount(); ++i) counts.push_back(r.GetInt64(i, 0));
     return counts;
@@ -71,18 +72,24 @@ TEST_F(PlanCommand, TextShowsPartitionsTotalsAndBalanceAndCutsTheListAtShow) {
     const bool listed = r.out.find(parts[i]["path"].get<std::string>() + " ") != std::string::npos;
     EXPECT_EQ(listed, i < 3) << parts[i]["path"];
   }
-  EXPECT_NE(r.out.find("... " + std::to_string(parts.size() - 3) + " more (use --show N)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("... " + std::to_string(parts.size() - 3) + " more (use --show N)"),
+            std::string::npos)
+      << r.out;
   const std::string totals = std::to_string(parts.size()) + " partitions, 20,000 rows";
   EXPECT_NE(r.out.find(totals), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("balance: " + plan["balance"]["verdict"].get<std::string>()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("balance: " + plan["balance"]["verdict"].get<std::string>()),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(PlanCommand, TheRunWritesExactlyThePartitionsThePlanListed) {
   RunResult r = RunDuckpart(Args({"--json"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto plan = nlohmann::json::parse(r.out);
-  ASSERT_EQ(RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to", dir_ / "ds",
-                         "--quiet"}).exit_code, 0);
+  ASSERT_EQ(RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to",
+                         dir_ / "ds", "--quiet"})
+                .exit_code,
+            0);
   const auto manifest = ManifestJson(dir_ / "ds");
   ASSERT_EQ(manifest["partitions"].size(), plan["partitions"].size());
   for (size_t i = 0; i < plan["partitions"].size(); ++i) {
@@ -93,7 +100,8 @@ TEST_F(PlanCommand, TheRunWritesExactlyThePartitionsThePlanListed) {
 }
 
 TEST_F(PlanCommand, ASpecThatDoesNotFitIsAnInputErrorAndChangesNothing) {
-  RunResult r = RunDuckpart({"plan", "--db", db_, "--table", "events", "--by", "month(no_such_column)"});
+  RunResult r =
+      RunDuckpart({"plan", "--db", db_, "--table", "events", "--by", "month(no_such_column)"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("no_such_column"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");

@@ -18,10 +18,11 @@ class Query : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir;
-    RunResult r = RunDuckpart({"run", "--query",
-                               "SELECT i AS id, i % 3 AS k, CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN 'NULL' "
-                               "ELSE 'v' || i END AS tag FROM range(120) t(i)",
-                               "--by", "k", "--to", ds(), "--quiet"});
+    RunResult r = RunDuckpart(
+        {"run", "--query",
+         "SELECT i AS id, i % 3 AS k, CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN 'NULL' "
+         "ELSE 'v' || i END AS tag FROM range(120) t(i)",
+         "--by", "k", "--to", ds(), "--quiet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() {
@@ -35,46 +36,52 @@ class Query : public ::testing::Test {
 TempDir* Query::dir_ = nullptr;
 
 TEST_F(Query, PlainOutputKeepsNullApartFromTheStringNullAndEscapes) {
-  RunResult r = RunDuckpart({"query", ds(),
-                             "SELECT NULL AS a, 'NULL' AS b, 'x' || chr(10) || 'y' AS c, 'p' || chr(9) || 'q\\r' AS d, "
-                             "chr(1) AS e, '' AS f FROM dataset LIMIT 1"});
+  RunResult r = RunDuckpart(
+      {"query", ds(),
+       "SELECT NULL AS a, 'NULL' AS b, 'x' || chr(10) || 'y' AS c, 'p' || chr(9) || 'q\\r' AS d, "
+       "chr(1) AS e, '' AS f FROM dataset LIMIT 1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "a\tb\tc\td\te\tf\n\\N\tNULL\tx\\ny\tp\\tq\\\\r\t\\x01\t\n");
 }
 
 TEST_F(Query, PlainOutputShowsNestedValuesAsLiterals) {
-  RunResult r = RunDuckpart({"query", ds(),
-                             "SELECT [1, NULL] AS l, ['NULL', NULL] AS ls, {'k': 'it''s', 'n': NULL} AS s, "
-                             "MAP {'a': 1} AS m, [[1], []] AS ll, 1.5::DECIMAL(4,2) AS d, DATE '2024-01-02' AS day, "
-                             "true AS t FROM dataset LIMIT 1"});
+  RunResult r = RunDuckpart(
+      {"query", ds(),
+       "SELECT [1, NULL] AS l, ['NULL', NULL] AS ls, {'k': 'it''s', 'n': NULL} AS s, "
+       "MAP {'a': 1} AS m, [[1], []] AS ll, 1.5::DECIMAL(4,2) AS d, DATE '2024-01-02' AS day, "
+       "true AS t FROM dataset LIMIT 1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "l\tls\ts\tm\tll\td\tday\tt\n"
-            "[1, NULL]\t['NULL', NULL]\t{'k': 'it''s', 'n': NULL}\t{'a'=1}\t[[1], []]\t1.50\t2024-01-02\ttrue\n");
+            "[1, NULL]\t['NULL', NULL]\t{'k': 'it''s', 'n': NULL}\t{'a'=1}\t[[1], "
+            "[]]\t1.50\t2024-01-02\ttrue\n");
 }
 
 TEST_F(Query, PlainOutputOfTheDatasetKeepsNullPartitionsExact) {
-  RunResult r = RunDuckpart({"query", ds(),
-                             "SELECT tag, count(*) AS n FROM dataset WHERE tag IS NULL OR tag = 'NULL' GROUP BY tag "
-                             "ORDER BY tag NULLS LAST"});
+  RunResult r = RunDuckpart(
+      {"query", ds(),
+       "SELECT tag, count(*) AS n FROM dataset WHERE tag IS NULL OR tag = 'NULL' GROUP BY tag "
+       "ORDER BY tag NULLS LAST"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "tag\tn\nNULL\t30\n\\N\t30\n");
 }
 
 TEST_F(Query, JsonIsTypedAndInSelectOrder) {
-  RunResult r = RunDuckpart({"query", ds(),
-                             "SELECT 3 AS z, 'NULL' AS a, NULL AS n, [1, 2] AS l, {'k': 'v', 'b': [true]} AS s, "
-                             "1.25::DECIMAL(5,2) AS d, 12345678901234567890123::HUGEINT AS big, -7::HUGEINT AS small, "
-                             "'nan'::DOUBLE AS nan, 0.1::FLOAT AS f, MAP {'x': 1} AS m, DATE '2024-01-02' AS day "
-                             "FROM dataset LIMIT 1",
-                             "--json"});
+  RunResult r = RunDuckpart(
+      {"query", ds(),
+       "SELECT 3 AS z, 'NULL' AS a, NULL AS n, [1, 2] AS l, {'k': 'v', 'b': [true]} AS s, "
+       "1.25::DECIMAL(5,2) AS d, 12345678901234567890123::HUGEINT AS big, -7::HUGEINT AS small, "
+       "'nan'::DOUBLE AS nan, 0.1::FLOAT AS f, MAP {'x': 1} AS m, DATE '2024-01-02' AS day "
+       "FROM dataset LIMIT 1",
+       "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = nlohmann::ordered_json::parse(r.out);
   ASSERT_EQ(rows.size(), 1u) << r.out;
   const auto& row = rows[0];
   std::vector<std::string> keys;
   for (const auto& [k, v] : row.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"z", "a", "n", "l", "s", "d", "big", "small", "nan", "f", "m", "day"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"z", "a", "n", "l", "s", "d", "big", "small", "nan",
+                                            "f", "m", "day"}));
   EXPECT_EQ(row["z"], 3);
   EXPECT_TRUE(row["z"].is_number_integer());
   EXPECT_EQ(row["a"], "NULL");
@@ -91,9 +98,11 @@ TEST_F(Query, JsonIsTypedAndInSelectOrder) {
 }
 
 TEST_F(Query, JsonOfTheDatasetHasNumbersAsNumbers) {
-  RunResult r = RunDuckpart({"query", ds(), "SELECT k, count(*) AS n FROM dataset GROUP BY k ORDER BY k", "--json"});
+  RunResult r = RunDuckpart(
+      {"query", ds(), "SELECT k, count(*) AS n FROM dataset GROUP BY k ORDER BY k", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out), nlohmann::json::parse(R"([{"k":0,"n":40},{"k":1,"n":40},{"k":2,"n":40}])"));
+  EXPECT_EQ(nlohmann::json::parse(r.out),
+            nlohmann::json::parse(R"([{"k":0,"n":40},{"k":1,"n":40},{"k":2,"n":40}])"));
 }
 
 TEST_F(Query, OnlyOneReadOnlyStatementRuns) {
@@ -133,7 +142,9 @@ TEST_F(Query, DescribeIsASelect) {
 TEST_F(Query, ASqlTypoIsOneLineWithItsPosition) {
   RunResult r = RunDuckpart({"query", ds(), "SELECT * FROMM dataset"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "duckpart: error: the SQL failed: syntax error at or near \"dataset\" (line 1, column 16)\n");
+  EXPECT_EQ(
+      r.err,
+      "duckpart: error: the SQL failed: syntax error at or near \"dataset\" (line 1, column 16)\n");
   RunResult b = RunDuckpart({"query", ds(), "SELECT nope FROM dataset"});
   EXPECT_EQ(b.exit_code, 2);
   EXPECT_NE(b.err.find("nope"), std::string::npos) << b.err;
@@ -152,8 +163,10 @@ TEST_F(Query, RepeatedColumnNamesAreRefusedInJsonOnly) {
 TEST(QueryDamage, AMissingOrBrokenFileSaysToValidate) {
   TempDir dir;
   const std::string ds = dir / "ds";
-  ASSERT_EQ(RunDuckpart({"run", "--query", "SELECT i AS id, i % 2 AS k FROM range(50) t(i)", "--by", "k", "--to",
-                         ds, "--quiet"}).exit_code, 0);
+  ASSERT_EQ(RunDuckpart({"run", "--query", "SELECT i AS id, i % 2 AS k FROM range(50) t(i)", "--by",
+                         "k", "--to", ds, "--quiet"})
+                .exit_code,
+            0);
   const auto manifest = ManifestJson(ds);
   const std::string first = manifest["partitions"][0]["files"][0]["path"];
   const std::string second = manifest["partitions"][1]["files"][0]["path"];
@@ -166,7 +179,8 @@ TEST(QueryDamage, AMissingOrBrokenFileSaysToValidate) {
   fs::remove(fs::path(ds) / first);
   RunResult missing = RunDuckpart({"query", ds, "SELECT count(*) FROM dataset", "--json"});
   EXPECT_EQ(missing.exit_code, 1) << missing.err;
-  EXPECT_NE(missing.err.find("1 file(s) of the manifest are missing (" + first + ")"), std::string::npos)
+  EXPECT_NE(missing.err.find("1 file(s) of the manifest are missing (" + first + ")"),
+            std::string::npos)
       << missing.err;
   EXPECT_EQ(nlohmann::json::parse(missing.out)["error"]["kind"], "check_failed");
 }

@@ -84,9 +84,9 @@ std::vector<std::string> WarningLines(const std::string& out) {
 
 // What one reader read, loaded into the checking session as table `r`.
 struct Read {
-  std::string name;         // "DuckDB 1.5 default", ...
-  bool fields_expected;     // the read adds the partition columns
-  bool null_as_sentinel;    // DuckDB 1.4: the NULL partition reads as the sentinel string
+  std::string name;       // "DuckDB 1.5 default", ...
+  bool fields_expected;   // the read adds the partition columns
+  bool null_as_sentinel;  // DuckDB 1.4: the NULL partition reads as the sentinel string
 };
 
 class ReaderCheck {
@@ -106,28 +106,32 @@ class ReaderCheck {
  private:
   void CheckSourceColumns(const Read& read, std::vector<std::string>& problems) {
     const std::string cols = kColumns;
-    const int64_t extra = s_.Int("SELECT count(*) FROM (SELECT " + cols + " FROM r EXCEPT ALL SELECT " + cols +
-                                 " FROM src.t)");
-    const int64_t missing = s_.Int("SELECT count(*) FROM (SELECT " + cols + " FROM src.t EXCEPT ALL SELECT " +
-                                   cols + " FROM r)");
+    const int64_t extra = s_.Int("SELECT count(*) FROM (SELECT " + cols +
+                                 " FROM r EXCEPT ALL SELECT " + cols + " FROM src.t)");
+    const int64_t missing = s_.Int("SELECT count(*) FROM (SELECT " + cols +
+                                   " FROM src.t EXCEPT ALL SELECT " + cols + " FROM r)");
     if (extra || missing) {
-      problems.push_back(read.name + ": source columns differ: " + std::to_string(extra) + " rows not in the " +
-                         "source, " + std::to_string(missing) + " source rows missing");
+      problems.push_back(read.name + ": source columns differ: " + std::to_string(extra) +
+                         " rows not in the " + "source, " + std::to_string(missing) +
+                         " source rows missing");
     }
   }
 
   bool HasColumn(const std::string& name) {
-    return s_.Int("SELECT count(*) FROM (DESCRIBE r) WHERE column_name = " + db::QuoteLiteral(name)) > 0;
+    return s_.Int("SELECT count(*) FROM (DESCRIBE r) WHERE column_name = " +
+                  db::QuoteLiteral(name)) > 0;
   }
 
   // A difference is explained when the README's table names it or a warning names the value.
-  bool Explained(const Read& read, const std::string& field, const std::optional<std::string>& expected,
+  bool Explained(const Read& read, const std::string& field,
+                 const std::optional<std::string>& expected,
                  const std::optional<std::string>& got) {
     if (read.null_as_sentinel && !expected && got == kSentinel) return true;
     for (const auto& w : ds_.warnings) {
       if (w.find("partition field " + field + " ") == std::string::npos) continue;
       if (expected && w.find(json(*expected).dump()) != std::string::npos) return true;
-      if (expected == kSentinel && !got && w.find(std::string("'") + kSentinel + "'") != std::string::npos) {
+      if (expected == kSentinel && !got &&
+          w.find(std::string("'") + kSentinel + "'") != std::string::npos) {
         return true;
       }
     }
@@ -147,8 +151,9 @@ class ReaderCheck {
     for (uint64_t i = 0; i < diff.RowCount(); ++i) {
       const auto e = diff.GetOptionalString(i, 0), g = diff.GetOptionalString(i, 1);
       if (Explained(read, name, e, g)) continue;
-      problems.push_back(read.name + ": " + name + " " + json(e ? json(*e) : json()).dump() + " reads as " +
-                         (g ? json(*g).dump() : "NULL") + " in " + diff.GetString(i, 2) + " rows, unwarned");
+      problems.push_back(read.name + ": " + name + " " + json(e ? json(*e) : json()).dump() +
+                         " reads as " + (g ? json(*g).dump() : "NULL") + " in " +
+                         diff.GetString(i, 2) + " rows, unwarned");
     }
   }
 
@@ -173,7 +178,9 @@ Dataset Write(const TempDir& dir, const std::string& spec) {
 // {'a': 'VARCHAR', ...} for read_parquet's hive_types, and {"a": "Utf8"} for Polars.
 std::string HiveTypesSql(const json& fields) {
   std::string out;
-  for (const auto& f : fields) out += (out.empty() ? "" : ", ") + db::QuoteLiteral(f["name"].get<std::string>()) + ": 'VARCHAR'";
+  for (const auto& f : fields)
+    out +=
+        (out.empty() ? "" : ", ") + db::QuoteLiteral(f["name"].get<std::string>()) + ": 'VARCHAR'";
   return "{" + out + "}";
 }
 json PolarsExact(const json& fields) {
@@ -195,7 +202,8 @@ TEST_P(Readers, DuckDb14ReadsTheSourceColumnsExactlyAndPathValuesAsDocumented) {
   const Dataset ds = Write(dir, GetParam());
   ReaderCheck check(ds);
   const std::string glob = db::QuoteLiteral(ParquetGlob(ds.dir));
-  std::vector<std::string> problems = check.Check({"DuckDB 1.4 default", true, true}, "read_parquet(" + glob + ")");
+  std::vector<std::string> problems =
+      check.Check({"DuckDB 1.4 default", true, true}, "read_parquet(" + glob + ")");
   const std::string out = dir / "exact.parquet";
   {  // the exact read of `duckpart query`: its view `dataset`, copied out for the check
     db::Database database(db::DatabaseOptions{});
@@ -204,31 +212,44 @@ TEST_P(Readers, DuckDb14ReadsTheSourceColumnsExactlyAndPathValuesAsDocumented) {
     conn.Execute(query::DatasetViewSql(fs::canonical(ds.dir).string(), ReadManifest(ds.dir)));
     conn.Execute("COPY (SELECT * FROM dataset) TO " + db::QuoteLiteral(out));
   }
-  for (auto& p : check.Check({"duckpart query", true, false}, db::QuoteLiteral(out))) problems.push_back(p);
-  for (auto& p : check.Check({"DuckDB 1.4 hive_types", true, true},
-                             "read_parquet(" + glob + ", hive_types = " + HiveTypesSql(ds.fields) + ")")) {
+  for (auto& p : check.Check({"duckpart query", true, false}, db::QuoteLiteral(out)))
+    problems.push_back(p);
+  for (auto& p :
+       check.Check({"DuckDB 1.4 hive_types", true, true},
+                   "read_parquet(" + glob + ", hive_types = " + HiveTypesSql(ds.fields) + ")")) {
     problems.push_back(p);
   }
   EXPECT_TRUE(problems.empty()) << GetParam() << Report(problems);
 }
 
 TEST_P(Readers, NodeReadersReadTheSourceColumnsExactlyAndPathValuesAsDocumented) {
-  if (!HaveNode()) GTEST_SKIP() << "node is not installed: DuckDB 1.5 and Polars were NOT checked (run scripts/install-deps.sh)";
+  if (!HaveNode())
+    GTEST_SKIP() << "node is not installed: DuckDB 1.5 and Polars were NOT checked (run "
+                    "scripts/install-deps.sh)";
   ASSERT_TRUE(fs::exists(fs::path(ReadersDir()) / "node_modules" / "nodejs-polars"))
       << "node is installed but the reader packages are not: run scripts/install-deps.sh";
   TempDir dir;
   const Dataset ds = Write(dir, GetParam());
   ReaderCheck check(ds);
   const std::string glob = ParquetGlob(ds.dir);
-  struct NodeRead { Read read; std::string script; std::vector<std::string> args; };
+  struct NodeRead {
+    Read read;
+    std::string script;
+    std::vector<std::string> args;
+  };
   const std::vector<NodeRead> reads = {
-      {{"DuckDB 1.5 default", true, false}, "read_duckdb.js",
+      {{"DuckDB 1.5 default", true, false},
+       "read_duckdb.js",
        {"SELECT * FROM read_parquet(" + db::QuoteLiteral(glob) + ")"}},
-      {{"DuckDB 1.5 hive_types", true, false}, "read_duckdb.js",
-       {"SELECT * FROM read_parquet(" + db::QuoteLiteral(glob) + ", hive_types = " + HiveTypesSql(ds.fields) + ")"}},
+      {{"DuckDB 1.5 hive_types", true, false},
+       "read_duckdb.js",
+       {"SELECT * FROM read_parquet(" + db::QuoteLiteral(glob) +
+        ", hive_types = " + HiveTypesSql(ds.fields) + ")"}},
       {{"Polars default (glob)", false, false}, "read_polars.js", {glob, "{}"}},
       // (a folder read, scanParquet('ds/'), fails: the folder also holds _duckpart/manifest.json)
-      {{"Polars hivePartitioning", true, false}, "read_polars.js", {glob, R"({"hivePartitioning": true})"}},
+      {{"Polars hivePartitioning", true, false},
+       "read_polars.js",
+       {glob, R"({"hivePartitioning": true})"}},
       {{"Polars hiveSchema", true, false}, "read_polars.js", {glob, PolarsExact(ds.fields).dump()}},
   };
   std::vector<std::string> problems;
@@ -247,13 +268,15 @@ TEST_P(Readers, NodeReadersReadTheSourceColumnsExactlyAndPathValuesAsDocumented)
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryTransform, Readers,
-                         ::testing::Values("identity(tag)", "identity(code)", "identity(dstr)", "identity(ts)",
-                                           "year(ts)", "month(ts)", "day(ts)", "hour(ts)", "bucket(4, tag)",
-                                           "truncate(2, tag)", "truncate(100, n)", "range(n, [-100, 0, 100])",
+                         ::testing::Values("identity(tag)", "identity(code)", "identity(dstr)",
+                                           "identity(ts)", "year(ts)", "month(ts)", "day(ts)",
+                                           "hour(ts)", "bucket(4, tag)", "truncate(2, tag)",
+                                           "truncate(100, n)", "range(n, [-100, 0, 100])",
                                            "quantile(4, n)", "month(ts) AS m, identity(tag) AS t"),
                          [](const auto& param_info) {
                            std::string name;
-                           for (char c : param_info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : param_info.param)
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 
@@ -263,13 +286,18 @@ TEST(ReaderWarnings, RunNamesTheValuesTheReadersAndTheExactRead) {
   const Dataset ds = Write(dir, "identity(code), identity(tag), identity(dstr)");
   std::string all;
   for (const auto& w : ds.warnings) all += w + "\n";
-  EXPECT_NE(all.find("partition field code_identity has values that Polars (hive partitioning) read as numbers"),
-            std::string::npos) << all;
-  EXPECT_NE(all.find("\"007\", \"010\""), std::string::npos) << all;
-  EXPECT_NE(all.find("partition field tag_identity has the string '__HIVE_DEFAULT_PARTITION__'"), std::string::npos)
+  EXPECT_NE(all.find("partition field code_identity has values that Polars (hive partitioning) "
+                     "read as numbers"),
+            std::string::npos)
       << all;
-  EXPECT_NE(all.find("partition field dstr_identity has values that DuckDB and Polars read as DATE"),
-            std::string::npos) << all;
+  EXPECT_NE(all.find("\"007\", \"010\""), std::string::npos) << all;
+  EXPECT_NE(all.find("partition field tag_identity has the string '__HIVE_DEFAULT_PARTITION__'"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(
+      all.find("partition field dstr_identity has values that DuckDB and Polars read as DATE"),
+      std::string::npos)
+      << all;
   EXPECT_NE(all.find("hive_types = {'code_identity': 'VARCHAR'}"), std::string::npos) << all;
   EXPECT_NE(all.find("duckpart query"), std::string::npos) << all;
   // year(ts) reads back exactly everywhere: no reader warning

@@ -21,12 +21,13 @@ namespace fs = std::filesystem;
 
 // A query's rows and content checksum over the columns, as text "rows/checksum".
 std::string Digest(Session& s, const std::string& relation, const std::string& columns) {
-  db::Result r = s.conn().Query("SELECT count(*), CAST(coalesce(sum(hash(" + columns + ")::HUGEINT), 0) AS VARCHAR) FROM " + relation);
+  db::Result r = s.conn().Query("SELECT count(*), CAST(coalesce(sum(hash(" + columns +
+                                ")::HUGEINT), 0) AS VARCHAR) FROM " + relation);
   return std::to_string(r.GetInt64(0, 0)) + "/" + r.GetString(0, 1);
 }
 
-std::vector<std::string> RunArgs(const std::vector<std::string>& source, const std::string& spec, const std::string& to,
-                             std::vector<std::string> extra = {}) {
+std::vector<std::string> RunArgs(const std::vector<std::string>& source, const std::string& spec,
+                                 const std::string& to, std::vector<std::string> extra = {}) {
   std::vector<std::string> a{"run"};
   a.insert(a.end(), source.begin(), source.end());
   a.insert(a.end(), {"--by", spec, "--to", to, "--quiet"});
@@ -38,13 +39,17 @@ std::vector<std::string> RunArgs(const std::vector<std::string>& source, const s
 void WriteFiles(const TempDir& dir, const std::string& format, const std::string& options) {
   Session s;
   for (int half = 0; half < 2; ++half) {
-    s.conn().Execute("COPY (SELECT i AS id, TIMESTAMP '2024-01-01' + INTERVAL (i * 37) MINUTE AS ts, "
-                     "'name ' || (i % 13) AS name FROM range(6000) r(i) WHERE i % 2 = " + std::to_string(half) +
-                     ") TO " + db::QuoteLiteral(dir / ("part" + std::to_string(half) + "." + format)) + " (" + options + ")");
+    s.conn().Execute(
+        "COPY (SELECT i AS id, TIMESTAMP '2024-01-01' + INTERVAL (i * 37) MINUTE AS ts, "
+        "'name ' || (i % 13) AS name FROM range(6000) r(i) WHERE i % 2 = " +
+        std::to_string(half) + ") TO " +
+        db::QuoteLiteral(dir / ("part" + std::to_string(half) + "." + format)) + " (" + options +
+        ")");
   }
 }
 
-void ExpectFileSourceRoundTrips(const std::string& format, const std::string& options, const std::string& reader) {
+void ExpectFileSourceRoundTrips(const std::string& format, const std::string& options,
+                                const std::string& reader) {
   TempDir dir;
   WriteFiles(dir, format, options);
   const std::string glob = dir / ("part*." + format), ds = dir / "ds";
@@ -54,9 +59,12 @@ void ExpectFileSourceRoundTrips(const std::string& format, const std::string& op
   EXPECT_EQ(Digest(s, ReadParquetSql(ds, "hive_partitioning = false"), "id, ts, name"),
             Digest(s, reader + "(" + db::QuoteLiteral(glob) + ")", "id, ts, name"));
   EXPECT_EQ(s.Int("SELECT count(*) FROM " + ReadParquetSql(ds, "hive_partitioning = false") +
-                  " WHERE typeof(ts) <> 'TIMESTAMP'"), 0) << "ts is not a TIMESTAMP in the files";
-  EXPECT_EQ(ManifestJson(ds)["partitions"].size(), static_cast<size_t>(s.Int(
-      "SELECT count(DISTINCT ts::DATE) FROM " + reader + "(" + db::QuoteLiteral(glob) + ")")));
+                  " WHERE typeof(ts) <> 'TIMESTAMP'"),
+            0)
+      << "ts is not a TIMESTAMP in the files";
+  EXPECT_EQ(ManifestJson(ds)["partitions"].size(),
+            static_cast<size_t>(s.Int("SELECT count(DISTINCT ts::DATE) FROM " + reader + "(" +
+                                      db::QuoteLiteral(glob) + ")")));
   RunResult v = RunDuckpart({"validate", ds});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
@@ -79,11 +87,12 @@ class RunPromises : public ::testing::Test {
 };
 
 TEST_F(RunPromises, NoVerifyPublishesTheRowsAndSaysItDidNotVerify) {
-  RunResult text = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to", ds_, "--no-verify"});
+  RunResult text = RunDuckpart(
+      {"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to", ds_, "--no-verify"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("NOT verified (--no-verify)"), std::string::npos) << text.out;
-  RunResult json = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to", ds_,
-                                "--replace", "--no-verify", "--json"});
+  RunResult json = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "month(ts)",
+                                "--to", ds_, "--replace", "--no-verify", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   const auto j = nlohmann::json::parse(json.out);
   EXPECT_EQ(j["verified"], false);
@@ -96,15 +105,19 @@ TEST_F(RunPromises, NoVerifyPublishesTheRowsAndSaysItDidNotVerify) {
 // Rows of any file that come before a smaller (ts, id) in that file.
 int64_t OutOfOrderRows(const std::string& ds) {
   Session s;
-  return s.Int("SELECT count(*) FROM (SELECT ts, id, lag(ts) OVER w AS pts, lag(id) OVER w AS pid FROM " +
-               ReadParquetSql(ds, "hive_partitioning = false, filename = true, file_row_number = true") +
-               " WINDOW w AS (PARTITION BY filename ORDER BY file_row_number)) WHERE pts IS NOT NULL AND (pts, pid) > (ts, id)");
+  return s.Int(
+      "SELECT count(*) FROM (SELECT ts, id, lag(ts) OVER w AS pts, lag(id) OVER w AS pid FROM " +
+      ReadParquetSql(ds, "hive_partitioning = false, filename = true, file_row_number = true") +
+      " WINDOW w AS (PARTITION BY filename ORDER BY file_row_number)) WHERE pts IS NOT NULL AND "
+      "(pts, pid) > (ts, id)");
 }
 
 TEST_F(RunPromises, SortByOrdersTheRowsInsideEveryParquetFile) {
   ASSERT_EQ(RunDuckpart(RunArgs(Source(), "category", ds_)).exit_code, 0);
-  EXPECT_GT(OutOfOrderRows(ds_), 0) << "the source is already ordered by ts, so the test below could not fail";
-  RunResult r = RunDuckpart(RunArgs(Source(), "category", ds_, {"--replace", "--sort-by", "ts,id"}));
+  EXPECT_GT(OutOfOrderRows(ds_), 0)
+      << "the source is already ordered by ts, so the test below could not fail";
+  RunResult r =
+      RunDuckpart(RunArgs(Source(), "category", ds_, {"--replace", "--sort-by", "ts,id"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(OutOfOrderRows(ds_), 0);
   EXPECT_EQ(ParquetContent(ds_), SourceContent(db_));
@@ -125,13 +138,17 @@ TEST_F(RunPromises, TheSourceDatabaseIsByteIdenticalAfterASuccessfulRun) {
 TEST_F(RunPromises, OutOfMemoryIsRetriedThenReportedAndThePreviousVersionStays) {
   ASSERT_EQ(RunDuckpart(RunArgs(Source(), "month(ts)", ds_)).exit_code, 0);
   const std::string link = LinkTarget(ds_), manifest = ManifestText(ds_);
-  RunResult r = RunDuckpart(RunArgs(Source(), "day(ts)", ds_, {"--replace", "--memory-limit", "4MB", "--threads",
-                                                               "2", "--max-attempts", "2"}));
+  RunResult r = RunDuckpart(
+      RunArgs(Source(), "day(ts)", ds_,
+              {"--replace", "--memory-limit", "4MB", "--threads", "2", "--max-attempts", "2"}));
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("duckpart: warning: attempt 1 of 2 failed (out of memory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("duckpart: warning: attempt 1 of 2 failed (out of memory"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("retrying in "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("with 1 thread, sorted writes"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("duckpart: error: out of memory after 2 attempts"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("duckpart: error: out of memory after 2 attempts"), std::string::npos)
+      << r.err;
   EXPECT_EQ(LinkTarget(ds_), link);
   EXPECT_EQ(ManifestText(ds_), manifest);
   EXPECT_TRUE(StagingFolders(ds_).empty());
@@ -146,12 +163,15 @@ TEST(RunTimezone, TimezoneMovesTimestamptzRowsToTheirLocalDay) {
   {
     db::Database database(db::DatabaseOptions{.path = db});
     db::Connection conn(database);
-    conn.Execute("SET TimeZone = 'UTC'; CREATE TABLE t AS SELECT i AS id, TIMESTAMPTZ '2024-02-01 00:30:00+00' + "
-                 "INTERVAL (i) MINUTE AS ts FROM range(200) r(i)");  // 00:30 to 03:49 UTC
+    conn.Execute(
+        "SET TimeZone = 'UTC'; CREATE TABLE t AS SELECT i AS id, TIMESTAMPTZ '2024-02-01 "
+        "00:30:00+00' + "
+        "INTERVAL (i) MINUTE AS ts FROM range(200) r(i)");  // 00:30 to 03:49 UTC
   }
   const std::string utc = dir / "utc", ny = dir / "ny";
   ASSERT_EQ(RunDuckpart(RunArgs({"--db", db, "--table", "t"}, "day(ts)", utc)).exit_code, 0);
-  RunResult r = RunDuckpart(RunArgs({"--db", db, "--table", "t"}, "day(ts)", ny, {"--timezone", "America/New_York"}));
+  RunResult r = RunDuckpart(
+      RunArgs({"--db", db, "--table", "t"}, "day(ts)", ny, {"--timezone", "America/New_York"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto paths = [](const std::string& ds) {
     std::vector<std::string> out;

@@ -5,12 +5,11 @@
 // DUCKPART_CRASH_TRIALS (default 50) sets the number of kills; DUCKPART_CRASH_SEED
 // replays a sequence.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -23,9 +22,9 @@
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/recover.h"
-#include "support/run_binary.h"
 #include "store/dataset_store.h"
 #include "store/fs.h"
+#include "support/run_binary.h"
 #include "support/seed.h"
 
 namespace duckpart::testing {
@@ -42,13 +41,15 @@ struct Stats {
   bool operator==(const Stats&) const = default;
 };
 
-std::ostream& operator<<(std::ostream& os, const Stats& s) { return os << s.rows << " rows, checksum " << s.checksum; }
+std::ostream& operator<<(std::ostream& os, const Stats& s) {
+  return os << s.rows << " rows, checksum " << s.checksum;
+}
 
 Stats TableStats(const std::string& db_path) {
   db::Database database(db::DatabaseOptions{.path = db_path, .access = db::Access::kReadOnly});
   db::Connection conn(database);
-  db::Result r = conn.Query(std::string("SELECT count(*), CAST(coalesce(sum(CAST(hash(") + kColumns +
-                            ") AS HUGEINT)), 0) AS VARCHAR) FROM events");
+  db::Result r = conn.Query(std::string("SELECT count(*), CAST(coalesce(sum(CAST(hash(") +
+                            kColumns + ") AS HUGEINT)), 0) AS VARCHAR) FROM events");
   return {r.GetInt64(0, 0), r.GetString(0, 1)};
 }
 
@@ -58,9 +59,10 @@ std::optional<Stats> GlobStats(const std::string& dir) {
   if (!fs::exists(dir, ec)) return std::nullopt;
   db::Database database(db::DatabaseOptions{.threads = 2});
   db::Connection conn(database);
-  db::Result r = conn.Query(std::string("SELECT count(*), CAST(coalesce(sum(CAST(hash(") + kColumns +
-                            ") AS HUGEINT)), 0) AS VARCHAR) FROM read_parquet(" +
-                            db::QuoteLiteral(dir + "/**/*.parquet") + ", hive_partitioning = false)");
+  db::Result r =
+      conn.Query(std::string("SELECT count(*), CAST(coalesce(sum(CAST(hash(") + kColumns +
+                 ") AS HUGEINT)), 0) AS VARCHAR) FROM read_parquet(" +
+                 db::QuoteLiteral(dir + "/**/*.parquet") + ", hive_partitioning = false)");
   return Stats{r.GetInt64(0, 0), r.GetString(0, 1)};
 }
 
@@ -89,8 +91,8 @@ int64_t EnvInt(const char* name, int64_t fallback) {
 }
 
 void MakeDemo(const std::string& dir, int64_t rows, int64_t seed) {
-  RunResult r = RunDuckpart({"demo", "--rows", std::to_string(rows), "--seed", std::to_string(seed), "--dir", dir,
-                             "--quiet"});
+  RunResult r = RunDuckpart({"demo", "--rows", std::to_string(rows), "--seed", std::to_string(seed),
+                             "--dir", dir, "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -113,7 +115,8 @@ Timing TimeRun(const std::vector<std::string>& args, const std::string& target) 
   const auto deadline = Clock::now() + kRunTimeout;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
     if (Clock::now() > deadline) ::kill(pid, SIGKILL);
-    if (t.commit == 0 && link() != before) t.commit = std::chrono::duration<double>(Clock::now() - start).count();
+    if (t.commit == 0 && link() != before)
+      t.commit = std::chrono::duration<double>(Clock::now() - start).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   t.exit = std::chrono::duration<double>(Clock::now() - start).count();
@@ -124,8 +127,8 @@ Timing TimeRun(const std::vector<std::string>& args, const std::string& target) 
 
 std::vector<std::string> RunArgs(const std::string& db, const std::string& target, bool replace,
                                  const std::string& spec = "day(ts)") {
-  std::vector<std::string> args = {"run", "--db", db, "--table", "events", "--by", spec, "--to", target,
-                                   "--quiet"};
+  std::vector<std::string> args = {"run",  "--db", db,     "--table", "events",
+                                   "--by", spec,   "--to", target,    "--quiet"};
   if (replace) args.push_back("--replace");
   return args;
 }
@@ -158,7 +161,8 @@ TEST(Crash, KillNineAtRandomMomentsThenRecoverGivesTheOldOrTheNewVersionNeverAMi
   ASSERT_GT(timing[1].exit, 0);
   auto kill_after = [&](int source, bool near) {
     const Timing& t = timing[source];
-    std::uniform_real_distribution<double> anywhere(0, 1.2 * t.exit), near_commit(0.95 * t.commit, 1.1 * t.exit);
+    std::uniform_real_distribution<double> anywhere(0, 1.2 * t.exit),
+        near_commit(0.95 * t.commit, 1.1 * t.exit);
     return near ? near_commit(rng) : anywhere(rng);
   };
 
@@ -201,9 +205,10 @@ TEST(Crash, KillNineAtRandomMomentsThenRecoverGivesTheOldOrTheNewVersionNeverAMi
     } else if (*seen == expected[next]) {
       now = next;
     } else {
-      ASSERT_NE(state, -1) << "a first run left data that is not its source's: " << *seen << "; recover said: "
-                           << rec.out;
-      ASSERT_EQ(*seen, expected[state]) << "neither the old nor the new version; recover said: " << rec.out;
+      ASSERT_NE(state, -1) << "a first run left data that is not its source's: " << *seen
+                           << "; recover said: " << rec.out;
+      ASSERT_EQ(*seen, expected[state])
+          << "neither the old nor the new version; recover said: " << rec.out;
       now = state;
     }
     if (killed) (now == next ? new_seen : old_seen)++;
@@ -225,10 +230,10 @@ TEST(Crash, KillNineAtRandomMomentsThenRecoverGivesTheOldOrTheNewVersionNeverAMi
     state = now;
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  std::cout << "[ crash    ] " << trials << " trials in " << secs << " s (runs took " << timing[0].exit << " and "
-            << timing[1].exit << " s, committing at " << timing[0].commit << " and " << timing[1].commit
-            << " s): killed before the commit " << old_seen << ", after it " << new_seen << ", finished "
-            << finished << "\n";
+  std::cout << "[ crash    ] " << trials << " trials in " << secs << " s (runs took "
+            << timing[0].exit << " and " << timing[1].exit << " s, committing at "
+            << timing[0].commit << " and " << timing[1].commit << " s): killed before the commit "
+            << old_seen << ", after it " << new_seen << ", finished " << finished << "\n";
   EXPECT_GT(old_seen, 0) << "no kill landed before the commit point";
 }
 
@@ -237,7 +242,8 @@ TEST(Crash, AKilledTableRunIsRolledBackByRecoverDb) {
   MakeDemo(dir / "a", 50'000, 1);
   const std::string db = dir / "a/demo.db", parts = dir / "parts.db";
   auto args = [&](bool replace) {
-    std::vector<std::string> a = {"run", "--db", db, "--table", "events", "--by", "day(ts)", "--to-db", parts, "-q"};
+    std::vector<std::string> a = {"run",  "--db",    db,        "--table", "events",
+                                  "--by", "day(ts)", "--to-db", parts,     "-q"};
     if (replace) a.push_back("--replace");
     return a;
   };
@@ -280,7 +286,10 @@ TEST(Crash, RecoverRefusesWhileAnotherProcessHoldsTheLock) {
     for (const char* cmd : {"recover", "cleanup"}) {
       RunResult r = RunDuckpart({cmd, target});
       EXPECT_EQ(r.exit_code, 4) << cmd << ": " << r.out << r.err;  // busy
-      EXPECT_EQ(r.err.rfind("duckpart: error: a duckpart process (pid " + std::to_string(getpid()) + ")", 0), 0u)
+      EXPECT_EQ(
+          r.err.rfind("duckpart: error: a duckpart process (pid " + std::to_string(getpid()) + ")",
+                      0),
+          0u)
           << r.err;
       EXPECT_TRUE(fs::exists(store.store() / "staging-1-1"));
     }
@@ -306,7 +315,8 @@ TEST(Crash, RecoverAndCleanupSpeakJson) {
   ASSERT_EQ(RunDuckpart(RunArgs(dir / "a/demo.db", target, false)).exit_code, 0);
   ASSERT_EQ(RunDuckpart(RunArgs(dir / "a/demo.db", target, true)).exit_code, 0);
   store::DatasetStore store(target);
-  fs::copy(store.VersionDir(2), store.VersionDir(1), fs::copy_options::recursive);  // an unremoved old version
+  fs::copy(store.VersionDir(2), store.VersionDir(1),
+           fs::copy_options::recursive);  // an unremoved old version
   RunResult c = RunDuckpart({"cleanup", target, "--dry-run", "--json"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   auto j = nlohmann::json::parse(c.out);
@@ -324,7 +334,8 @@ TEST(Crash, RecoverAndCleanupSpeakJson) {
 // Everything under a folder, as relative paths.
 std::vector<std::string> Listing(const fs::path& root) {
   std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) out.push_back(e.path().lexically_relative(root).string());
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    out.push_back(e.path().lexically_relative(root).string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -347,9 +358,10 @@ TEST(DiskFull, ASpillCapTooSmallFailsCleanlyAndLeavesNothing) {
   fs::create_directories(dir / "out");
   const std::string target = dir / "out/ds";
   // Sorting 200k rows inside each partition in 20 MB must spill; 1 MB of spill is too little.
-  RunResult r = RunDuckpart({"run", "--db", dir / "a/demo.db", "--table", "events", "--by", "month(ts)",
-                             "--sort-by", "user_id,amount", "--to", target, "--memory-limit", "20MB",
-                             "--threads", "1", "--max-temp-size", "1MB", "--quiet"});
+  RunResult r =
+      RunDuckpart({"run", "--db", dir / "a/demo.db", "--table", "events", "--by", "month(ts)",
+                   "--sort-by", "user_id,amount", "--to", target, "--memory-limit", "20MB",
+                   "--threads", "1", "--max-temp-size", "1MB", "--quiet"});
   ExpectCleanFailure(r, target);
   EXPECT_NE(r.err.find("max_temp_directory_size"), std::string::npos) << r.err;
 }
@@ -377,8 +389,8 @@ TEST(DiskFull, AFullDiskFailsCleanlyAndLeavesNothing) {
   if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)";
   MakeDemo(dir / "a", 200'000, 1);
   const std::string target = dir / "small/ds";
-  RunResult r = RunDuckpart({"run", "--db", dir / "a/demo.db", "--table", "events", "--by", "month(ts)", "--to",
-                             target, "--quiet"});
+  RunResult r = RunDuckpart({"run", "--db", dir / "a/demo.db", "--table", "events", "--by",
+                             "month(ts)", "--to", target, "--quiet"});
   ExpectCleanFailure(r, target);
   EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
 }

@@ -29,9 +29,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kRows = 30'000;
 
-std::vector<std::string> RunArgs(const std::string& db, const std::string& spec, const std::string& to,
-                                 std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"run", "--db", db, "--table", "events", "--by", spec, "--to", to, "--quiet"};
+std::vector<std::string> RunArgs(const std::string& db, const std::string& spec,
+                                 const std::string& to, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"run",  "--db", db,     "--table", "events",
+                                "--by", spec,   "--to", to,        "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -40,8 +41,9 @@ std::vector<std::string> RunArgs(const std::string& db, const std::string& spec,
 // Every transform: conservation, and the path values equal the files' values.
 
 struct FieldExpect {
-  std::string name;       // the field's name in paths (a Hive column)
-  std::string label_sql;  // the path value computed from the row's own columns; "" = checked by `checks`
+  std::string name;  // the field's name in paths (a Hive column)
+  std::string
+      label_sql;  // the path value computed from the row's own columns; "" = checked by `checks`
 };
 
 struct TransformCase {
@@ -61,15 +63,17 @@ class RunTransform : public ::testing::TestWithParam<TransformCase> {};
 // Reads every file twice, with and without hive_partitioning, and pairs the rows by
 // (file, row number): the values of each row next to the path values of its folder.
 void CreatePairs(Session& s, const std::string& ds, const std::vector<FieldExpect>& fields) {
-  const std::string hive = ReadParquetSql(
-      ds, "hive_partitioning = true, hive_types_autocast = false, filename = true, file_row_number = true");
-  const std::string plain = ReadParquetSql(ds, "hive_partitioning = false, filename = true, file_row_number = true");
+  const std::string hive = ReadParquetSql(ds,
+                                          "hive_partitioning = true, hive_types_autocast = false, "
+                                          "filename = true, file_row_number = true");
+  const std::string plain =
+      ReadParquetSql(ds, "hive_partitioning = false, filename = true, file_row_number = true");
   std::string path_cols;
   for (const auto& f : fields) {
     path_cols += ", h." + db::QuoteIdent(f.name) + " AS " + db::QuoteIdent("path_" + f.name);
   }
-  s.conn().Execute("CREATE TEMP TABLE pairs AS SELECT f.* EXCLUDE (filename, file_row_number)" + path_cols +
-                   " FROM " + hive + " AS h JOIN " + plain +
+  s.conn().Execute("CREATE TEMP TABLE pairs AS SELECT f.* EXCLUDE (filename, file_row_number)" +
+                   path_cols + " FROM " + hive + " AS h JOIN " + plain +
                    " AS f ON h.filename = f.filename AND h.file_row_number = f.file_row_number");
 }
 
@@ -106,8 +110,8 @@ TEST_P(RunTransform, WritesEveryRowOnceAndPathValuesMatchTheRows) {
   for (const auto& f : c.fields) {
     if (f.label_sql.empty()) continue;
     const std::string path = db::QuoteIdent("path_" + f.name);
-    EXPECT_EQ(s.Int("SELECT count(*) FROM pairs WHERE (" + f.label_sql + ") IS NOT NULL AND " + path +
-                    " IS DISTINCT FROM (" + f.label_sql + ")"),
+    EXPECT_EQ(s.Int("SELECT count(*) FROM pairs WHERE (" + f.label_sql + ") IS NOT NULL AND " +
+                    path + " IS DISTINCT FROM (" + f.label_sql + ")"),
               0)
         << "rows whose path value of " << f.name << " differs from " << f.label_sql;
     EXPECT_EQ(s.Int("SELECT count(*) FROM pairs WHERE (" + f.label_sql + ") IS NULL AND " + path +
@@ -120,24 +124,30 @@ TEST_P(RunTransform, WritesEveryRowOnceAndPathValuesMatchTheRows) {
   // The query view has each field as a column, holding for every row (by its unique id)
   // the value in that row's path.
   for (const auto& f : c.fields) {
-    const std::string row_sum = "CAST(sum(hash(id, " + db::QuoteIdent(f.name) + ")::HUGEINT) AS VARCHAR)";
+    const std::string row_sum =
+        "CAST(sum(hash(id, " + db::QuoteIdent(f.name) + ")::HUGEINT) AS VARCHAR)";
     // DuckDB 1.4 reads the NULL partition as the string __HIVE_DEFAULT_PARTITION__ (checked
     // above), where the view has NULL
     const std::string path = db::QuoteIdent("path_" + f.name);
     const std::string path_value =
-        f.label_sql.empty() ? path : "CASE WHEN (" + f.label_sql + ") IS NULL THEN NULL ELSE " + path + " END";
+        f.label_sql.empty()
+            ? path
+            : "CASE WHEN (" + f.label_sql + ") IS NULL THEN NULL ELSE " + path + " END";
     const std::string path_sum = "CAST(sum(hash(id, " + path_value + ")::HUGEINT) AS VARCHAR)";
-    EXPECT_EQ(QueryScalar(ds, "SELECT " + row_sum + " FROM dataset"), s.Scalar("SELECT " + path_sum + " FROM pairs"))
+    EXPECT_EQ(QueryScalar(ds, "SELECT " + row_sum + " FROM dataset"),
+              s.Scalar("SELECT " + path_sum + " FROM pairs"))
         << f.name;
   }
   EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM dataset"), std::to_string(source.rows));
 }
 
-void BucketChecks(const std::string& name, const std::string& column, int n, std::vector<std::string>* out) {
+void BucketChecks(const std::string& name, const std::string& column, int n,
+                  std::vector<std::string>* out) {
   const std::string path = db::QuoteIdent("path_" + name);
-  out->push_back("SELECT count(*) FROM pairs WHERE TRY_CAST(" + path + " AS INTEGER) IS NULL OR CAST(" + path +
-                 " AS INTEGER) NOT BETWEEN 0 AND " + std::to_string(n - 1) + " OR " + path + " <> CAST(CAST(" +
-                 path + " AS INTEGER) AS VARCHAR)");
+  out->push_back("SELECT count(*) FROM pairs WHERE TRY_CAST(" + path +
+                 " AS INTEGER) IS NULL OR CAST(" + path + " AS INTEGER) NOT BETWEEN 0 AND " +
+                 std::to_string(n - 1) + " OR " + path + " <> CAST(CAST(" + path +
+                 " AS INTEGER) AS VARCHAR)");
   // The bucket is a function of the value: one value, one bucket.
   out->push_back("SELECT count(*) FROM (SELECT " + column + " FROM pairs GROUP BY " + column +
                  " HAVING count(DISTINCT " + path + ") > 1)");
@@ -149,48 +159,68 @@ std::vector<TransformCase> Cases() {
   std::vector<TransformCase> cases;
   cases.push_back({"IdentityOfHostileStrings", "identity(tag)", {{"tag_identity", "tag"}}, {}});
   cases.push_back({"IdentityShorthand", "category", {{"category_identity", "category"}}, {}});
-  cases.push_back({"Year", "year(ts)", {{"ts_year", "CAST(year(ts) AS VARCHAR)"}},
+  cases.push_back({"Year",
+                   "year(ts)",
+                   {{"ts_year", "CAST(year(ts) AS VARCHAR)"}},
                    {"SELECT 2 - count(DISTINCT path_ts_year) FROM pairs"}});
-  cases.push_back({"Month", "month(ts)", {{"ts_month", "strftime(ts, '%Y-%m')"}},
+  cases.push_back({"Month",
+                   "month(ts)",
+                   {{"ts_month", "strftime(ts, '%Y-%m')"}},
                    {"SELECT 24 - count(DISTINCT path_ts_month) FROM pairs"}});
   cases.push_back({"Day", "day(ts)", {{"ts_day", "strftime(ts, '%Y-%m-%d')"}}, {}});
-  cases.push_back({"Hour", "hour(ts)", {{"ts_hour", "strftime(ts, '%Y-%m-%d-%H')"}}, {},
+  cases.push_back({"Hour",
+                   "hour(ts)",
+                   {{"ts_hour", "strftime(ts, '%Y-%m-%d-%H')"}},
+                   {},
                    "ts >= TIMESTAMP '2024-12-20'"});
   {
     TransformCase c{"Bucket", "bucket(8, user_id)", {{"user_id_bucket", ""}}, {}};
     BucketChecks("user_id_bucket", "user_id", 8, &c.checks);
     cases.push_back(c);
   }
-  cases.push_back({"TruncateInteger", "truncate(10000, user_id)",
-                   {{"user_id_truncate", "CAST(user_id // 10000 * 10000 AS VARCHAR)"}}, {}});
-  cases.push_back({"TruncateString", "truncate(2, category)", {{"category_truncate", "left(category, 2)"}}, {}});
-  cases.push_back({"RangeOfDecimal", "range(amount, [10, 100, 1000])",
-                   {{"amount_range",
-                     "CASE WHEN amount < 10 THEN '0' WHEN amount < 100 THEN '1' WHEN amount < 1000 THEN '2' "
-                     "ELSE '3' END"}},
-                   {"SELECT 4 - count(DISTINCT path_amount_range) FROM pairs"}});
-  cases.push_back({"RangeOfTimestamp", "range(ts, ['2023-07-01', '2024-01-01'])",
-                   {{"ts_range",
-                     "CASE WHEN ts < TIMESTAMP '2023-07-01' THEN '0' WHEN ts < TIMESTAMP '2024-01-01' THEN '1' "
-                     "ELSE '2' END"}},
+  cases.push_back({"TruncateInteger",
+                   "truncate(10000, user_id)",
+                   {{"user_id_truncate", "CAST(user_id // 10000 * 10000 AS VARCHAR)"}},
                    {}});
+  cases.push_back({"TruncateString",
+                   "truncate(2, category)",
+                   {{"category_truncate", "left(category, 2)"}},
+                   {}});
+  cases.push_back(
+      {"RangeOfDecimal",
+       "range(amount, [10, 100, 1000])",
+       {{"amount_range",
+         "CASE WHEN amount < 10 THEN '0' WHEN amount < 100 THEN '1' WHEN amount < 1000 THEN '2' "
+         "ELSE '3' END"}},
+       {"SELECT 4 - count(DISTINCT path_amount_range) FROM pairs"}});
+  cases.push_back(
+      {"RangeOfTimestamp",
+       "range(ts, ['2023-07-01', '2024-01-01'])",
+       {{"ts_range",
+         "CASE WHEN ts < TIMESTAMP '2023-07-01' THEN '0' WHEN ts < TIMESTAMP '2024-01-01' THEN '1' "
+         "ELSE '2' END"}},
+       {}});
   cases.push_back(
       {"Quantile",
        "quantile(4, amount)",
        {{"amount_quantile", ""}},
        {// four ranges, in order, not overlapping
         "SELECT 4 - count(DISTINCT path_amount_quantile) FROM pairs",
-        "SELECT count(*) FROM (SELECT lo, lag(hi) OVER (ORDER BY q) AS prev_hi FROM (SELECT CAST(path_amount_quantile "
-        "AS INTEGER) AS q, min(amount) AS lo, max(amount) AS hi FROM pairs GROUP BY q)) WHERE prev_hi >= lo",
+        "SELECT count(*) FROM (SELECT lo, lag(hi) OVER (ORDER BY q) AS prev_hi FROM (SELECT "
+        "CAST(path_amount_quantile "
+        "AS INTEGER) AS q, min(amount) AS lo, max(amount) AS hi FROM pairs GROUP BY q)) WHERE "
+        "prev_hi >= lo",
         // about equal rows (the demo's amounts have no value heavier than 1/4)
         "SELECT count(*) FROM (SELECT count(*) AS n FROM pairs GROUP BY path_amount_quantile) "
-        "WHERE n NOT BETWEEN 0.2 * (SELECT count(*) FROM pairs) AND 0.3 * (SELECT count(*) FROM pairs)"}});
+        "WHERE n NOT BETWEEN 0.2 * (SELECT count(*) FROM pairs) AND 0.3 * (SELECT count(*) FROM "
+        "pairs)"}});
   {
-    TransformCase c{"NestedMonthAndBucket",
-                    "month(ts), bucket(4, user_id)",
-                    {{"ts_month", "strftime(ts, '%Y-%m')"}, {"user_id_bucket", ""}},
-                    {// each file sits two levels deep: ts_month=.../user_id_bucket=.../
-                     "SELECT count(*) FROM pairs WHERE path_ts_month IS NULL OR path_user_id_bucket IS NULL"}};
+    TransformCase c{
+        "NestedMonthAndBucket",
+        "month(ts), bucket(4, user_id)",
+        {{"ts_month", "strftime(ts, '%Y-%m')"}, {"user_id_bucket", ""}},
+        {// each file sits two levels deep: ts_month=.../user_id_bucket=.../
+         "SELECT count(*) FROM pairs WHERE path_ts_month IS NULL OR path_user_id_bucket IS NULL"}};
     BucketChecks("user_id_bucket", "user_id", 4, &c.checks);
     cases.push_back(c);
   }
@@ -211,8 +241,9 @@ TEST(RunColumnNames, ColumnsNamedRowsPidChecksumArePartitionedExactly) {
   {
     db::Database database(db::DatabaseOptions{.path = db_path});
     db::Connection conn(database);
-    conn.Execute("CREATE TABLE t AS SELECT i % 7 AS \"rows\", i % 3 AS pid, i AS checksum, "
-                 "CASE WHEN i % 11 = 0 THEN NULL ELSE i % 5 END AS k FROM range(5000) r(i)");
+    conn.Execute(
+        "CREATE TABLE t AS SELECT i % 7 AS \"rows\", i % 3 AS pid, i AS checksum, "
+        "CASE WHEN i % 11 = 0 THEN NULL ELSE i % 5 END AS k FROM range(5000) r(i)");
     conn.Execute("CREATE TABLE reserved AS SELECT 1 AS __dp_k0");
   }
   RunResult r = RunDuckpart({"run", "--db", db_path, "--table", "t", "--by", "identity(rows), pid",
@@ -222,16 +253,18 @@ TEST(RunColumnNames, ColumnsNamedRowsPidChecksumArePartitionedExactly) {
   db::Database mem(db::DatabaseOptions{});
   db::Connection conn(mem);
   db::Result back = conn.Query(
-      "SELECT count(*), sum(hash(\"rows\", pid, checksum, k)::HUGEINT)::VARCHAR FROM read_parquet(" +
+      "SELECT count(*), sum(hash(\"rows\", pid, checksum, k)::HUGEINT)::VARCHAR FROM "
+      "read_parquet(" +
       db::QuoteLiteral(dir / "ds/**/*.parquet") + ", hive_partitioning = false)");
   conn.Execute("ATTACH " + db::QuoteLiteral(db_path) + " AS s (READ_ONLY)");
-  db::Result src = conn.Query("SELECT count(*), sum(hash(\"rows\", pid, checksum, k)::HUGEINT)::VARCHAR FROM s.t");
+  db::Result src = conn.Query(
+      "SELECT count(*), sum(hash(\"rows\", pid, checksum, k)::HUGEINT)::VARCHAR FROM s.t");
   EXPECT_EQ(back.GetInt64(0, 0), 5000);
   EXPECT_EQ(back.GetString(0, 1), src.GetString(0, 1));
   EXPECT_EQ(RunDuckpart({"validate", dir / "ds", "--db", db_path, "--table", "t"}).exit_code, 0);
   // duckpart's own prefix is refused up front, clearly
-  RunResult reserved = RunDuckpart({"run", "--db", db_path, "--table", "reserved", "--by", "__dp_k0",
-                                    "--to", dir / "r"});
+  RunResult reserved = RunDuckpart(
+      {"run", "--db", db_path, "--table", "reserved", "--by", "__dp_k0", "--to", dir / "r"});
   EXPECT_EQ(reserved.exit_code, 2);
   EXPECT_NE(reserved.err.find("reserved by duckpart"), std::string::npos) << reserved.err;
 }
@@ -251,10 +284,13 @@ TEST(RunNulls, NullTheStringNullAndEmptyAreThreeFoldersAndThreeAnswers) {
 
   Session s;
   s.AttachReadOnly(db);
-  for (const std::string cond : {"tag IS NULL", "tag = 'NULL'", "tag = ''", "tag = '__HIVE_DEFAULT_PARTITION__'"}) {
+  for (const std::string cond :
+       {"tag IS NULL", "tag = 'NULL'", "tag = ''", "tag = '__HIVE_DEFAULT_PARTITION__'"}) {
     const int64_t expected = s.Int("SELECT count(*) FROM src.events WHERE " + cond);
     ASSERT_GT(expected, 0) << cond;
-    EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM dataset WHERE " + cond), std::to_string(expected)) << cond;
+    EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM dataset WHERE " + cond),
+              std::to_string(expected))
+        << cond;
   }
 
   // In the manifest: three partitions, keyed null, "NULL" and "", with the source's counts.
@@ -266,8 +302,10 @@ TEST(RunNulls, NullTheStringNullAndEmptyAreThreeFoldersAndThreeAnswers) {
     }
     rows_by_path[p["path"].get<std::string>()] = p["rows"].get<int64_t>();
   }
-  EXPECT_EQ(rows_by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"], s.Int("SELECT count(*) FROM src.events WHERE tag IS NULL"));
-  EXPECT_EQ(rows_by_path["tag_identity=%4EULL"], s.Int("SELECT count(*) FROM src.events WHERE tag = 'NULL'"));
+  EXPECT_EQ(rows_by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"],
+            s.Int("SELECT count(*) FROM src.events WHERE tag IS NULL"));
+  EXPECT_EQ(rows_by_path["tag_identity=%4EULL"],
+            s.Int("SELECT count(*) FROM src.events WHERE tag = 'NULL'"));
   EXPECT_EQ(rows_by_path["tag_identity="], s.Int("SELECT count(*) FROM src.events WHERE tag = ''"));
   EXPECT_EQ(static_cast<int64_t>(m["partitions"].size()),
             s.Int("SELECT count(DISTINCT coalesce('v' || tag, 'null')) FROM src.events"));
@@ -286,16 +324,22 @@ TEST(RunQueryView, DerivedFieldIsAColumnOfTheDatasetView) {
   ASSERT_EQ(RunDuckpart(RunArgs(db, "month(ts)", ds)).exit_code, 0);
   Session s;
   s.AttachReadOnly(db);
-  const int64_t feb = s.Int("SELECT count(*) FROM src.events WHERE ts >= TIMESTAMP '2024-02-01' AND ts < TIMESTAMP '2024-03-01'");
+  const int64_t feb = s.Int(
+      "SELECT count(*) FROM src.events WHERE ts >= TIMESTAMP '2024-02-01' AND ts < TIMESTAMP "
+      "'2024-03-01'");
   ASSERT_GT(feb, 0);
-  EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM dataset WHERE ts_month = '2024-02'"), std::to_string(feb));
-  RunResult r = RunDuckpart({"query", ds, "SELECT ts_month, count(*) AS n FROM dataset GROUP BY 1 ORDER BY 1 LIMIT 1",
-                             "--json"});
+  EXPECT_EQ(QueryScalar(ds, "SELECT count(*) FROM dataset WHERE ts_month = '2024-02'"),
+            std::to_string(feb));
+  RunResult r = RunDuckpart(
+      {"query", ds, "SELECT ts_month, count(*) AS n FROM dataset GROUP BY 1 ORDER BY 1 LIMIT 1",
+       "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = nlohmann::json::parse(r.out);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["ts_month"], "2023-01");
-  EXPECT_EQ(rows[0]["n"], s.Int("SELECT count(*) FROM src.events WHERE ts < TIMESTAMP '2023-02-01'"));  // a number
+  EXPECT_EQ(
+      rows[0]["n"],
+      s.Int("SELECT count(*) FROM src.events WHERE ts < TIMESTAMP '2023-02-01'"));  // a number
 }
 
 // ---------------------------------------------------------------------------------
@@ -318,7 +362,8 @@ class RunReplace : public ::testing::Test {
     EXPECT_EQ(ManifestText(ds_), manifest_v1_);
     EXPECT_TRUE(StagingFolders(ds_).empty());
     for (const auto& n : Entries(StoreOf(ds_))) {
-      EXPECT_TRUE(n == "lock" || n == "_duckpart_store" || n == "tmp" || n == "v000001") << "left in the store: " << n;
+      EXPECT_TRUE(n == "lock" || n == "_duckpart_store" || n == "tmp" || n == "v000001")
+          << "left in the store: " << n;
     }
     EXPECT_EQ(ParquetContent(ds_), SourceContent(db_));
     RunResult v = RunDuckpart({"validate", ds_});
@@ -378,7 +423,8 @@ TEST_F(RunReplace, ReplaceWithATransformThatDoesNotFitKeepsVersionOne) {
 // unknown --by column. (A run that fails after its staging folder was made is covered by
 // RunCancel.)
 TEST_F(RunReplace, ReplaceWithAnUnknownSortColumnIsAnInputErrorAndKeepsVersionOne) {
-  RunResult r = RunDuckpart(RunArgs(db_, "month(ts)", ds_, {"--replace", "--sort-by", "ts,no_such_column"}));
+  RunResult r =
+      RunDuckpart(RunArgs(db_, "month(ts)", ds_, {"--replace", "--sort-by", "ts,no_such_column"}));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("no_such_column"), std::string::npos) << r.err;
   ExpectVersionOneIntact();
@@ -443,26 +489,31 @@ std::optional<fs::path> Staging(const std::string& ds) {
 // is sent, and must then report the interrupt (exit 130, "interrupted"); a run that ended
 // first fails the test, since it proves nothing. The interrupted run publishes nothing,
 // leaves no staging folder, and the previous version stays published and valid.
-void InterruptAndCheck(const TempDir& dir, const std::string& big, const std::string& ds, const Moment& moment) {
+void InterruptAndCheck(const TempDir& dir, const std::string& big, const std::string& ds,
+                       const Moment& moment) {
   const std::string before_link = LinkTarget(ds), before_manifest = ManifestText(ds);
   ASSERT_FALSE(before_link.empty());
-  ChildProcess child(RunArgs(big, "day(ts)", ds, {"--replace"}), dir / "child.out", dir / "child.err");
+  ChildProcess child(RunArgs(big, "day(ts)", ds, {"--replace"}), dir / "child.out",
+                     dir / "child.err");
   const auto deadline = Clock::now() + std::chrono::seconds(45);
   while (child.Running() && !moment(child.pid()) && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  ASSERT_TRUE(child.Running()) << "the run ended before SIGINT could be sent: the source is too small to test "
-                                  "this moment; exit "
-                               << child.Wait() << ", " << ReadFile(dir / "child.err");
+  ASSERT_TRUE(child.Running())
+      << "the run ended before SIGINT could be sent: the source is too small to test "
+         "this moment; exit "
+      << child.Wait() << ", " << ReadFile(dir / "child.err");
   child.Signal(SIGINT);
   const int code = child.Wait();
   const std::string err = ReadFile(dir / "child.err");
   EXPECT_EQ(code, 130) << err;  // interrupted, as shells expect of Ctrl-C
-  EXPECT_NE(err.find("interrupted"), std::string::npos) << "the signal was not seen by the run: " << err;
+  EXPECT_NE(err.find("interrupted"), std::string::npos)
+      << "the signal was not seen by the run: " << err;
   EXPECT_EQ(LinkTarget(ds), before_link);
   EXPECT_EQ(ManifestText(ds), before_manifest);
   for (const auto& n : Entries(StoreOf(ds))) {
-    EXPECT_TRUE(n == "lock" || n == "_duckpart_store" || n == "tmp" || ".ds.duckpart/" + n == before_link)
+    EXPECT_TRUE(n == "lock" || n == "_duckpart_store" || n == "tmp" ||
+                ".ds.duckpart/" + n == before_link)
         << "left in the store: " << n;
   }
   EXPECT_TRUE(StagingFolders(ds).empty());
@@ -578,7 +629,8 @@ TEST(RunMemory, ManyPartitionsFitASmallMemoryLimit) {
   TempDir dir;
   const std::string db = MakeDemo(dir / "src", 20'000);
   const std::string ds = dir / "ds";
-  RunResult r = RunDuckpart(RunArgs(db, "day(ts)", ds, {"--memory-limit", "128MB", "--threads", "2"}));
+  RunResult r =
+      RunDuckpart(RunArgs(db, "day(ts)", ds, {"--memory-limit", "128MB", "--threads", "2"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ParquetContent(ds), SourceContent(db));
 }

@@ -10,9 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "plan/keys.h"
 #include "db/database.h"
 #include "db/sql.h"
+#include "plan/keys.h"
 #include "support/dataset.h"
 #include "support/run_binary.h"
 #include "support/temp_dir.h"
@@ -22,10 +22,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> RunTo(const std::string& db, const std::string& spec, const std::string& to,
-                               std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"run", "--db", db, "--table", "events", "--by", spec, "--to-db", to, "--quiet",
-                                "--threads", "2"};
+std::vector<std::string> RunTo(const std::string& db, const std::string& spec,
+                               const std::string& to, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"run", "--db",    db, "--table", "events",    "--by",
+                                spec,  "--to-db", to, "--quiet", "--threads", "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -58,12 +58,18 @@ std::string StateOf(const std::string& db_path) {
   s.AttachReadOnly(db_path, "x");
   s.conn().Execute("USE x");
   std::string out = s.Scalar(
-      "SELECT string_agg(schema_name || '.' || table_name || ':' || estimated_size, ',' ORDER BY ALL) "
+      "SELECT string_agg(schema_name || '.' || table_name || ':' || estimated_size, ',' ORDER BY "
+      "ALL) "
       "FROM duckdb_tables() WHERE database_name = 'x'");
-  out += "|" + s.Scalar("SELECT string_agg(schema_name || '.' || view_name, ',' ORDER BY ALL) FROM duckdb_views() "
-                        "WHERE database_name = 'x' AND NOT internal");
-  if (s.Int("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'x' AND table_name = '_duckpart_spec'") > 0) {
-    out += "|" + s.Scalar("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM events_parts._duckpart_spec");
+  out += "|" + s.Scalar(
+                   "SELECT string_agg(schema_name || '.' || view_name, ',' ORDER BY ALL) FROM "
+                   "duckdb_views() "
+                   "WHERE database_name = 'x' AND NOT internal");
+  if (s.Int("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'x' AND table_name = "
+            "'_duckpart_spec'") > 0) {
+    out += "|" + s.Scalar(
+                     "SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM "
+                     "events_parts._duckpart_spec");
     out += "|" + s.Scalar("SELECT " + ChecksumSql() + " FROM events_partitioned");
   }
   return out;
@@ -142,31 +148,43 @@ TEST_F(TableRunE2e, NullPartitionIsATableOfItsOwn) {
   const std::string src = CopyDemo();
   const std::string to = tmp_ / "parts.db";
   ASSERT_EQ(RunDuckpart(RunTo(src, "referrer", to)).exit_code, 0);
-  const std::string table = Scalar(to, "SELECT table_name FROM events_parts._duckpart_partitions WHERE key_referrer_identity IS NULL");
+  const std::string table = Scalar(to,
+                                   "SELECT table_name FROM events_parts._duckpart_partitions WHERE "
+                                   "key_referrer_identity IS NULL");
   EXPECT_EQ(table.substr(table.find('_')), "_referrer_identity_null");
-  EXPECT_EQ(Scalar(to, "SELECT path FROM events_parts._duckpart_partitions WHERE key_referrer_identity IS NULL"),
-            "referrer_identity=__HIVE_DEFAULT_PARTITION__");
+  EXPECT_EQ(
+      Scalar(
+          to,
+          "SELECT path FROM events_parts._duckpart_partitions WHERE key_referrer_identity IS NULL"),
+      "referrer_identity=__HIVE_DEFAULT_PARTITION__");
   EXPECT_EQ(Scalar(to, "SELECT count(*) FROM events_parts." + db::QuoteIdent(table)),
             Scalar(src, "SELECT count(*) FROM events WHERE referrer IS NULL"));
-  EXPECT_EQ(Scalar(to, "SELECT count(*) FROM events_parts." + db::QuoteIdent(table) + " WHERE referrer IS NOT NULL"),
+  EXPECT_EQ(Scalar(to, "SELECT count(*) FROM events_parts." + db::QuoteIdent(table) +
+                           " WHERE referrer IS NOT NULL"),
             "0");
 }
 
 TEST_F(TableRunE2e, SameFileKeepsTheSourceTableUnchanged) {
   const std::string src = CopyDemo();
   const Content before = SourceContent(src);
-  const std::string columns_before =
-      Scalar(src, "SELECT string_agg(column_name || ' ' || data_type, ',' ORDER BY column_index) FROM duckdb_columns() "
-                  "WHERE table_name = 'events'");
+  const std::string columns_before = Scalar(src,
+                                            "SELECT string_agg(column_name || ' ' || data_type, "
+                                            "',' ORDER BY column_index) FROM duckdb_columns() "
+                                            "WHERE table_name = 'events'");
   RunResult r = RunDuckpart(RunTo(src, "month(ts)", src, {"--json"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["same_file"], true);
   EXPECT_EQ(SourceContent(src), before);
-  EXPECT_EQ(Scalar(src, "SELECT string_agg(column_name || ' ' || data_type, ',' ORDER BY column_index) FROM "
-                        "duckdb_columns() WHERE table_name = 'events'"),
-            columns_before);
+  EXPECT_EQ(
+      Scalar(src,
+             "SELECT string_agg(column_name || ' ' || data_type, ',' ORDER BY column_index) FROM "
+             "duckdb_columns() WHERE table_name = 'events'"),
+      columns_before);
   EXPECT_EQ(ContentOf(src, "events_partitioned"), before);
-  EXPECT_EQ(Scalar(src, "SELECT string_agg(table_name, ',') FROM duckdb_tables() WHERE schema_name = 'main'"), "events");
+  EXPECT_EQ(
+      Scalar(src,
+             "SELECT string_agg(table_name, ',') FROM duckdb_tables() WHERE schema_name = 'main'"),
+      "events");
   RunResult v = Validate(src, {"--db", src, "--table", "events"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   // Again with --replace, in the same file.
@@ -201,7 +219,8 @@ TEST_F(TableRunE2e, ReplacePublishesANewVersion) {
   RunResult r = RunDuckpart(RunTo(src, "bucket(4, user_id)", to, {"--replace", "--json"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["version"], 2);
-  EXPECT_EQ(Scalar(to, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'events_parts'"), "6");
+  EXPECT_EQ(Scalar(to, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'events_parts'"),
+            "6");
   EXPECT_EQ(ContentOf(to, "events_partitioned"), SourceContent(src));
   EXPECT_EQ(Validate(to).exit_code, 0);
 }
@@ -216,7 +235,8 @@ TEST_F(TableRunE2e, UsageErrorsChangeNothing) {
     EXPECT_FALSE(fs::exists(to));
   };
   usage({"run", "--db", src, "--table", "events", "--by", "month(ts)"});
-  usage({"run", "--db", src, "--table", "events", "--by", "month(ts)", "--to", tmp_ / "ds", "--to-db", to});
+  usage({"run", "--db", src, "--table", "events", "--by", "month(ts)", "--to", tmp_ / "ds",
+         "--to-db", to});
   usage(RunTo(src, "month(ts)", to, {"--compression", "zstd"}));
   usage(RunTo(src, "month(ts)", to, {"--schema", "main"}));
   usage(RunTo(src, "month(nope)", to));
@@ -231,7 +251,8 @@ TEST_F(TableRunE2e, ValidateAsksWhichSchemaWhenThereAreSeveral) {
   const std::string src = CopyDemo();
   const std::string to = tmp_ / "parts.db";
   ASSERT_EQ(RunDuckpart(RunTo(src, "month(ts)", to)).exit_code, 0);
-  ASSERT_EQ(RunDuckpart(RunTo(src, "bucket(4, user_id)", to, {"--schema", "by_user"})).exit_code, 0);
+  ASSERT_EQ(RunDuckpart(RunTo(src, "bucket(4, user_id)", to, {"--schema", "by_user"})).exit_code,
+            0);
   RunResult r = Validate(to);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--schema"), std::string::npos) << r.err;
@@ -278,14 +299,16 @@ INSTANTIATE_TEST_SUITE_P(
                   "events_parts.p0_user_id_bucket_0)",
                   "table p0_user_id_bucket_0 has"},
         E2eDamage{"row_moved",
-                  "INSERT INTO events_parts.p3_user_id_bucket_3 SELECT * FROM events_parts.p0_user_id_bucket_0 "
+                  "INSERT INTO events_parts.p3_user_id_bucket_3 SELECT * FROM "
+                  "events_parts.p0_user_id_bucket_0 "
                   "WHERE id = (SELECT min(id) FROM events_parts.p0_user_id_bucket_0); "
                   "DELETE FROM events_parts.p0_user_id_bucket_0 WHERE id = (SELECT min(id) FROM "
                   "events_parts.p0_user_id_bucket_0)",
                   "p3_user_id_bucket_3 holds 1 rows that belong to another partition"},
         E2eDamage{"table_dropped", "DROP TABLE events_parts.p2_user_id_bucket_2",
                   "table events_parts.p2_user_id_bucket_2 is missing"},
-        E2eDamage{"column_type_changed", "ALTER TABLE events_parts.p1_user_id_bucket_1 ALTER COLUMN id TYPE INTEGER",
+        E2eDamage{"column_type_changed",
+                  "ALTER TABLE events_parts.p1_user_id_bucket_1 ALTER COLUMN id TYPE INTEGER",
                   "p1_user_id_bucket_1 column id is INTEGER, expected BIGINT"}),
     [](const auto& info) { return info.param.name; });
 
@@ -356,7 +379,9 @@ TEST_F(TableRunCrash, InterruptRollsBack) {
   const int rc = child.Wait();
   const std::string err = ReadFile(tmp / "err");
   if (rc == 0) {
-    EXPECT_NE(err.find("interrupted during the commit; the new version was published"), std::string::npos) << err;
+    EXPECT_NE(err.find("interrupted during the commit; the new version was published"),
+              std::string::npos)
+        << err;
     EXPECT_NE(StateOf(to), before);
   } else {
     EXPECT_EQ(rc, 130) << err;

@@ -44,7 +44,8 @@ class Validate : public ::testing::Test {
   void SetUp() override {
     db_ = MakeDemo(dir_ / "src", 20'000);
     ds_ = dir_ / "ds";
-    RunResult r = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "category", "--to", ds_, "--quiet"});
+    RunResult r = RunDuckpart(
+        {"run", "--db", db_, "--table", "events", "--by", "category", "--to", ds_, "--quiet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     manifest_ = ManifestJson(ds_);
     books_ = OnlyFile("category_identity=books");
@@ -131,7 +132,9 @@ TEST_F(Validate, FailsAgainstASourceWithOneRowMore) {
   const std::string other = MakeDemo(dir_ / "other", 20'001);
   RunResult r = RunValidate({"--db", other, "--table", "events"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(HasFailLine(r.out, {"differs from the source"}) || HasFailLine(r.out, {"the dataset lacks"})) << r.out;
+  EXPECT_TRUE(HasFailLine(r.out, {"differs from the source"}) ||
+              HasFailLine(r.out, {"the dataset lacks"}))
+      << r.out;
 }
 
 TEST_F(Validate, DeletedFileIsMissing) {
@@ -172,11 +175,14 @@ TEST_F(Validate, RowMovedToAnotherPartitionIsMisplaced) {
     Load(s, "games", games_);
     const int64_t moved = s.Int("SELECT min(id) FROM books");
     WriteParquet(s, "SELECT * FROM books WHERE id <> " + std::to_string(moved), books_);
-    WriteParquet(s, "SELECT * FROM games UNION ALL SELECT * FROM books WHERE id = " + std::to_string(moved), games_);
+    WriteParquet(
+        s, "SELECT * FROM games UNION ALL SELECT * FROM books WHERE id = " + std::to_string(moved),
+        games_);
   }
   RunResult r = RunValidate();
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(HasFailLine(r.out, {"category_identity=games", "1 rows belong to another partition"})) << r.out;
+  EXPECT_TRUE(HasFailLine(r.out, {"category_identity=games", "1 rows belong to another partition"}))
+      << r.out;
   EXPECT_TRUE(HasFailLine(r.out, {"category_identity=books", "rows, expected"})) << r.out;
 }
 
@@ -202,7 +208,8 @@ TEST_F(Validate, DamageIsReportedAsJson) {
   EXPECT_EQ(report["ok"], false);
   ASSERT_FALSE(report["problems"].empty());
   bool named = false;
-  for (const auto& p : report["problems"]) named = named || p.get<std::string>().find(Rel(ds_, books_)) != std::string::npos;
+  for (const auto& p : report["problems"])
+    named = named || p.get<std::string>().find(Rel(ds_, books_)) != std::string::npos;
   EXPECT_TRUE(named) << report.dump();
 }
 

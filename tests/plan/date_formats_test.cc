@@ -22,7 +22,8 @@ testing::Planned PlanWithFormats(const std::string& db, const std::string& spec,
                                  std::vector<std::string> formats) {
   testing::Planned out;
   out.ws = std::make_unique<Workspace>(
-      SourceOptions{.db_path = db, .table = "t", .date_formats = std::move(formats)}, testing::TestEngine());
+      SourceOptions{.db_path = db, .table = "t", .date_formats = std::move(formats)},
+      testing::TestEngine());
   out.plan = MakePlan(*out.ws, ParseSpec(spec), PlanOptions{});
   return out;
 }
@@ -31,8 +32,11 @@ TEST(DateFormat, UnparseableColumnNamesAFormatThatParsesTheSample) {
   testing::TempDir dir;
   const std::string db = testing::MakeSourceDb(dir, kStocks);
   const std::string e = testing::InputErrorOf([&] { testing::PlanTable(db, "year(date)"); });
-  EXPECT_NE(e.find("column 'date' has 60 values that are not dates or timestamps, e.g. '"), std::string::npos) << e;
-  EXPECT_NE(e.find("--date-format 'date=%b %d %Y' parses the sampled values"), std::string::npos) << e;
+  EXPECT_NE(e.find("column 'date' has 60 values that are not dates or timestamps, e.g. '"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("--date-format 'date=%b %d %Y' parses the sampled values"), std::string::npos)
+      << e;
 }
 
 TEST(DateFormat, GivenFormatPartitionsTheColumnByItsDates) {
@@ -52,7 +56,8 @@ TEST(DateFormat, BadEntriesAreRefusedBeforeAnyWork) {
     return testing::InputErrorOf([&] { PlanWithFormats(db, "year(date)", formats); });
   };
   EXPECT_NE(error({"date"}).find("expected COL=FORMAT"), std::string::npos);
-  EXPECT_NE(error({"nope=%Y"}).find("names column 'nope', which the source lacks"), std::string::npos);
+  EXPECT_NE(error({"nope=%Y"}).find("names column 'nope', which the source lacks"),
+            std::string::npos);
   EXPECT_NE(error({"price=%Y"}).find("only VARCHAR columns"), std::string::npos);
   EXPECT_NE(error({"date=%Q"}).find("--date-format date=%Q"), std::string::npos);
   EXPECT_NE(error({"date=%b %d %Y", "date=%Y"}).find("twice"), std::string::npos);

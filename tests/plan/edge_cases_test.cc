@@ -261,11 +261,13 @@ TEST(TypePlan, IntegerTypesIdentityAndTruncate) {
 TEST(TypePlan, TruncateOfSmallIntegerTypeNearItsLimits) {
   // 99 truncated to a multiple of 100 is 0, even though 99 + 100 overflows a TINYINT.
   Scenario s(
-      "CREATE TABLE t AS SELECT CAST(v AS TINYINT) AS a FROM (VALUES (99), (127), (-1), (-100), (-128)) "
+      "CREATE TABLE t AS SELECT CAST(v AS TINYINT) AS a FROM (VALUES (99), (127), (-1), (-100), "
+      "(-128)) "
       "v(v)",
       "truncate(100, a)");
   // -128 truncates to -200, below TINYINT: the key is computed in HUGEINT
-  EXPECT_EQ(PlanCounts(s.plan()), (KeyCounts{{K("-200"), 1}, {K("-100"), 2}, {K("0"), 1}, {K("100"), 1}}));
+  EXPECT_EQ(PlanCounts(s.plan()),
+            (KeyCounts{{K("-200"), 1}, {K("-100"), 2}, {K("0"), 1}, {K("100"), 1}}));
   Scenario u(
       "CREATE TABLE t AS SELECT CAST(v AS UTINYINT) AS a FROM (VALUES (255), (149), (3)) v(v)",
       "truncate(150, a)");

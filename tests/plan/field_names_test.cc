@@ -28,7 +28,8 @@ TEST(FieldNames, ColumnNamedLikeAFieldIsRefusedNamingTheColumnAndTheWayOut) {
   const std::string db = testing::MakeSourceDb(dir, kClash);
   const std::string e = testing::InputErrorOf([&] { testing::PlanTable(db, "month(ts)"); });
   EXPECT_NE(e.find("source column 'ts_month' has the name of the partition field of month(ts)"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("--by \"month(ts) AS ts_month_part\""), std::string::npos) << e;
 }
 
@@ -50,9 +51,9 @@ TEST(FieldNames, AsNamesTheFieldInPathsAndManifest) {
 }
 
 TEST(FieldNames, OldManifestFieldKeepsTheNameItRecorded) {
-  const nlohmann::json old = {{"field", "identity(tag)"}, {"name", "tag"}, {"column", "tag"},
-                              {"column_type", "VARCHAR"}, {"key_sql", "\"tag\""},
-                              {"label_sql", "CAST($k AS VARCHAR)"}};
+  const nlohmann::json old = {{"field", "identity(tag)"}, {"name", "tag"},
+                              {"column", "tag"},          {"column_type", "VARCHAR"},
+                              {"key_sql", "\"tag\""},     {"label_sql", "CAST($k AS VARCHAR)"}};
   EXPECT_EQ(ResolvedFieldFromJson(old).field.Name(), "tag");
   nlohmann::json now = old;
   now.erase("name");

@@ -67,7 +67,8 @@ TEST_F(FitError, TimeTransformOfNumber) {
 TEST_F(FitError, BucketOfTypeWithoutIcebergHash) {
   EXPECT_HAS(ErrorOf("bucket(4, flag)"),
              "bucket(flag) does not fit column 'flag' of type BOOLEAN: Iceberg does not bucket");
-  EXPECT_HAS(ErrorOf("bucket(4, l)"), "bucket(l) does not fit column 'l' of type BIGINT[]: Iceberg's bucket has no");
+  EXPECT_HAS(ErrorOf("bucket(4, l)"),
+             "bucket(l) does not fit column 'l' of type BIGINT[]: Iceberg's bucket has no");
 }
 
 TEST_F(FitError, IdentityOfBlobOrList) {

@@ -118,7 +118,8 @@ TEST(HivePathPlan, NullNullStringAndEmptyAreThreePartitions) {
   ASSERT_TRUE(by_path.count("tag_identity=%4EULL"));
   ASSERT_TRUE(by_path.count("tag_identity="));
   ASSERT_TRUE(by_path.count("tag_identity=a%2Fb%3Dc"));
-  EXPECT_EQ(by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"], std::make_pair(K(std::nullopt), int64_t{2}));
+  EXPECT_EQ(by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"],
+            std::make_pair(K(std::nullopt), int64_t{2}));
   EXPECT_EQ(by_path["tag_identity=%4EULL"], std::make_pair(K("NULL"), int64_t{2}));
   EXPECT_EQ(by_path["tag_identity="], std::make_pair(K(""), int64_t{1}));
   EXPECT_EQ(by_path["tag_identity=a%2Fb%3Dc"], std::make_pair(K("a/b=c"), int64_t{1}));

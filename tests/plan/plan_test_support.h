@@ -13,12 +13,12 @@
 #include <utility>
 #include <vector>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/plan.h"
 #include "duckpart/source.h"
 #include "duckpart/spec.h"
+#include "plan/workspace_access.h"
 #include "support/temp_dir.h"
 
 namespace duckpart::testing {
@@ -183,7 +183,8 @@ inline std::string SourceChecksum(Workspace& ws) {
   for (const auto& c : ws.columns())
     cols += (cols.empty() ? "" : ", ") + std::string("s.\"") + c.name + "\"";
   db::Result r = WorkspaceConnection(ws).Query("SELECT CAST(coalesce(sum(CAST(hash(" + cols +
-                                 ") AS HUGEINT)), 0) AS VARCHAR) FROM " + ws.relation() + " AS s");
+                                               ") AS HUGEINT)), 0) AS VARCHAR) FROM " +
+                                               ws.relation() + " AS s");
   return r.GetString(0, 0);
 }
 

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "duckpart/hive_path.h"
 #include "duckpart/plan.h"
 #include "plan/plan_test_support.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart {
 namespace {
@@ -313,9 +313,9 @@ std::map<Keys, GroupStats> QueryGroups(Workspace& ws, const std::vector<std::str
   }
   for (const auto& c : ws.columns())
     cols += (cols.empty() ? "" : ", ") + std::string("s.\"") + c.name + "\"";
-  db::Result r = WorkspaceConnection(ws).Query("SELECT " + select + "count(*), CAST(sum(CAST(hash(" + cols +
-                                 ") AS HUGEINT)) AS VARCHAR) FROM " + ws.relation() +
-                                 " AS s GROUP BY " + group);
+  db::Result r = WorkspaceConnection(ws).Query(
+      "SELECT " + select + "count(*), CAST(sum(CAST(hash(" + cols +
+      ") AS HUGEINT)) AS VARCHAR) FROM " + ws.relation() + " AS s GROUP BY " + group);
   std::map<Keys, GroupStats> out;
   for (uint64_t row = 0; row < r.RowCount(); ++row) {
     Keys keys;
@@ -364,7 +364,7 @@ void CheckCase(const RandomCase& c) {
   std::string keys;
   for (const auto& rf : plan.fields) keys += (keys.empty() ? "" : ", ") + rf.key_sql;
   db::Result by_key = WorkspaceConnection(ws).Query("SELECT count(*) AS n FROM " + ws.relation() +
-                                      " AS s GROUP BY " + keys + " ORDER BY n");
+                                                    " AS s GROUP BY " + keys + " ORDER BY n");
   RC_ASSERT(by_key.RowCount() == plan.partitions.size());
   std::vector<int64_t> key_counts, plan_counts;
   for (uint64_t i = 0; i < by_key.RowCount(); ++i) key_counts.push_back(by_key.GetInt64(i, 0));
@@ -386,8 +386,9 @@ void CheckCase(const RandomCase& c) {
     for (size_t i = 1; i < rf.cuts.size(); ++i) {
       const auto& a = rf.cuts[i - 1];
       const auto& b = rf.cuts[i];
-      const bool increasing = WorkspaceConnection(ws).Query("SELECT " + a.sql + " < " + b.sql).GetBool(0, 0) ||
-                              (a.sql == b.sql && !a.inclusive && b.inclusive);
+      const bool increasing =
+          WorkspaceConnection(ws).Query("SELECT " + a.sql + " < " + b.sql).GetBool(0, 0) ||
+          (a.sql == b.sql && !a.inclusive && b.inclusive);
       RC_ASSERT(increasing);
     }
   }

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "plan/workspace_access.h"
 #include "duckpart/hive_path.h"
 #include "duckpart/plan.h"
 #include "plan/plan_test_support.h"
+#include "plan/workspace_access.h"
 
 namespace duckpart {
 namespace {
@@ -119,8 +119,7 @@ TEST_F(TransformPlan, BucketMatchesGroupByIcebergBucket) {
 }
 
 TEST_F(TransformPlan, BucketKeepsNullsApart) {
-  auto p = ExpectMatches("bucket(3, s)",
-                         {"CAST(duckpart_bucket(3, s) AS VARCHAR)"});
+  auto p = ExpectMatches("bucket(3, s)", {"CAST(duckpart_bucket(3, s) AS VARCHAR)"});
   EXPECT_FALSE(p.plan.partitions.back().keys[0].has_value());
   EXPECT_EQ(p.plan.partitions.back().rows, 1819);  // i % 11 == 0 for i < 20000
 }
@@ -134,8 +133,9 @@ TEST_F(TransformPlan, TruncateIntegerFloorsToMultiple) {
 
 TEST_F(TransformPlan, TruncateDecimalFloorsTheUnscaledValue) {
   // W = 25 units of 0.01 (Iceberg's truncate of a decimal): steps of 0.25
-  auto p = ExpectMatches("truncate(25, amount)",
-                         {"CAST(CAST(floor(CAST(amount * 100 AS BIGINT) / 25.0) * 25 / 100 AS DECIMAL(10,2)) AS VARCHAR)"});
+  auto p =
+      ExpectMatches("truncate(25, amount)", {"CAST(CAST(floor(CAST(amount * 100 AS BIGINT) / 25.0) "
+                                             "* 25 / 100 AS DECIMAL(10,2)) AS VARCHAR)"});
   EXPECT_EQ(p.plan.partitions.front().keys[0], "-200.00");
 }
 

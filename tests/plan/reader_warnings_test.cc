@@ -17,24 +17,33 @@ std::string Warnings(const Plan& plan) {
 }
 
 TEST(ReaderWarnings, LeadingZerosAreNamedForPolars) {
-  testing::Scenario s("CREATE TABLE t AS SELECT * FROM (VALUES ('007'), ('12'), ('010')) v(code)", "code");
+  testing::Scenario s("CREATE TABLE t AS SELECT * FROM (VALUES ('007'), ('12'), ('010')) v(code)",
+                      "code");
   const std::string w = Warnings(s.plan());
-  EXPECT_NE(w.find("partition field code_identity has values that Polars (hive partitioning) read as "
-                   "numbers and print differently: \"007\", \"010\";"),
-            std::string::npos) << w;
+  EXPECT_NE(
+      w.find("partition field code_identity has values that Polars (hive partitioning) read as "
+             "numbers and print differently: \"007\", \"010\";"),
+      std::string::npos)
+      << w;
   EXPECT_NE(w.find("hive_types = {'code_identity': 'VARCHAR'}"), std::string::npos) << w;
 }
 
 TEST(ReaderWarnings, TheSentinelStringIsNamed) {
-  testing::Scenario s("CREATE TABLE t AS SELECT * FROM (VALUES ('__HIVE_DEFAULT_PARTITION__'), (NULL), ('x')) v(tag)",
-                      "tag");
-  EXPECT_NE(Warnings(s.plan()).find("has the string '__HIVE_DEFAULT_PARTITION__', which Polars and DuckDB 1.4"),
-            std::string::npos) << Warnings(s.plan());
+  testing::Scenario s(
+      "CREATE TABLE t AS SELECT * FROM (VALUES ('__HIVE_DEFAULT_PARTITION__'), (NULL), ('x')) "
+      "v(tag)",
+      "tag");
+  EXPECT_NE(Warnings(s.plan()).find(
+                "has the string '__HIVE_DEFAULT_PARTITION__', which Polars and DuckDB 1.4"),
+            std::string::npos)
+      << Warnings(s.plan());
 }
 
 TEST(ReaderWarnings, DatesSpelledOtherwiseAreNamed) {
-  testing::Scenario s("CREATE TABLE t AS SELECT * FROM (VALUES ('2024-1-1'), ('2024-01-02')) v(d)", "d");
-  EXPECT_NE(Warnings(s.plan()).find("read as DATE and print differently: \"2024-1-1\";"), std::string::npos)
+  testing::Scenario s("CREATE TABLE t AS SELECT * FROM (VALUES ('2024-1-1'), ('2024-01-02')) v(d)",
+                      "d");
+  EXPECT_NE(Warnings(s.plan()).find("read as DATE and print differently: \"2024-1-1\";"),
+            std::string::npos)
       << Warnings(s.plan());
 }
 

@@ -2,15 +2,15 @@
 // keep a thread's partitions in flight within the memory limit, refusal of a table too
 // wide for the limit.
 #include "plan/write_budget.h"
-#include "util/byte_size.h"
 
-#include <cmath>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "duckpart/error.h"
 #include "support/seed.h"
+#include "util/byte_size.h"
 
 namespace duckpart::plan {
 namespace {
@@ -63,7 +63,9 @@ TEST(WriteBudget, WideTableOfTinyPartitionsIsSplitIntoPassesThatFit) {
   // Issue 15, item 4: 40 VARCHAR columns, 2,000 one-row partitions.
   const WriteBudget b = PlanWriteBudget({.schema = Columns(40, "VARCHAR"),
                                          .partition_rows = std::vector<int64_t>(2000, 1),
-                                         .memory_limit = 256 * kMiB, .threads = 2, .sorted = true});
+                                         .memory_limit = 256 * kMiB,
+                                         .threads = 2,
+                                         .sorted = true});
   EXPECT_EQ(b.partition_buffer_bytes, (40 * 16 + 8) * kVectorRows);
   EXPECT_GT(b.passes.size(), 1u);
   ExpectCover(b, 2000);
@@ -75,7 +77,9 @@ TEST(WriteBudget, NarrowTableOfManySmallPartitionsNeedsOnePass) {
   // 23,000 day partitions of about 87 rows: a window of 2,048 sorted rows spans ~25.
   const WriteBudget b = PlanWriteBudget({.schema = Columns(3, "BIGINT"),
                                          .partition_rows = std::vector<int64_t>(23'000, 87),
-                                         .memory_limit = 256 * kMiB, .threads = 2, .sorted = true});
+                                         .memory_limit = 256 * kMiB,
+                                         .threads = 2,
+                                         .sorted = true});
   ASSERT_EQ(b.passes.size(), 1u);
   ExpectCover(b, 23'000);
   EXPECT_EQ(b.flush_threshold, 87 * 8 > kVectorRows ? 87 * 8 : kVectorRows);
@@ -85,17 +89,24 @@ TEST(WriteBudget, NarrowTableOfManySmallPartitionsNeedsOnePass) {
 TEST(WriteBudget, UnsortedPassesHoldAtMostTheInFlightBound) {
   const WriteBudget b = PlanWriteBudget({.schema = Columns(200, "VARCHAR"),
                                          .partition_rows = std::vector<int64_t>(64, 100'000),
-                                         .memory_limit = 256 * kMiB, .threads = 2, .sorted = false});
+                                         .memory_limit = 256 * kMiB,
+                                         .threads = 2,
+                                         .sorted = false});
   ExpectCover(b, 64);
   for (const auto& [first, last] : b.passes) EXPECT_LE(last - first + 1, b.max_in_flight);
   EXPECT_GT(b.passes.size(), 1u);
 }
 
 TEST(WriteBudget, FlushThresholdShrinksWithTheRowWidth) {
-  const auto narrow = PlanWriteBudget({.schema = Columns(2, "BIGINT"), .partition_rows = {10'000'000},
-                                       .memory_limit = 256 * kMiB, .threads = 2});
-  const auto wide = PlanWriteBudget({.schema = Columns(40, "VARCHAR"), .partition_rows = {10'000'000},
-                                     .est_row_bytes = 2000, .memory_limit = 256 * kMiB, .threads = 2});
+  const auto narrow = PlanWriteBudget({.schema = Columns(2, "BIGINT"),
+                                       .partition_rows = {10'000'000},
+                                       .memory_limit = 256 * kMiB,
+                                       .threads = 2});
+  const auto wide = PlanWriteBudget({.schema = Columns(40, "VARCHAR"),
+                                     .partition_rows = {10'000'000},
+                                     .est_row_bytes = 2000,
+                                     .memory_limit = 256 * kMiB,
+                                     .threads = 2});
   EXPECT_EQ(narrow.flush_threshold, 524288);
   EXPECT_LT(wide.flush_threshold, narrow.flush_threshold);
   EXPECT_LE(wide.flush_threshold * 2000, 64 * kMiB / 2);
@@ -103,14 +114,17 @@ TEST(WriteBudget, FlushThresholdShrinksWithTheRowWidth) {
 
 TEST(WriteBudget, UnknownMemoryLimitGivesOnePass) {
   const WriteBudget b = PlanWriteBudget({.schema = Columns(40, "VARCHAR"),
-                                         .partition_rows = std::vector<int64_t>(2000, 1), .sorted = true});
+                                         .partition_rows = std::vector<int64_t>(2000, 1),
+                                         .sorted = true});
   EXPECT_EQ(b.passes.size(), 1u);
 }
 
 TEST(WriteBudget, TableTooWideForTheLimitIsRefusedNamingTheLimitItNeeds) {
   try {
-    PlanWriteBudget({.schema = Columns(5000, "VARCHAR"), .partition_rows = {10},
-                     .memory_limit = 256 * kMiB, .threads = 4});
+    PlanWriteBudget({.schema = Columns(5000, "VARCHAR"),
+                     .partition_rows = {10},
+                     .memory_limit = 256 * kMiB,
+                     .threads = 4});
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
     const std::string m = e.what();
@@ -125,12 +139,16 @@ TEST(WriteBudget, SortedPassesNeverLetAWindowSpanMoreThanTheBound) {
   for (int trial = 0; trial < 30; ++trial) {
     std::vector<int64_t> rows(1 + rng() % 400);
     for (auto& r : rows) r = 1 + static_cast<int64_t>(rng() % (rng() % 2 ? 5 : 3000));
-    const WriteBudget b = PlanWriteBudget({.schema = Columns(1 + static_cast<int>(rng() % 60), "VARCHAR"),
-                                           .partition_rows = rows, .memory_limit = 64 * kMiB,
-                                           .threads = 1 + static_cast<int>(rng() % 4), .sorted = true});
+    const WriteBudget b =
+        PlanWriteBudget({.schema = Columns(1 + static_cast<int>(rng() % 60), "VARCHAR"),
+                         .partition_rows = rows,
+                         .memory_limit = 64 * kMiB,
+                         .threads = 1 + static_cast<int>(rng() % 4),
+                         .sorted = true});
     ExpectCover(b, static_cast<int64_t>(rows.size()));
     for (const auto& [first, last] : b.passes) {
-      EXPECT_LE(MaxTouched(rows, first, last, std::max(b.flush_threshold, kVectorRows)), b.max_in_flight)
+      EXPECT_LE(MaxTouched(rows, first, last, std::max(b.flush_threshold, kVectorRows)),
+                b.max_in_flight)
           << "pass " << first << ".." << last;
     }
   }

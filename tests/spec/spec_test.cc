@@ -324,7 +324,8 @@ TEST(FieldName, AsGivesTheFieldItsOwnName) {
 TEST(FieldName, AsTheDefaultNameIsTheSameFieldAsNone) {
   EXPECT_EQ(ParseOne("month(ts) AS ts_month"), MakeField(Transform::kMonth, "ts"));
   EXPECT_EQ(ToString(ParseSpec("month(ts) AS ts_month")), "month(ts)");
-  EXPECT_EQ(MakeField(Transform::kMonth, "ts", 0, {}, "ts_month"), MakeField(Transform::kMonth, "ts"));
+  EXPECT_EQ(MakeField(Transform::kMonth, "ts", 0, {}, "ts_month"),
+            MakeField(Transform::kMonth, "ts"));
   EXPECT_NE(ParseOne("month(ts) AS m"), MakeField(Transform::kMonth, "ts"));
 }
 

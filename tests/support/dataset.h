@@ -26,9 +26,9 @@
 #include <thread>
 #include <vector>
 
-#include "plan/keys.h"
 #include "db/database.h"
 #include "db/sql.h"
+#include "plan/keys.h"
 #include "support/run_binary.h"
 
 namespace duckpart::testing {
@@ -62,7 +62,9 @@ inline std::ostream& operator<<(std::ostream& os, const Content& c) {
 // An in-memory DuckDB session in UTC, independent of duckpart's own code paths.
 class Session {
  public:
-  Session() : database_(db::DatabaseOptions{}), conn_(database_) { conn_.Execute("SET TimeZone = 'UTC'"); }
+  Session() : database_(db::DatabaseOptions{}), conn_(database_) {
+    conn_.Execute("SET TimeZone = 'UTC'");
+  }
   db::Connection& conn() { return conn_; }
   std::string Scalar(const std::string& sql) {
     db::Result r = conn_.Query(sql);
@@ -70,7 +72,8 @@ class Session {
   }
   int64_t Int(const std::string& sql) { return conn_.Query(sql).GetInt64(0, 0); }
   void AttachReadOnly(const std::string& db_path, const std::string& alias = "src") {
-    conn_.Execute("ATTACH " + db::QuoteLiteral(db_path) + " AS " + db::QuoteIdent(alias) + " (READ_ONLY)");
+    conn_.Execute("ATTACH " + db::QuoteLiteral(db_path) + " AS " + db::QuoteIdent(alias) +
+                  " (READ_ONLY)");
   }
 
  private:
@@ -82,7 +85,8 @@ class Session {
 inline Content SourceContent(const std::string& db_path, const std::string& where = "true") {
   Session s;
   s.AttachReadOnly(db_path);
-  db::Result r = s.conn().Query("SELECT count(*), " + ChecksumSql() + " FROM src.events WHERE " + where);
+  db::Result r =
+      s.conn().Query("SELECT count(*), " + ChecksumSql() + " FROM src.events WHERE " + where);
   return {r.GetInt64(0, 0), r.GetString(0, 1)};
 }
 
@@ -114,7 +118,8 @@ inline std::filesystem::path StoreOf(const std::string& dataset_dir) {
 inline std::vector<std::string> Entries(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -136,7 +141,8 @@ inline std::string LinkTarget(const std::string& dataset_dir) {
 }
 
 inline nlohmann::json ManifestJson(const std::string& dataset_dir) {
-  return nlohmann::json::parse(ReadFile((std::filesystem::path(dataset_dir) / "_duckpart" / "manifest.json").string()));
+  return nlohmann::json::parse(
+      ReadFile((std::filesystem::path(dataset_dir) / "_duckpart" / "manifest.json").string()));
 }
 
 inline std::string ManifestText(const std::string& dataset_dir) {
@@ -144,7 +150,8 @@ inline std::string ManifestText(const std::string& dataset_dir) {
 }
 
 // The data file paths (relative to the dataset root) of the partition with this path.
-inline std::vector<std::string> PartitionFiles(const nlohmann::json& manifest, const std::string& partition_path) {
+inline std::vector<std::string> PartitionFiles(const nlohmann::json& manifest,
+                                               const std::string& partition_path) {
   std::vector<std::string> files;
   for (const auto& p : manifest["partitions"]) {
     if (p["path"] == partition_path) {
@@ -191,7 +198,8 @@ class HeldStoreLock {
 // wait is bounded by kRunTimeout (then it is killed), and it is killed when destroyed.
 class ChildProcess {
  public:
-  ChildProcess(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path)
+  ChildProcess(const std::vector<std::string>& args, const std::string& out_path,
+               const std::string& err_path)
       : pid_(SpawnDuckpart(args, out_path, err_path)) {}
   ~ChildProcess() {
     if (!reaped_) {

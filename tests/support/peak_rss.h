@@ -29,8 +29,10 @@ inline MeasuredRun RunDuckpartMeasured(const std::vector<std::string>& args,
                                        std::chrono::seconds timeout = kRunTimeout) {
   TempDir io;
   const ChildExit e = WaitBounded(SpawnDuckpart(args, io / "out", io / "err"), timeout);
-  MeasuredRun m{{e.exit_code, ReadFile(io / "out"), ReadFile(io / "err")}, e.rusage.ru_maxrss * 1024};
-  if (e.timed_out) m.result.err += "\n[test helper: killed after " + std::to_string(timeout.count()) + " s]\n";
+  MeasuredRun m{{e.exit_code, ReadFile(io / "out"), ReadFile(io / "err")},
+                e.rusage.ru_maxrss * 1024};
+  if (e.timed_out)
+    m.result.err += "\n[test helper: killed after " + std::to_string(timeout.count()) + " s]\n";
   return m;
 }
 

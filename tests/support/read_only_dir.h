@@ -25,10 +25,13 @@ class ReadOnlyDir {
     namespace fs = std::filesystem;
     fs::create_directories(path_);
     fs::permissions(path_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                               fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+                               fs::perms::group_exec | fs::perms::others_read |
+                               fs::perms::others_exec);
     if (Writable() && ::geteuid() == 0) {
-      mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=64k") == 0;
-      if (!mounted_) why_ = std::string("root, and mounting a read-only tmpfs failed: ") + std::strerror(errno);
+      mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                         "size=64k") == 0;
+      if (!mounted_)
+        why_ = std::string("root, and mounting a read-only tmpfs failed: ") + std::strerror(errno);
     }
     if (why_.empty() && Writable()) why_ = "the folder is still writable";
   }

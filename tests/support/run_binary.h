@@ -46,8 +46,10 @@ struct RunResult {
 inline std::string ShellQuote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -72,8 +74,10 @@ inline pid_t SpawnDuckpart(const std::vector<std::string>& args, const std::stri
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   // The process's environment plus `env` ("NAME=value" each).
   std::vector<std::string> env_s(env);
   for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
@@ -88,8 +92,8 @@ inline pid_t SpawnDuckpart(const std::vector<std::string>& args, const std::stri
 }
 
 struct ChildExit {
-  int exit_code = -1;      // the exit code, or 128 + signal when a signal ended the child
-  bool timed_out = false;  // killed by WaitBounded after the timeout
+  int exit_code = -1;       // the exit code, or 128 + signal when a signal ended the child
+  bool timed_out = false;   // killed by WaitBounded after the timeout
   struct rusage rusage {};  // the child's resource use (ru_maxrss: peak RSS in KiB)
 };
 
@@ -99,7 +103,9 @@ inline ChildExit WaitBounded(pid_t pid, std::chrono::milliseconds timeout) {
   ChildExit e;
   const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd >= 0) {
-    struct pollfd p{pidfd, POLLIN, 0};
+    struct pollfd p {
+      pidfd, POLLIN, 0
+    };
     int r = 0;
     while ((r = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
     }
@@ -118,11 +124,13 @@ inline ChildExit WaitBounded(pid_t pid, std::chrono::milliseconds timeout) {
 
 // Runs DUCKPART_BINARY with args to its end (at most kRunTimeout) and returns its exit
 // code and output; a run killed at the timeout says so at the end of `err`.
-inline RunResult RunDuckpart(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+inline RunResult RunDuckpart(const std::vector<std::string>& args,
+                             const std::vector<std::string>& env = {}) {
   TempDir io;
   const ChildExit e = WaitBounded(SpawnDuckpart(args, io / "out", io / "err", env), kRunTimeout);
   RunResult r{e.exit_code, ReadFile(io / "out"), ReadFile(io / "err")};
-  if (e.timed_out) r.err += "\n[test helper: killed after " + std::to_string(kRunTimeout.count()) + " s]\n";
+  if (e.timed_out)
+    r.err += "\n[test helper: killed after " + std::to_string(kRunTimeout.count()) + " s]\n";
   return r;
 }
 

@@ -29,7 +29,8 @@ inline std::vector<std::string> CleanEnvironment(const std::vector<std::string>&
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
-    if (entry.rfind("DUCKPART_", 0) == 0 || entry.rfind("HOME=", 0) == 0 || entry.rfind("XDG_CONFIG_HOME=", 0) == 0) {
+    if (entry.rfind("DUCKPART_", 0) == 0 || entry.rfind("HOME=", 0) == 0 ||
+        entry.rfind("XDG_CONFIG_HOME=", 0) == 0) {
       continue;
     }
     env.push_back(entry);

@@ -33,19 +33,21 @@ TEST(Murmur3, ReferenceVectors) {
 }
 
 TEST(IcebergHash, SpecTestValues) {
-  EXPECT_EQ(IcebergHashLong(34), 2017239379);                           // int and long 34
-  EXPECT_EQ(IcebergHashDecimal(1420), -500754589);                      // decimal 14.20
-  EXPECT_EQ(IcebergHashLong(17486), -653330422);                        // date 2017-11-16
-  EXPECT_EQ(IcebergHashLong(81068000000), -662762989);                  // time 22:31:08
-  EXPECT_EQ(IcebergHashLong(1510871468000000), -2047944441);            // timestamp(tz) 2017-11-16T22:31:08Z
-  EXPECT_EQ(IcebergHashBytes("iceberg"), 1210000089);                   // string
+  EXPECT_EQ(IcebergHashLong(34), 2017239379);                 // int and long 34
+  EXPECT_EQ(IcebergHashDecimal(1420), -500754589);            // decimal 14.20
+  EXPECT_EQ(IcebergHashLong(17486), -653330422);              // date 2017-11-16
+  EXPECT_EQ(IcebergHashLong(81068000000), -662762989);        // time 22:31:08
+  EXPECT_EQ(IcebergHashLong(1510871468000000), -2047944441);  // timestamp(tz) 2017-11-16T22:31:08Z
+  EXPECT_EQ(IcebergHashBytes("iceberg"), 1210000089);         // string
   EXPECT_EQ(IcebergHashUuid(0xf79c3e09677c4bbdULL, 0xa4793f349cb785e7ULL), 1488055340);
   EXPECT_EQ(IcebergHashBytes(std::string("\x00\x01\x02\x03", 4)), -188683207);  // binary
 }
 
 TEST(IcebergHash, IntAndLongHashAlike) {
-  for (int64_t v : {int64_t{0}, int64_t{-1}, int64_t{127}, int64_t{-2147483648LL}, int64_t{1} << 40}) {
-    EXPECT_EQ(IcebergHashLong(static_cast<int32_t>(v & 0x7fffffff)), IcebergHashLong(v & 0x7fffffff));
+  for (int64_t v :
+       {int64_t{0}, int64_t{-1}, int64_t{127}, int64_t{-2147483648LL}, int64_t{1} << 40}) {
+    EXPECT_EQ(IcebergHashLong(static_cast<int32_t>(v & 0x7fffffff)),
+              IcebergHashLong(v & 0x7fffffff));
   }
 }
 
@@ -65,8 +67,9 @@ TEST(IcebergHash, DecimalBytesAreMinimalTwosComplement) {
 }
 
 TEST(IcebergHash, BucketIsNonNegativeModulo) {
-  EXPECT_EQ(IcebergBucket(IcebergHashLong(34), 100), 79);  // bucket[100] of 34 (Velox's documented value)
-  EXPECT_EQ(IcebergBucket(-1, 16), 15);                     // the sign bit is masked, not negated
+  EXPECT_EQ(IcebergBucket(IcebergHashLong(34), 100),
+            79);                         // bucket[100] of 34 (Velox's documented value)
+  EXPECT_EQ(IcebergBucket(-1, 16), 15);  // the sign bit is masked, not negated
   EXPECT_EQ(IcebergBucket(IcebergHashBytes("iceberg"), 1), 0);
 }
 

@@ -11,16 +11,16 @@
 #include "duckpart/recover.h"
 #include "duckpart/run.h"
 #include "duckpart/spec.h"
-#include "support/temp_dir.h"
-#include "store/fs.h"
 #include "store/dataset_store.h"
+#include "store/fs.h"
+#include "support/temp_dir.h"
 
 namespace duckpart {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
 using store::DatasetStore;
+using testing::TempDir;
 
 class RecoverTest : public ::testing::Test {
  protected:
@@ -28,16 +28,19 @@ class RecoverTest : public ::testing::Test {
     source_ = dir_ / "source.db";
     db::Database database(db::DatabaseOptions{.path = source_});
     db::Connection conn(database);
-    conn.Execute("CREATE TABLE t AS SELECT i AS id, DATE '2024-01-01' + CAST(i % 90 AS INTEGER) AS d "
-                 "FROM range(3000) r(i)");
+    conn.Execute(
+        "CREATE TABLE t AS SELECT i AS id, DATE '2024-01-01' + CAST(i % 90 AS INTEGER) AS d "
+        "FROM range(3000) r(i)");
     fs::create_directories(dir_ / "out");
     target_ = dir_ / "out/ds";
   }
 
   // Publishes a version of the dataset, as `duckpart run [--replace]` does.
   int64_t Publish() {
-    Workspace ws(SourceOptions{.db_path = source_, .table = "t"}, EngineOptions{.memory_limit = "256MB", .threads = 1});
-    return RunToParquet(ws, ParseSpec("month(d)"), RunOptions{.target = target_, .replace = true}).manifest.version;
+    Workspace ws(SourceOptions{.db_path = source_, .table = "t"},
+                 EngineOptions{.memory_limit = "256MB", .threads = 1});
+    return RunToParquet(ws, ParseSpec("month(d)"), RunOptions{.target = target_, .replace = true})
+        .manifest.version;
   }
 
   static void Touch(const fs::path& p, const std::string& text = "x") {
@@ -122,7 +125,8 @@ TEST_F(RecoverTest, KilledAfterTheLinkSwapCompletesByRemovingTheSupersededVersio
   EXPECT_EQ(r.outcome, "completed");
   EXPECT_NE(r.summary.find("is at version 2"), std::string::npos) << r.summary;
   bool named = false;
-  for (const auto& a : r.actions) named |= a.find("superseded version .ds.duckpart/v000001") != std::string::npos;
+  for (const auto& a : r.actions)
+    named |= a.find("superseded version .ds.duckpart/v000001") != std::string::npos;
   EXPECT_TRUE(named);
   EXPECT_FALSE(fs::exists(s.VersionDir(1)));
   EXPECT_TRUE(fs::exists(s.VersionDir(2) / kManifestFile));
@@ -242,7 +246,8 @@ TEST_F(RecoverTest, CleanupListsOrphansAndRemovesThemOnlyWhenAsked) {
 
   CleanupReport dry = Cleanup(target_, {.dry_run = true, .orphans = true});
   EXPECT_EQ(dry.removed.size(), 2u);  // v000001, v000003; mystery.bin is not duckpart's: kept
-  EXPECT_EQ(dry.orphans, (std::vector<std::string>{"d_month=2024-01/stray.parquet", "notes/readme.txt"}));
+  EXPECT_EQ(dry.orphans,
+            (std::vector<std::string>{"d_month=2024-01/stray.parquet", "notes/readme.txt"}));
   EXPECT_TRUE(fs::exists(s.VersionDir(1)));
   EXPECT_TRUE(fs::exists(s.VersionDir(2) / "notes/readme.txt"));
 
@@ -258,7 +263,7 @@ TEST_F(RecoverTest, CleanupListsOrphansAndRemovesThemOnlyWhenAsked) {
   EXPECT_TRUE(rm.orphans_removed);
   EXPECT_EQ(rm.orphans.size(), 2u);
   EXPECT_FALSE(fs::exists(s.VersionDir(2) / "d_month=2024-01/stray.parquet"));
-  EXPECT_FALSE(fs::exists(s.VersionDir(2) / "notes"));       // a folder of orphans only
+  EXPECT_FALSE(fs::exists(s.VersionDir(2) / "notes"));           // a folder of orphans only
   EXPECT_TRUE(fs::exists(s.VersionDir(2) / "d_month=2024-01"));  // a partition stays
   EXPECT_TRUE(Cleanup(target_, {}).orphans.empty());
 }

@@ -17,9 +17,10 @@ namespace {
 using std::chrono::milliseconds;
 
 db::DbError Oom() {
-  return db::DbError(db::ErrorKind::kOutOfMemory,
-                     "Out of Memory Error: could not allocate block of size 256.0 KiB (9.4 MiB/9.5 MiB used)\n\n"
-                     "Possible solutions:\n* Reducing the number of threads");
+  return db::DbError(
+      db::ErrorKind::kOutOfMemory,
+      "Out of Memory Error: could not allocate block of size 256.0 KiB (9.4 MiB/9.5 MiB used)\n\n"
+      "Possible solutions:\n* Reducing the number of threads");
 }
 
 // Records attempts, sleeps and log lines; fails the first `failures` attempts with `fail`.
@@ -90,7 +91,8 @@ TEST(Retry, OutOfMemoryEverywhereStopsAfterMaxAttemptsAsARuntimeFailure) {
     FAIL() << "no exception";
   } catch (const RuntimeFailure& e) {
     EXPECT_EQ(e.code(), ExitCode::kRuntime);
-    EXPECT_NE(std::string(e.what()).find("out of memory after 3 attempts"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("out of memory after 3 attempts"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("nothing was published"), std::string::npos) << e.what();
   }
   EXPECT_EQ(h.attempts.size(), 3u);
@@ -105,8 +107,9 @@ TEST(Retry, BackoffIsExponentialAndCapped) {
   h.policy.max_backoff = milliseconds(10000);
   EXPECT_THROW(h.Run(100, [] { throw Oom(); }), RuntimeFailure);
   EXPECT_EQ(h.attempts.size(), 6u);
-  EXPECT_EQ(h.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1500), milliseconds(4500),
-                                                 milliseconds(10000), milliseconds(10000)}));
+  EXPECT_EQ(h.sleeps,
+            (std::vector<milliseconds>{milliseconds(500), milliseconds(1500), milliseconds(4500),
+                                       milliseconds(10000), milliseconds(10000)}));
   EXPECT_EQ(BackoffBefore(h.policy, 1), milliseconds(0));
   EXPECT_EQ(BackoffBefore(h.policy, 2), milliseconds(500));
 }
@@ -143,7 +146,10 @@ TEST(Retry, BadAllocIsRetriedLikeOutOfMemory) {
 TEST(Retry, IoErrorStopsAtOnce) {
   Harness h;
   try {
-    h.Run(1, [] { throw db::DbError(db::ErrorKind::kIo, "IO Error: Could not read file \"x\": Input/output error"); });
+    h.Run(1, [] {
+      throw db::DbError(db::ErrorKind::kIo,
+                        "IO Error: Could not read file \"x\": Input/output error");
+    });
     FAIL() << "no exception";
   } catch (const RuntimeFailure& e) {
     EXPECT_NE(std::string(e.what()).find("Input/output error"), std::string::npos) << e.what();
@@ -159,8 +165,9 @@ TEST(Retry, DiskFullStopsAtOnceAndSaysHowMuchSpaceWasNeeded) {
   h.policy.space_path = std::filesystem::temp_directory_path().string();
   try {
     h.Run(1, [] {
-      throw db::DbError(db::ErrorKind::kIo,
-                        "IO Error: Could not write file \"/x/data_0.parquet\": No space left on device");
+      throw db::DbError(
+          db::ErrorKind::kIo,
+          "IO Error: Could not write file \"/x/data_0.parquet\": No space left on device");
     });
     FAIL() << "no exception";
   } catch (const RuntimeFailure& e) {
@@ -177,18 +184,21 @@ TEST(Retry, TheSpillCapIsDiskFullNotOutOfMemory) {
   Harness h;
   EXPECT_THROW(h.Run(1,
                      [] {
-                       throw db::DbError(db::ErrorKind::kOutOfMemory,
-                                         "Out of Memory Error: failed to offload data block of size 256.0 KiB "
-                                         "(928.0 KiB/976.5 KiB used).\nThis limit was set by the "
-                                         "'max_temp_directory_size' setting.");
+                       throw db::DbError(
+                           db::ErrorKind::kOutOfMemory,
+                           "Out of Memory Error: failed to offload data block of size 256.0 KiB "
+                           "(928.0 KiB/976.5 KiB used).\nThis limit was set by the "
+                           "'max_temp_directory_size' setting.");
                      }),
                RuntimeFailure);
   EXPECT_EQ(h.attempts.size(), 1u);
 }
 
 TEST(Retry, FileSystemErrorsAreClassified) {
-  const std::filesystem::filesystem_error full("rename", std::make_error_code(std::errc::no_space_on_device));
-  const std::filesystem::filesystem_error denied("rename", std::make_error_code(std::errc::permission_denied));
+  const std::filesystem::filesystem_error full("rename",
+                                               std::make_error_code(std::errc::no_space_on_device));
+  const std::filesystem::filesystem_error denied(
+      "rename", std::make_error_code(std::errc::permission_denied));
   EXPECT_EQ(ClassifyFailure(full), FailureClass::kDiskFull);
   EXPECT_EQ(ClassifyFailure(denied), FailureClass::kIo);
   Harness h;
@@ -298,12 +308,15 @@ TEST(Retry, ClassifiesDuckDbErrorKinds) {
   EXPECT_EQ(ClassifyFailure(InputError("x")), FailureClass::kInvalidInput);
   // duckpart's own errors carry their class; the message is never read.
   EXPECT_EQ(ClassifyFailure(Interrupted("stopped")), FailureClass::kInterrupted);
-  EXPECT_EQ(ClassifyFailure(RuntimeFailure("the word interrupted in a message")), FailureClass::kOther);
-  EXPECT_EQ(ClassifyFailure(RuntimeFailure(FailureClass::kDiskFull, "cannot write 'x'")), FailureClass::kDiskFull);
+  EXPECT_EQ(ClassifyFailure(RuntimeFailure("the word interrupted in a message")),
+            FailureClass::kOther);
+  EXPECT_EQ(ClassifyFailure(RuntimeFailure(FailureClass::kDiskFull, "cannot write 'x'")),
+            FailureClass::kDiskFull);
   EXPECT_EQ(ClassifyFailure(std::runtime_error("boom")), FailureClass::kOther);
   EXPECT_EQ(ClassifyFailure(std::make_exception_ptr(42)), FailureClass::kOther);
-  for (auto f : {FailureClass::kOutOfMemory, FailureClass::kDiskFull, FailureClass::kIo, FailureClass::kInterrupted,
-                 FailureClass::kIntegrity, FailureClass::kInvalidInput, FailureClass::kOther}) {
+  for (auto f : {FailureClass::kOutOfMemory, FailureClass::kDiskFull, FailureClass::kIo,
+                 FailureClass::kInterrupted, FailureClass::kIntegrity, FailureClass::kInvalidInput,
+                 FailureClass::kOther}) {
     EXPECT_EQ(IsRetryable(f), f == FailureClass::kOutOfMemory) << FailureClassName(f);
   }
 }
@@ -322,8 +335,9 @@ TEST(Retry, AttemptSettingsApplyToARunAndToARealSession) {
   db::Database database(db::DatabaseOptions{});
   db::Connection conn(database);
   ASSERT_NO_THROW(conn.Execute(AttemptSettingsSql(a)));
-  EXPECT_EQ(conn.Query("SELECT current_setting('partitioned_write_flush_threshold')").GetInt64(0, 0),
-            a.flush_threshold);
+  EXPECT_EQ(
+      conn.Query("SELECT current_setting('partitioned_write_flush_threshold')").GetInt64(0, 0),
+      a.flush_threshold);
   EXPECT_EQ(conn.Query("SELECT current_setting('partitioned_write_max_open_files')").GetInt64(0, 0),
             a.max_open_files);
 }

@@ -1,5 +1,7 @@
 // RunToTables and ValidateTables at library level: one table per partition in a schema
 // of its own, the catalog tables, the view, one transaction, and validation of damage.
+#include "duckpart/table_run.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,11 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "plan/workspace_access.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
-#include "duckpart/table_run.h"
+#include "plan/workspace_access.h"
 #include "support/temp_dir.h"
 #include "tables/table_layout.h"
 
@@ -58,7 +59,8 @@ std::string MakeDb(const std::string& path, const std::string& sql) {
 class Look {
  public:
   explicit Look(const std::string& path)
-      : database_(db::DatabaseOptions{.path = path, .access = db::Access::kReadOnly}), conn_(database_) {}
+      : database_(db::DatabaseOptions{.path = path, .access = db::Access::kReadOnly}),
+        conn_(database_) {}
   std::string Str(const std::string& sql) {
     db::Result r = conn_.Query(sql);
     return r.IsNull(0, 0) ? "NULL" : r.GetString(0, 0);
@@ -80,7 +82,8 @@ void Exec(const std::string& path, const std::string& sql) {
 
 constexpr const char* kCols = "id, ts, user_id, amount, tag";
 std::string Checksum(const std::string& relation) {
-  return std::string("SELECT CAST(coalesce(sum(hash(") + kCols + ")::HUGEINT), 0) AS VARCHAR) FROM " + relation;
+  return std::string("SELECT CAST(coalesce(sum(hash(") + kCols +
+         ")::HUGEINT), 0) AS VARCHAR) FROM " + relation;
 }
 
 struct Fixture {
@@ -110,7 +113,8 @@ std::string Problems(const ValidationReport& r) {
 // Source and target attached read-only in one session, to compare them.
 class Both {
  public:
-  Both(const std::string& source, const std::string& target) : database_(db::DatabaseOptions{}), conn_(database_) {
+  Both(const std::string& source, const std::string& target)
+      : database_(db::DatabaseOptions{}), conn_(database_) {
     conn_.Execute("SET TimeZone = 'UTC'");
     conn_.Execute("ATTACH " + db::QuoteLiteral(source) + " AS s (READ_ONLY)");
     conn_.Execute("ATTACH " + db::QuoteLiteral(target) + " AS d (READ_ONLY)");
@@ -148,7 +152,8 @@ TEST_P(TableTransforms, TablesHoldExactlyTheSourceRowsOfTheirKey) {
   std::vector<std::string> labels;
   for (const auto& field : r.plan.fields) {
     std::string lbl = field.label_sql;
-    for (size_t pos; (pos = lbl.find("$k")) != std::string::npos;) lbl.replace(pos, 2, "(" + field.key_sql + ")");
+    for (size_t pos; (pos = lbl.find("$k")) != std::string::npos;)
+      lbl.replace(pos, 2, "(" + field.key_sql + ")");
     labels.push_back(lbl);
   }
   if (!GetParam().hand_label.empty()) labels = {GetParam().hand_label};
@@ -159,29 +164,36 @@ TEST_P(TableTransforms, TablesHoldExactlyTheSourceRowsOfTheirKey) {
   EXPECT_EQ(both.Int("SELECT count(*) FROM d.main.t_partitioned"), 3000);
   EXPECT_EQ(both.Str(Checksum("d.main.t_partitioned")), both.Str(Checksum("s.main.t")));
   // The catalog names every table, and each table holds the source rows of its key.
-  EXPECT_EQ(both.Int("SELECT count(*) FROM d.t_parts._duckpart_partitions"), static_cast<int64_t>(r.tables.size()));
+  EXPECT_EQ(both.Int("SELECT count(*) FROM d.t_parts._duckpart_partitions"),
+            static_cast<int64_t>(r.tables.size()));
   int64_t sum = 0;
   for (const auto& p : r.tables) {
     std::string where = "true";
     for (size_t i = 0; i < labels.size(); ++i) {
-      where += " AND (" + labels[i] + ") IS NOT DISTINCT FROM " + (p.keys[i] ? db::QuoteLiteral(*p.keys[i]) : "NULL");
+      where += " AND (" + labels[i] + ") IS NOT DISTINCT FROM " +
+               (p.keys[i] ? db::QuoteLiteral(*p.keys[i]) : "NULL");
     }
     const std::string table = "d.t_parts." + db::QuoteIdent(p.table);
     const std::string src = "(SELECT * FROM s.main.t WHERE " + where + ")";
-    EXPECT_EQ(both.Int("SELECT count(*) FROM " + table), both.Int("SELECT count(*) FROM " + src)) << p.path;
+    EXPECT_EQ(both.Int("SELECT count(*) FROM " + table), both.Int("SELECT count(*) FROM " + src))
+        << p.path;
     EXPECT_EQ(both.Str(Checksum(table)), both.Str(Checksum(src))) << p.path;
     EXPECT_EQ(both.Str(Checksum(table)), p.checksum) << p.path;
-    EXPECT_EQ(both.Str("SELECT table_name FROM d.t_parts._duckpart_partitions WHERE id = " + std::to_string(p.id)),
+    EXPECT_EQ(both.Str("SELECT table_name FROM d.t_parts._duckpart_partitions WHERE id = " +
+                       std::to_string(p.id)),
               p.table);
     sum += p.rows;
   }
   EXPECT_EQ(sum, 3000);
   // Types are the source's.
-  EXPECT_EQ(both.Str("SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM "
-                     "duckdb_columns() WHERE database_name = 'd' AND table_name = " +
-                     db::QuoteLiteral(r.tables[0].table)),
-            both.Str("SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM "
-                     "duckdb_columns() WHERE database_name = 's' AND table_name = 't'"));
+  EXPECT_EQ(
+      both.Str(
+          "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM "
+          "duckdb_columns() WHERE database_name = 'd' AND table_name = " +
+          db::QuoteLiteral(r.tables[0].table)),
+      both.Str(
+          "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_index) FROM "
+          "duckdb_columns() WHERE database_name = 's' AND table_name = 't'"));
   const ValidationReport v = f.Validate();
   EXPECT_TRUE(v.ok()) << Problems(v);
   EXPECT_EQ(v.rows, 3000);
@@ -190,14 +202,14 @@ TEST_P(TableTransforms, TablesHoldExactlyTheSourceRowsOfTheirKey) {
   EXPECT_TRUE(vs.compared_with_source);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Specs, TableTransforms,
-    ::testing::Values(SpecCase{"month", "month(ts)", "strftime(ts, '%Y-%m')"},
-                      SpecCase{"bucket", "bucket(5, user_id)", ""},
-                      SpecCase{"identity_hostile_nullable", "identity(tag)", "tag"},
-                      SpecCase{"quantile", "quantile(4, amount)", ""},
-                      SpecCase{"two_fields", "year(ts), bucket(3, id)", ""}),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Specs, TableTransforms,
+                         ::testing::Values(SpecCase{"month", "month(ts)", "strftime(ts, '%Y-%m')"},
+                                           SpecCase{"bucket", "bucket(5, user_id)", ""},
+                                           SpecCase{"identity_hostile_nullable", "identity(tag)",
+                                                    "tag"},
+                                           SpecCase{"quantile", "quantile(4, amount)", ""},
+                                           SpecCase{"two_fields", "year(ts), bucket(3, id)", ""}),
+                         [](const auto& info) { return info.param.name; });
 
 TEST(TableRun, TwoFieldsAreCheckedPerField) {
   // (two_fields above only checks through the plan's first label; here, both by hand.)
@@ -207,11 +219,15 @@ TEST(TableRun, TwoFieldsAreCheckedPerField) {
   for (const auto& p : r.tables) {
     const std::string y = p.keys[0] ? db::QuoteLiteral(*p.keys[0]) : "NULL";
     const std::string table = "d.t_parts." + db::QuoteIdent(p.table);
-    EXPECT_EQ(both.Int("SELECT count(*) FROM " + table + " WHERE CAST(year(ts) AS VARCHAR) IS DISTINCT FROM " + y), 0)
+    EXPECT_EQ(both.Int("SELECT count(*) FROM " + table +
+                       " WHERE CAST(year(ts) AS VARCHAR) IS DISTINCT FROM " + y),
+              0)
         << p.path;
     const std::string b = p.keys[1] ? db::QuoteLiteral(*p.keys[1]) : "NULL";
-    EXPECT_EQ(both.Int("SELECT count(*) FROM " + table + " WHERE CAST(duckpart_bucket(3, id) AS VARCHAR) IS DISTINCT FROM " + b),
-              0) << p.path;
+    EXPECT_EQ(both.Int("SELECT count(*) FROM " + table +
+                       " WHERE CAST(duckpart_bucket(3, id) AS VARCHAR) IS DISTINCT FROM " + b),
+              0)
+        << p.path;
   }
 }
 
@@ -226,19 +242,27 @@ TEST(TableRun, NullStringNullAndEmptyAreThreeTables) {
   Look look(f.target);
   const auto* null_part = by_path["tag_identity=__HIVE_DEFAULT_PARTITION__"];
   EXPECT_FALSE(null_part->keys[0].has_value());
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table) + " WHERE tag IS NULL"), 60);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table) +
+                     " WHERE tag IS NULL"),
+            60);
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(null_part->table)), 60);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity IS NULL"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = 'NULL'"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = ''"), 1);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." + db::QuoteIdent(by_path["tag_identity=%4EULL"]->table) +
-                     " WHERE tag = 'NULL'"),
+  EXPECT_EQ(
+      look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity IS NULL"),
+      1);
+  EXPECT_EQ(
+      look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = 'NULL'"),
+      1);
+  EXPECT_EQ(
+      look.Int("SELECT count(*) FROM t_parts._duckpart_partitions WHERE key_tag_identity = ''"), 1);
+  EXPECT_EQ(look.Int("SELECT count(*) FROM t_parts." +
+                     db::QuoteIdent(by_path["tag_identity=%4EULL"]->table) + " WHERE tag = 'NULL'"),
             by_path["tag_identity=%4EULL"]->rows);
   // Readable, unique, sanitized names.
   std::set<std::string> names;
   for (const auto& p : r.tables) {
     EXPECT_TRUE(names.insert(p.table).second) << p.table;
-    EXPECT_EQ(p.table.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos) << p.table;
+    EXPECT_EQ(p.table.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos)
+        << p.table;
     EXPECT_EQ(p.table.rfind("p", 0), 0u);
   }
   EXPECT_EQ(null_part->table.substr(null_part->table.find('_')), "_tag_identity_null");
@@ -265,7 +289,8 @@ TEST(TableLayout, BalancedUnionStaysShallow) {
   for (int i = 0; i < 3000; ++i) selects.push_back("SELECT " + std::to_string(i) + " AS x");
   db::Database database(db::DatabaseOptions{});
   db::Connection conn(database);
-  EXPECT_EQ(conn.Query("SELECT count(*), sum(x) FROM (" + tables::BalancedUnionAll(selects) + ")").GetInt64(0, 1),
+  EXPECT_EQ(conn.Query("SELECT count(*), sum(x) FROM (" + tables::BalancedUnionAll(selects) + ")")
+                .GetInt64(0, 1),
             2999 * 3000 / 2);
 }
 
@@ -280,7 +305,8 @@ TEST(TableRun, EveryStagingStrategyGivesTheSameTables) {
     o.staging = staging;
     const TableRunResult r = f.Run("bucket(40, id)", o);
     EXPECT_EQ(r.tables.size(), 40u);
-    EXPECT_EQ(r.strategy, staging == "auto" ? "sorted" : staging) << "40 buckets in one row group: 40x reads";
+    EXPECT_EQ(r.strategy, staging == "auto" ? "sorted" : staging)
+        << "40 buckets in one row group: 40x reads";
     if (staging == "auto") EXPECT_DOUBLE_EQ(r.scan_amplification, 40);
     const ValidationReport v = f.Validate("t_parts", true);
     EXPECT_TRUE(v.ok()) << Problems(v);
@@ -290,29 +316,32 @@ TEST(TableRun, EveryStagingStrategyGivesTheSameTables) {
 TEST(TableRun, AutoStagingSortsOnlyWhenTheKeyIsNotClustered) {
   TempDir dir;
   // 400,000 rows in time order over four months: each row group holds one or two months.
-  const std::string src = MakeDb(dir / "s.db",
-                                 "CREATE TABLE t AS SELECT i AS id, TIMESTAMP '2020-01-01' + to_seconds(i * 26) AS ts "
-                                 "FROM range(400000) r(i) ORDER BY ts");
+  const std::string src =
+      MakeDb(dir / "s.db",
+             "CREATE TABLE t AS SELECT i AS id, TIMESTAMP '2020-01-01' + to_seconds(i * 26) AS ts "
+             "FROM range(400000) r(i) ORDER BY ts");
   Workspace ws(SourceOptions{.db_path = src, .table = "t"}, Engine());
-  const TableRunResult r = RunToTables(ws, ParseSpec("month(ts)"), TableRunOptions{.database = dir / "d.db"});
+  const TableRunResult r =
+      RunToTables(ws, ParseSpec("month(ts)"), TableRunOptions{.database = dir / "d.db"});
   EXPECT_EQ(r.tables.size(), 4u);
   EXPECT_EQ(r.strategy, "scan");
   EXPECT_GE(r.scan_amplification, 1);
   EXPECT_LE(r.scan_amplification, 4);
   // A hashed key is spread over every row group.
-  const TableRunResult b = RunToTables(ws, ParseSpec("bucket(40, id)"), TableRunOptions{.database = dir / "b.db"});
+  const TableRunResult b =
+      RunToTables(ws, ParseSpec("bucket(40, id)"), TableRunOptions{.database = dir / "b.db"});
   EXPECT_EQ(b.strategy, "sorted");
   EXPECT_GT(b.scan_amplification, 30);
   EXPECT_TRUE(ValidateTables(dir / "d.db", "", nullptr, Engine()).ok());
   EXPECT_TRUE(ValidateTables(dir / "b.db", "", nullptr, Engine()).ok());
   // A query has no rowid: the staged rows are measured instead, and sorted afterwards.
   Workspace q(SourceOptions{.db_path = src, .query = "SELECT * FROM t"}, Engine());
-  const TableRunResult qs =
-      RunToTables(q, ParseSpec("bucket(40, id)"), TableRunOptions{.database = dir / "q.db", .schema = "q"});
+  const TableRunResult qs = RunToTables(q, ParseSpec("bucket(40, id)"),
+                                        TableRunOptions{.database = dir / "q.db", .schema = "q"});
   EXPECT_EQ(qs.strategy, "sorted");
   EXPECT_GT(qs.scan_amplification, 30);
-  const TableRunResult qm =
-      RunToTables(q, ParseSpec("month(ts)"), TableRunOptions{.database = dir / "q.db", .schema = "qm"});
+  const TableRunResult qm = RunToTables(q, ParseSpec("month(ts)"),
+                                        TableRunOptions{.database = dir / "q.db", .schema = "qm"});
   EXPECT_LE(qm.scan_amplification, 4);
   EXPECT_TRUE(ValidateTables(dir / "q.db", "q", nullptr, Engine()).ok());
   EXPECT_TRUE(ValidateTables(dir / "q.db", "qm", nullptr, Engine()).ok());
@@ -322,7 +351,10 @@ TEST(TableRun, SessionSettingsAreRestored) {
   Fixture f;
   Workspace ws(SourceOptions{.db_path = f.source, .table = "t"}, Engine());
   auto settings = [&] {
-    return WorkspaceConnection(ws).Query("SELECT current_setting('threads') || ',' || current_setting('preserve_insertion_order')")
+    return WorkspaceConnection(ws)
+        .Query(
+            "SELECT current_setting('threads') || ',' || "
+            "current_setting('preserve_insertion_order')")
         .GetString(0, 0);
   };
   const std::string before = settings();
@@ -334,14 +366,21 @@ TEST(TableRun, SessionSettingsAreRestored) {
   EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(3, id)"), o), RuntimeFailure);
   EXPECT_EQ(settings(), before);
   // A DuckDB error aborts the transaction; the settings still come back.
-  o.before_verify = [](db::Connection& conn, const std::string&) { conn.Execute("SELECT * FROM no_such_table"); };
-  EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(3, id)"), o), Error);  // DuckDB's error, as a duckpart Error (ops/failure.h)
+  o.before_verify = [](db::Connection& conn, const std::string&) {
+    conn.Execute("SELECT * FROM no_such_table");
+  };
+  EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(3, id)"), o),
+               Error);  // DuckDB's error, as a duckpart Error (ops/failure.h)
   EXPECT_EQ(settings(), before);
-  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0),
+            3000);
   EXPECT_TRUE(ValidateTables(f.target, "t_parts", nullptr, Engine()).ok());
-  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE '%stage%'")
-                .GetInt64(0, 0),
-            0);
+  EXPECT_EQ(
+      WorkspaceConnection(ws)
+          .Query(
+              "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE '%stage%'")
+          .GetInt64(0, 0),
+      0);
 }
 
 TEST(TableRun, SortByOrdersRowsInsideEachTable) {
@@ -351,8 +390,10 @@ TEST(TableRun, SortByOrdersRowsInsideEachTable) {
   const TableRunResult r = f.Run("bucket(3, user_id)", o);
   Look look(f.target);
   for (const auto& p : r.tables) {
-    EXPECT_EQ(look.Int("SELECT count(*) FROM (SELECT amount, id, lag(amount) OVER () AS pa, lag(id) OVER () AS pi "
-                       "FROM t_parts." + db::QuoteIdent(p.table) +
+    EXPECT_EQ(look.Int("SELECT count(*) FROM (SELECT amount, id, lag(amount) OVER () AS pa, "
+                       "lag(id) OVER () AS pi "
+                       "FROM t_parts." +
+                       db::QuoteIdent(p.table) +
                        ") WHERE pa IS NOT NULL AND (amount < pa OR (amount = pa AND id < pi))"),
               0)
         << p.table;
@@ -364,12 +405,13 @@ TEST(TableRun, SortByOrdersRowsInsideEachTable) {
 
 TEST(TableRun, ColumnsNamedLikeTheKeysTableStillWork) {
   TempDir dir;
-  const std::string src = MakeDb(dir / "s.db",
-                                 "CREATE TABLE t AS SELECT i AS pid, i % 3 AS \"rows\", i % 5 AS checksum, "
-                                 "'x' || (i % 4) AS k FROM range(500) r(i)");
+  const std::string src =
+      MakeDb(dir / "s.db",
+             "CREATE TABLE t AS SELECT i AS pid, i % 3 AS \"rows\", i % 5 AS checksum, "
+             "'x' || (i % 4) AS k FROM range(500) r(i)");
   Workspace ws(SourceOptions{.db_path = src, .table = "t"}, Engine());
-  const TableRunResult r =
-      RunToTables(ws, ParseSpec("identity(\"rows\"), bucket(2, checksum)"), TableRunOptions{.database = dir / "d.db"});
+  const TableRunResult r = RunToTables(ws, ParseSpec("identity(\"rows\"), bucket(2, checksum)"),
+                                       TableRunOptions{.database = dir / "d.db"});
   EXPECT_GE(r.tables.size(), 3u);
   EXPECT_EQ(r.manifest.total_rows, 500);
   const ValidationReport v = ValidateTables(dir / "d.db", "", nullptr, Engine());
@@ -381,9 +423,11 @@ TEST(TableRun, ColumnsNamedLikeTheKeysTableStillWork) {
 
 TEST(TableRun, EmptySourceGivesAnEmptyViewOfTheRightType) {
   TempDir dir;
-  const std::string src = MakeDb(dir / "s.db", "CREATE TABLE t (id INTEGER, ts TIMESTAMP, d DECIMAL(9, 3))");
+  const std::string src =
+      MakeDb(dir / "s.db", "CREATE TABLE t (id INTEGER, ts TIMESTAMP, d DECIMAL(9, 3))");
   Workspace ws(SourceOptions{.db_path = src, .table = "t"}, Engine());
-  const TableRunResult r = RunToTables(ws, ParseSpec("month(ts)"), TableRunOptions{.database = dir / "d.db"});
+  const TableRunResult r =
+      RunToTables(ws, ParseSpec("month(ts)"), TableRunOptions{.database = dir / "d.db"});
   EXPECT_TRUE(r.tables.empty());
   Look look(dir / "d.db");
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_partitioned"), 0);
@@ -394,11 +438,13 @@ TEST(TableRun, EmptySourceGivesAnEmptyViewOfTheRightType) {
 
 TEST(TableRun, QuerySourceNeedsASchemaName) {
   Fixture f;
-  Workspace ws(SourceOptions{.db_path = f.source, .query = "SELECT * FROM t WHERE id < 100"}, Engine());
-  EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(2, id)"), TableRunOptions{.database = f.target}), InputError);
+  Workspace ws(SourceOptions{.db_path = f.source, .query = "SELECT * FROM t WHERE id < 100"},
+               Engine());
+  EXPECT_THROW(RunToTables(ws, ParseSpec("bucket(2, id)"), TableRunOptions{.database = f.target}),
+               InputError);
   EXPECT_FALSE(fs::exists(f.target));
-  const TableRunResult r =
-      RunToTables(ws, ParseSpec("bucket(2, id)"), TableRunOptions{.database = f.target, .schema = "small"});
+  const TableRunResult r = RunToTables(ws, ParseSpec("bucket(2, id)"),
+                                       TableRunOptions{.database = f.target, .schema = "small"});
   EXPECT_EQ(r.view, "main.small_partitioned");
   Look look(f.target);
   EXPECT_EQ(look.Int("SELECT count(*) FROM small_partitioned"), 100);
@@ -439,22 +485,26 @@ TEST(TableRun, SameFileValidatesAgainstTheSource) {
   EXPECT_TRUE(v.ok()) << Problems(v);
   EXPECT_TRUE(v.compared_with_source);
   // The workspace still reads its source afterwards (the source stays attached read-only).
-  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0),
+            3000);
 }
 
 TEST(TableRun, SameFileWithAQuerySource) {
   Fixture f;
   const std::string before = Look(f.source).Str(Checksum("t"));
-  Workspace ws(SourceOptions{.db_path = f.source, .query = "SELECT * FROM t WHERE id % 2 = 0"}, Engine());
-  const TableRunResult r =
-      RunToTables(ws, ParseSpec("month(ts)"), TableRunOptions{.database = f.source, .schema = "even"});
+  Workspace ws(SourceOptions{.db_path = f.source, .query = "SELECT * FROM t WHERE id % 2 = 0"},
+               Engine());
+  const TableRunResult r = RunToTables(ws, ParseSpec("month(ts)"),
+                                       TableRunOptions{.database = f.source, .schema = "even"});
   EXPECT_TRUE(r.same_file);
   Look look(f.source);
   EXPECT_EQ(look.Str(Checksum("t")), before);
   EXPECT_EQ(look.Int("SELECT count(*) FROM even_partitioned"), 1500);
-  EXPECT_EQ(look.Str(Checksum("even_partitioned")), look.Str(Checksum("(SELECT * FROM t WHERE id % 2 = 0)")));
+  EXPECT_EQ(look.Str(Checksum("even_partitioned")),
+            look.Str(Checksum("(SELECT * FROM t WHERE id % 2 = 0)")));
   // The query still binds in the workspace afterwards (its default database is back).
-  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 1500);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0),
+            1500);
 }
 
 TEST(TableRun, SameFileWorkspaceIsReadOnlyAgainAfterTheRun) {
@@ -462,7 +512,8 @@ TEST(TableRun, SameFileWorkspaceIsReadOnlyAgainAfterTheRun) {
   Workspace ws(SourceOptions{.db_path = f.source, .table = "t"}, Engine());
   RunToTables(ws, ParseSpec("bucket(2, id)"), TableRunOptions{.database = f.source});
   EXPECT_THROW(WorkspaceConnection(ws).Execute("CREATE TABLE src.main.x (i INTEGER)"), db::DbError);
-  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0), 3000);
+  EXPECT_EQ(WorkspaceConnection(ws).Query("SELECT count(*) FROM " + ws.relation()).GetInt64(0, 0),
+            3000);
 }
 
 // ---------------------------------------------------------------------------------
@@ -471,7 +522,8 @@ TEST(TableRun, SameFileWorkspaceIsReadOnlyAgainAfterTheRun) {
 TEST(TableRun, ExistingSchemaWithoutReplaceIsRefusedBeforeAnyWork) {
   Fixture f;
   f.Run("month(ts)");
-  const std::string spec_before = Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'manifest'");
+  const std::string spec_before =
+      Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'manifest'");
   int phases = 0;
   Workspace ws(SourceOptions{.db_path = f.source, .table = "t"}, Engine());
   try {
@@ -482,7 +534,8 @@ TEST(TableRun, ExistingSchemaWithoutReplaceIsRefusedBeforeAnyWork) {
     EXPECT_NE(std::string(e.what()).find("--replace"), std::string::npos) << e.what();
   }
   EXPECT_EQ(phases, 0);
-  EXPECT_EQ(Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'manifest'"), spec_before);
+  EXPECT_EQ(Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'manifest'"),
+            spec_before);
 }
 
 TEST(TableRun, ReplaceSwapsSchemaAndViewAndCountsVersions) {
@@ -494,7 +547,8 @@ TEST(TableRun, ReplaceSwapsSchemaAndViewAndCountsVersions) {
   EXPECT_EQ(r.manifest.version, 2);
   Look look(f.target);
   EXPECT_EQ(look.Int("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 't_parts'"), 3 + 2);
-  EXPECT_EQ(look.Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'spec'"), "bucket(3, id)");
+  EXPECT_EQ(look.Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'spec'"),
+            "bucket(3, id)");
   EXPECT_EQ(look.Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'version'"), "2");
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_partitioned"), 3000);
 }
@@ -507,7 +561,10 @@ TEST(TableRun, ReplaceWithAnotherViewNameDropsTheOldView) {
   o.view = "t_all";
   f.Run("bucket(3, id)", o);
   Look look(f.target);
-  EXPECT_EQ(look.Int("SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = 't_partitioned'"), 0);
+  EXPECT_EQ(
+      look.Int(
+          "SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = 't_partitioned'"),
+      0);
   EXPECT_EQ(look.Int("SELECT count(*) FROM t_all"), 3000);
 }
 
@@ -530,14 +587,17 @@ TEST(TableRun, ForeignSchemaOrViewIsRefusedEvenWithReplace) {
 TEST(TableRun, VerificationFailureRollsBackToThePreviousState) {
   Fixture f;
   f.Run("month(ts)");
-  const std::string before = Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'manifest'");
+  const std::string before =
+      Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'manifest'");
   TableRunOptions o;
   o.replace = true;
   bool called = false;
   o.before_verify = [&](db::Connection& conn, const std::string& catalog) {
     called = true;
-    conn.Execute("DELETE FROM " + db::QuoteIdent(catalog) + ".t_parts.p1_id_bucket_1 WHERE id IN "
-                 "(SELECT id FROM " + db::QuoteIdent(catalog) + ".t_parts.p1_id_bucket_1 LIMIT 1)");
+    conn.Execute("DELETE FROM " + db::QuoteIdent(catalog) +
+                 ".t_parts.p1_id_bucket_1 WHERE id IN "
+                 "(SELECT id FROM " +
+                 db::QuoteIdent(catalog) + ".t_parts.p1_id_bucket_1 LIMIT 1)");
   };
   try {
     f.Run("bucket(3, id)", o);
@@ -558,8 +618,10 @@ TEST(TableRun, MisplacedRowFailsVerification) {
   TableRunOptions o;
   o.before_verify = [&](db::Connection& conn, const std::string& catalog) {
     const std::string s = db::QuoteIdent(catalog) + ".t_parts.";
-    conn.Execute("INSERT INTO " + s + "p0_id_bucket_0 SELECT * FROM " + s + "p1_id_bucket_1 LIMIT 1");
-    conn.Execute("DELETE FROM " + s + "p1_id_bucket_1 WHERE id = (SELECT max(id) FROM " + s + "p0_id_bucket_0 "
+    conn.Execute("INSERT INTO " + s + "p0_id_bucket_0 SELECT * FROM " + s +
+                 "p1_id_bucket_1 LIMIT 1");
+    conn.Execute("DELETE FROM " + s + "p1_id_bucket_1 WHERE id = (SELECT max(id) FROM " + s +
+                 "p0_id_bucket_0 "
                  "WHERE hash(id) % 2 = 1)");
   };
   EXPECT_THROW(f.Run("bucket(2, id)", o), CheckFailed);
@@ -576,7 +638,8 @@ TEST(TableRun, ErrorMidwayLeavesThePreviousState) {
   const ValidationReport v = f.Validate();
   EXPECT_TRUE(v.ok()) << Problems(v);
   EXPECT_EQ(v.version, 1);
-  EXPECT_EQ(Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'spec'"), "month(ts)");
+  EXPECT_EQ(Look(f.target).Str("SELECT value FROM t_parts._duckpart_spec WHERE key = 'spec'"),
+            "month(ts)");
 }
 
 TEST(TableRun, MorePartitionTablesThanTheMemoryLimitHoldsAreRefusedUpFront) {
@@ -595,7 +658,9 @@ TEST(TableRun, MorePartitionTablesThanTheMemoryLimitHoldsAreRefusedUpFront) {
   EXPECT_EQ(writes, 0);
   EXPECT_FALSE(fs::exists(f.target));
   // Fewer partitions fit.
-  EXPECT_EQ(RunToTables(ws, ParseSpec("bucket(20, id)"), TableRunOptions{.database = f.target}).tables.size(), 20u);
+  EXPECT_EQ(RunToTables(ws, ParseSpec("bucket(20, id)"), TableRunOptions{.database = f.target})
+                .tables.size(),
+            20u);
 }
 
 TEST(TableRun, BadSpecCreatesNoTargetFile) {
@@ -609,8 +674,8 @@ TEST(TableRun, BadSpecCreatesNoTargetFile) {
 
 struct Damage {
   std::string name;
-  std::string sql;    // run on the target after a clean run of bucket(3, id)
-  std::string needle; // a problem must contain this
+  std::string sql;     // run on the target after a clean run of bucket(3, id)
+  std::string needle;  // a problem must contain this
 };
 
 void PrintTo(const Damage& d, std::ostream* os) { *os << d.name; }
@@ -632,21 +697,29 @@ TEST_P(TableDamage, ValidateNamesIt) {
 INSTANTIATE_TEST_SUITE_P(
     Damages, TableDamage,
     ::testing::Values(
-        Damage{"row_deleted", "DELETE FROM t_parts.p0_id_bucket_0 WHERE id = (SELECT min(id) FROM t_parts.p0_id_bucket_0)",
+        Damage{"row_deleted",
+               "DELETE FROM t_parts.p0_id_bucket_0 WHERE id = (SELECT min(id) FROM "
+               "t_parts.p0_id_bucket_0)",
                "table p0_id_bucket_0 has "},
         Damage{"row_moved",
                "INSERT INTO t_parts.p2_id_bucket_2 SELECT * FROM t_parts.p0_id_bucket_0 WHERE id = "
-               "(SELECT min(id) FROM t_parts.p0_id_bucket_0); DELETE FROM t_parts.p0_id_bucket_0 WHERE id = "
+               "(SELECT min(id) FROM t_parts.p0_id_bucket_0); DELETE FROM t_parts.p0_id_bucket_0 "
+               "WHERE id = "
                "(SELECT min(id) FROM t_parts.p0_id_bucket_0)",
                "p2_id_bucket_2 holds 1 rows that belong to another partition"},
-        Damage{"row_changed", "UPDATE t_parts.p1_id_bucket_1 SET amount = 123456 WHERE id = "
-                              "(SELECT min(id) FROM t_parts.p1_id_bucket_1)",
+        Damage{"row_changed",
+               "UPDATE t_parts.p1_id_bucket_1 SET amount = 123456 WHERE id = "
+               "(SELECT min(id) FROM t_parts.p1_id_bucket_1)",
                "p1_id_bucket_1 has content checksum"},
-        Damage{"table_dropped", "DROP TABLE t_parts.p1_id_bucket_1", "table t_parts.p1_id_bucket_1 is missing"},
-        Damage{"column_type_changed", "ALTER TABLE t_parts.p2_id_bucket_2 ALTER COLUMN user_id TYPE INTEGER",
+        Damage{"table_dropped", "DROP TABLE t_parts.p1_id_bucket_1",
+               "table t_parts.p1_id_bucket_1 is missing"},
+        Damage{"column_type_changed",
+               "ALTER TABLE t_parts.p2_id_bucket_2 ALTER COLUMN user_id TYPE INTEGER",
                "column user_id is INTEGER, expected BIGINT"},
-        Damage{"column_dropped", "ALTER TABLE t_parts.p2_id_bucket_2 DROP COLUMN tag", "lacks column tag"},
-        Damage{"extra_table", "CREATE TABLE t_parts.p9_stray AS SELECT * FROM t_parts.p0_id_bucket_0 LIMIT 0",
+        Damage{"column_dropped", "ALTER TABLE t_parts.p2_id_bucket_2 DROP COLUMN tag",
+               "lacks column tag"},
+        Damage{"extra_table",
+               "CREATE TABLE t_parts.p9_stray AS SELECT * FROM t_parts.p0_id_bucket_0 LIMIT 0",
                "p9_stray is not in the catalog"},
         Damage{"catalog_row_deleted", "DELETE FROM t_parts._duckpart_partitions WHERE id = 1",
                "has no row in _duckpart_partitions"},
@@ -681,7 +754,8 @@ TEST(TableValidate, FindsTheOnlySchemaOrAsks) {
   EXPECT_TRUE(f.Validate("").ok());
   TableRunOptions o;
   o.schema = "other";
-  EXPECT_EQ(f.Run("bucket(2, id)", o).view, "main.other_partitioned");  // named after the schema given
+  EXPECT_EQ(f.Run("bucket(2, id)", o).view,
+            "main.other_partitioned");  // named after the schema given
   EXPECT_THROW(f.Validate(""), InputError);
   EXPECT_TRUE(f.Validate("other").ok());
   EXPECT_THROW(f.Validate("missing"), InputError);
