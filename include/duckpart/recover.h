@@ -109,10 +109,11 @@ CleanupReport Cleanup(const std::string& target, const CleanupOptions& options);
 // with it: after a crash the database's write-ahead log holds no committed trace of the
 // run, so opening the database rolls it back. RecoverDatabase does that open (replaying
 // committed transactions from the WAL and discarding the rest), checkpoints, and removes
-// the spill files a killed process left in FILE.tmp (DuckDB's default temp folder for
-// FILE, which --to-db runs use). CleanupDatabase also lists, and unless dry_run drops,
-// tables and views named __duckpart* (none should exist). Both refuse (InputError) when
-// another process has the database open.
+// the spill files a killed process left in duckpart's spill folder of FILE
+// (DatabaseSpillFolder, table_run.h): only DuckDB's spill files, and the folder when it
+// is then empty. DuckDB's own FILE.tmp and every table or view are never touched.
+// CleanupDatabase does the same. Both refuse (InputError) a file that is not a DuckDB
+// database and a database another process has open.
 struct DatabaseRecoverReport {
   std::string database;
   std::string outcome;  // "nothing to recover" or "recovered"
@@ -120,7 +121,6 @@ struct DatabaseRecoverReport {
   std::vector<std::string> actions;
   int64_t wal_bytes = 0;  // the write-ahead log found (replayed or discarded)
   int64_t spill_files = 0, spill_bytes = 0;
-  std::vector<std::string> leftover_tables;  // qualified names of __duckpart* tables/views
   bool dry_run = false;
 };
 

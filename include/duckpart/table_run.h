@@ -64,6 +64,12 @@ inline constexpr const char* kTableTargetAlias = "__dp_target";
 inline constexpr const char* kTableSpecTable = "_duckpart_spec";
 inline constexpr const char* kTablePartitionsTable = "_duckpart_partitions";
 
+// Where a --to-db run spills when no temp directory is given: "<database>.duckpart-tmp",
+// a folder only duckpart uses (DuckDB's own default, "<database>.tmp", may hold another
+// process's spill files). `recover --db` and `cleanup --db` remove DuckDB's spill files
+// from it, and it, when empty; nothing else.
+std::string DatabaseSpillFolder(const std::string& database);
+
 struct TableRunOptions {
   std::string database;  // the DuckDB file to write; created when missing; may be the source's
   std::string schema;    // empty = "<table>_parts"

@@ -26,16 +26,13 @@ int RunCleanupDatabase(const CleanupArgs& args, const GlobalOptions& global) {
                {"dry_run", r.dry_run},
                {"actions", r.actions},
                {"spill_files", r.spill_files},
-               {"spill_bytes", r.spill_bytes},
-               {"temporary_tables", r.leftover_tables}});
+               {"spill_bytes", r.spill_bytes}});
   } else if (!global.quiet) {
     std::cout << args.db << "\n";
-    if (r.actions.empty())
-      std::cout << "  nothing to remove: no spill files, no leftover __duckpart tables\n";
+    if (r.actions.empty()) std::cout << "  nothing to remove: no spill files of duckpart's\n";
     for (const auto& a : r.actions) std::cout << "  " << a << "\n";
     std::cout << "temporary tables: duckpart stages in TEMP tables of its own session, which end "
-                 "with it; "
-              << r.leftover_tables.size() << " table(s) named __duckpart* found in the database\n";
+                 "with it; no table or view is ever dropped here\n";
   }
   return 0;
 }

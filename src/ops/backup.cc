@@ -1,8 +1,10 @@
 #include "duckpart/backup.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -11,6 +13,7 @@
 
 #include "check/source_compare.h"
 #include "db/database.h"
+#include "db/database_file.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/plan.h"
@@ -95,6 +98,28 @@ void CheckTypeName(db::Connection& conn, const std::string& type) {
   if (!ok) throw InputError("the backup's metadata names an invalid column type '" + type + "'");
 }
 
+// A killed backup leaves "<to>.duckpart-tmp-<pid>" beside its target: a name only
+// duckpart uses, with the pid of the process that wrote it. Those of processes no longer
+// alive are removed by the next backup to the same file.
+void RemoveStaleTemps(const fs::path& to) {
+  const std::string prefix = to.filename().string() + ".duckpart-tmp-";
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(to.parent_path(), ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || !it->is_regular_file()) continue;
+    std::string pid_text = name.substr(prefix.size());
+    if (pid_text.size() > 4 && pid_text.ends_with(".wal")) pid_text.resize(pid_text.size() - 4);
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive or unsure
+    std::error_code rm_ec;
+    fs::remove(it->path(), rm_ec);
+  }
+}
+
 }  // namespace
 
 BackupResult BackupTable(const BackupOptions& o) {
@@ -108,8 +133,9 @@ BackupResult BackupTable(const BackupOptions& o) {
     throw InputError("the folder of '" + o.to + "' does not exist");
   }
   if (fs::is_directory(to, ec)) throw InputError("--to '" + o.to + "' is a folder; name a file");
-  if (fs::exists(o.db_path, ec) && fs::exists(to, ec) && fs::equivalent(o.db_path, to, ec)) {
-    throw InputError("--to '" + o.to + "' is the source database itself");
+  if (db::IsFileOfDatabase(o.to, o.db_path)) {
+    throw InputError("--to '" + o.to + "' is the source database or one of its own files " +
+                     "(its write-ahead log or spill folder); name a file of its own");
   }
   if (fs::exists(fs::symlink_status(to, ec)) && !o.replace) {
     throw InputError("'" + o.to + "' exists; add --replace to overwrite it");
@@ -123,6 +149,7 @@ BackupResult BackupTable(const BackupOptions& o) {
   result.rows = s.GetInt64(0, 0);
   result.checksum = s.GetString(0, 1);
 
+  RemoveStaleTemps(to);
   const std::string tmp = to.string() + ".duckpart-tmp-" + std::to_string(::getpid());
   FileGuard guard(tmp);
   const std::string metadata =

@@ -96,7 +96,8 @@ RunRequest ResolveRunRequest(RunRequest r) {
       r.engine.temp_directory = (fs::path(StoreDirOf(r.parquet->target)) / "tmp").string();
   } else {
     *r.tables = ResolveTableTarget(*r.tables, r.source);
-    if (r.engine.temp_directory.empty()) r.engine.temp_directory = r.tables->database + ".tmp";
+    if (r.engine.temp_directory.empty())
+      r.engine.temp_directory = DatabaseSpillFolder(r.tables->database);
   }
   return r;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "db/database.h"
+#include "db/database_file.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "util/format.h"
@@ -26,9 +27,34 @@ void CheckNames(const TableRunOptions& o) {
   for (const auto* name : {&o.schema, &o.view}) {
     if (name->find('\0') != std::string::npos) throw InputError("names may not contain NUL bytes");
   }
+  if (o.view.find('.') != std::string::npos) {
+    throw InputError("--view '" + o.view +
+                     "' has a dot: the view is created in the main schema, give its name alone");
+  }
+  // DuckDB names a database after its file's stem when it is opened; a schema of the same
+  // name makes every `schema.table` in the view ambiguous for that reader.
+  const std::string stem = fs::path(o.database).stem().string();
+  if (!stem.empty() && Lower(o.schema) == Lower(stem)) {
+    throw InputError("--schema '" + o.schema + "' has the name DuckDB gives the database '" +
+                     o.database + "' when it is opened, so its view could not tell them apart; " +
+                     "choose another --schema");
+  }
+}
+
+// A target that exists must be a DuckDB database: DuckDB would otherwise open a Parquet
+// or CSV file as an empty database in memory and save nothing.
+void CheckTargetFile(const std::string& database) {
+  const db::FileKind kind = db::KindOfFile(database);
+  if (kind == db::FileKind::kMissing || kind == db::FileKind::kDuckDb) return;
+  if (kind == db::FileKind::kNotAFile && fs::is_directory(database))
+    throw InputError("--to-db '" + database + "' is a directory");
+  throw InputError("--to-db '" + database + "' is " + db::Describe(kind) +
+                   ", not a DuckDB database; name a new file or an existing database");
 }
 
 }  // namespace
+
+std::string DatabaseSpillFolder(const std::string& database) { return database + ".duckpart-tmp"; }
 
 TableRunOptions ResolveTableTarget(const TableRunOptions& options, const SourceOptions& source) {
   TableRunOptions o = options;
@@ -43,7 +69,7 @@ TableRunOptions ResolveTableTarget(const TableRunOptions& options, const SourceO
   // one table can be partitioned several ways side by side).
   if (o.view.empty()) o.view = (default_schema ? source.table : o.schema) + "_partitioned";
   CheckNames(o);
-  if (fs::is_directory(o.database)) throw InputError("--to-db '" + o.database + "' is a directory");
+  CheckTargetFile(o.database);
   const fs::path parent = fs::absolute(o.database).parent_path();
   if (!fs::is_directory(parent))
     throw InputError("the folder of --to-db '" + o.database + "' does not exist");

@@ -27,6 +27,8 @@ namespace fs = std::filesystem;
 using util::Lower;
 
 constexpr const char* kStageTable = "__duckpart_stage";
+// The _duckpart_spec key holding the view's SQL as DuckDB stored it when duckpart made it.
+constexpr const char* kViewSqlKey = "view_sql";
 // Partitions below this many rows are written single-threaded (see Write).
 constexpr int64_t kSmallTableRows = 100'000;
 
@@ -38,6 +40,72 @@ struct TargetState {
   std::string old_view_name;
   int64_t old_version = 0;
 };
+
+// The objects in a duckpart schema that its catalog does not name: tables, views,
+// sequences, macros and types a user created there. A replace drops the schema, so it is
+// refused while any exist (the user's objects are never dropped).
+std::vector<std::string> ForeignObjects(db::Connection& conn, const std::string& alias,
+                                        const std::string& schema, const TableCatalog& old) {
+  std::string ours =
+      db::QuoteLiteral(kTableSpecTable) + ", " + db::QuoteLiteral(kTablePartitionsTable);
+  for (const auto& p : old.partitions) ours += ", " + db::QuoteLiteral(p.table);
+  const std::string in = "database_name = " + db::QuoteLiteral(alias) +
+                         " AND schema_name = " + db::QuoteLiteral(schema);
+  db::Result r = conn.Query(
+      "SELECT 'table ' || table_name FROM duckdb_tables() WHERE " + in +
+      " AND table_name NOT IN (" + ours +
+      ") UNION ALL SELECT 'view ' || view_name FROM duckdb_views() WHERE " + in +
+      " AND NOT internal UNION ALL SELECT 'sequence ' || sequence_name FROM duckdb_sequences() "
+      "WHERE " +
+      in +
+      " UNION ALL SELECT DISTINCT 'macro ' || function_name FROM "
+      "duckdb_functions() WHERE " +
+      in +
+      " AND NOT internal UNION ALL SELECT 'type ' || type_name "
+      "FROM duckdb_types() WHERE " +
+      in + " AND NOT internal ORDER BY 1");
+  std::vector<std::string> out;
+  for (uint64_t i = 0; i < r.RowCount(); ++i) out.push_back(r.GetString(i, 0));
+  return out;
+}
+
+void RefuseForeignObjects(db::Connection& conn, const std::string& alias, const std::string& schema,
+                          const TableCatalog& old, const std::string& where) {
+  const std::vector<std::string> foreign = ForeignObjects(conn, alias, schema, old);
+  if (foreign.empty()) return;
+  std::string names;
+  for (size_t i = 0; i < foreign.size() && i < 5; ++i) names += (i ? ", " : "") + foreign[i];
+  if (foreign.size() > 5) names += " and " + std::to_string(foreign.size() - 5) + " more";
+  throw InputError("schema " + schema + " in " + where + " holds " +
+                   std::to_string(foreign.size()) + " object" + (foreign.size() == 1 ? "" : "s") +
+                   " duckpart did not make (" + names +
+                   "); a replace would drop them: move them to another schema, or write to "
+                   "another --schema");
+}
+
+// The SQL DuckDB stores for main.<view>, or nullopt when there is no such view.
+std::optional<std::string> ViewSql(db::Connection& conn, const std::string& alias,
+                                   const std::string& schema, const std::string& view) {
+  db::Result r =
+      conn.Query("SELECT sql FROM duckdb_views() WHERE database_name = " + db::QuoteLiteral(alias) +
+                 " AND schema_name = " + db::QuoteLiteral(schema) +
+                 " AND view_name = " + db::QuoteLiteral(view));
+  if (r.RowCount() == 0) return std::nullopt;
+  return r.GetString(0, 0);
+}
+
+// A dataset's view that a user redefined is theirs now: a replace would drop it.
+// (Datasets written before the view's SQL was recorded are not checked.)
+void RefuseChangedView(db::Connection& conn, const std::string& alias, const TableCatalog& old,
+                       const std::string& where) {
+  const auto recorded = old.spec.find(kViewSqlKey);
+  if (recorded == old.spec.end() || old.view_name.empty()) return;
+  const auto now = ViewSql(conn, alias, old.view_schema, old.view_name);
+  if (!now || *now == recorded->second) return;
+  throw InputError("view " + old.view_schema + "." + old.view_name + " in " + where +
+                   " was redefined since duckpart made it; a replace would drop it: rename it "
+                   "(ALTER VIEW ... RENAME TO), or drop it yourself if it is no longer needed");
+}
 
 TargetState InspectTarget(db::Connection& conn, const std::string& alias,
                           const TableRunOptions& o) {
@@ -57,6 +125,8 @@ TargetState InspectTarget(db::Connection& conn, const std::string& alias,
     s.old_view_schema = old.view_schema;
     s.old_view_name = old.view_name;
     s.old_version = old.manifest.version;
+    RefuseForeignObjects(conn, alias, s.stored_schema, old, where);
+    RefuseChangedView(conn, alias, old, where);
   }
   const std::string lit_view = db::QuoteLiteral(o.view);
   db::Result tables = conn.Query(
@@ -321,6 +391,10 @@ void TablesTarget::Write(ops::Change& change) {
   }
   conn.Execute("CREATE VIEW " + cat + ".main." + db::QuoteIdent(o.view) + " AS " +
                ViewSelectSql(o.schema, names, change.plan.schema));
+  conn.Execute("INSERT INTO " + schema_q + "." + db::QuoteIdent(kTableSpecTable) + " SELECT " +
+               db::QuoteLiteral(kViewSqlKey) + ", sql FROM duckdb_views() WHERE database_name = " +
+               db::QuoteLiteral(state_->target.alias()) +
+               " AND schema_name = 'main' AND view_name = " + db::QuoteLiteral(o.view));
   if (o.before_verify) o.before_verify(conn, state_->target.alias());
 }
 

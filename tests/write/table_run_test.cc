@@ -337,13 +337,13 @@ TEST(TableRun, AutoStagingSortsOnlyWhenTheKeyIsNotClustered) {
   // A query has no rowid: the staged rows are measured instead, and sorted afterwards.
   Workspace q(SourceOptions{.db_path = src, .query = "SELECT * FROM t"}, Engine());
   const TableRunResult qs = RunToTables(q, ParseSpec("bucket(40, id)"),
-                                        TableRunOptions{.database = dir / "q.db", .schema = "q"});
+                                        TableRunOptions{.database = dir / "q.db", .schema = "qb"});
   EXPECT_EQ(qs.strategy, "sorted");
   EXPECT_GT(qs.scan_amplification, 30);
   const TableRunResult qm = RunToTables(q, ParseSpec("month(ts)"),
                                         TableRunOptions{.database = dir / "q.db", .schema = "qm"});
   EXPECT_LE(qm.scan_amplification, 4);
-  EXPECT_TRUE(ValidateTables(dir / "q.db", "q", nullptr, Engine()).ok());
+  EXPECT_TRUE(ValidateTables(dir / "q.db", "qb", nullptr, Engine()).ok());
   EXPECT_TRUE(ValidateTables(dir / "q.db", "qm", nullptr, Engine()).ok());
 }
 
