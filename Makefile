@@ -53,7 +53,7 @@ coverage: deps
 # Style: clang-format over every tracked source (format-check also runs as a test), and
 # clang-tidy with the small set of checks of .clang-tidy over the library and the CLI.
 format:
-	git ls-files '*.cc' '*.h' | xargs clang-format -i
+	git ls-files --cached --others --exclude-standard '*.cc' '*.h' | xargs clang-format -i
 
 format-check:
 	scripts/format-check.sh

@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 format="${CLANG_FORMAT:-clang-format}"
 command -v "$format" >/dev/null || { echo "format-check: $format not found (make deps)"; exit 1; }
-mapfile -t files < <(git ls-files '*.cc' '*.h' 2>/dev/null || find src include tests bench -name '*.cc' -o -name '*.h')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h' 2>/dev/null || find src include tests bench -name '*.cc' -o -name '*.h')
 bad=0
 for f in "${files[@]}"; do
   [ -f "$f" ] || continue

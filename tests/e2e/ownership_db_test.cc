@@ -35,8 +35,8 @@ struct TablesDataset {
     if (r.exit_code != 0) throw std::runtime_error("first run failed: " + r.err);
   }
   RunResult Run(bool replace) const {
-    std::vector<std::string> a = {"run",  "--db",      source,  "--table", "events", "--by",
-                                  "tag", "--to-db", parts,    "--quiet"};
+    std::vector<std::string> a = {"run",  "--db", source,    "--table", "events",
+                                  "--by", "tag",  "--to-db", parts,     "--quiet"};
     if (replace) a.push_back("--replace");
     return RunDuckpart(a);
   }
@@ -131,8 +131,8 @@ TEST(DbOwnership, RunToDbOfAFileThatIsNoDatabaseIsRefusedBeforeAnyWork) {
   const auto before = FileListing(dir.path());
   for (const auto& [file, words] : std::vector<std::pair<std::string, std::string>>{
            {parquet, "is a Parquet file"}, {csv, "not a DuckDB database"}, {empty, "empty file"}}) {
-    ExpectRefused(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "tag",
-                               "--to-db", file, "--quiet"}),
+    ExpectRefused(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "tag", "--to-db",
+                               file, "--quiet"}),
                   words);
     ExpectRefused(RunDuckpart({"recover", "--db", file}), "not a DuckDB database");
     ExpectRefused(RunDuckpart({"cleanup", "--db", file}), "not a DuckDB database");
@@ -176,11 +176,11 @@ TEST(DbOwnership, NamesDuckDbCouldNotTellApartAreRefused) {
   TempDir dir;
   const std::string source = MakeDemo(dir / "src", 1'000);
   const std::string target = dir / "tgt.db";
-  ExpectRefused(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "tag",
-                             "--to-db", target, "--schema", "TGT", "-q"}),
+  ExpectRefused(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "tag", "--to-db",
+                             target, "--schema", "TGT", "-q"}),
                 "--schema 'TGT'");
-  ExpectRefused(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "tag",
-                             "--to-db", target, "--view", "x.v", "-q"}),
+  ExpectRefused(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "tag", "--to-db",
+                             target, "--view", "x.v", "-q"}),
                 "--view 'x.v' has a dot");
   EXPECT_FALSE(fs::exists(target));
 }

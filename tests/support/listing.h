@@ -54,10 +54,12 @@ inline std::map<std::string, std::string> ObjectListing(const std::string& datab
       "current_database() AND NOT internal");
   for (uint64_t i = 0; i < tables.RowCount(); ++i) {
     const std::string name = db::QualifiedName(tables.GetString(i, 0), tables.GetString(i, 1));
-    db::Result c = conn.Query("SELECT count(*), CAST(coalesce(sum(hash(t)::HUGEINT), 0) AS "
-                              "VARCHAR) FROM " + name + " AS t");
-    out[name] = "table: " + std::to_string(c.GetInt64(0, 0)) + " rows, checksum " +
-                c.GetString(0, 1);
+    db::Result c = conn.Query(
+        "SELECT count(*), CAST(coalesce(sum(hash(t)::HUGEINT), 0) AS "
+        "VARCHAR) FROM " +
+        name + " AS t");
+    out[name] =
+        "table: " + std::to_string(c.GetInt64(0, 0)) + " rows, checksum " + c.GetString(0, 1);
   }
   db::Result others = conn.Query(
       "SELECT schema_name || '.' || view_name, 'view: ' || sql FROM duckdb_views() WHERE "
@@ -65,7 +67,8 @@ inline std::map<std::string, std::string> ObjectListing(const std::string& datab
       "|| sequence_name, 'sequence' FROM duckdb_sequences() WHERE database_name = "
       "current_database() UNION ALL SELECT DISTINCT schema_name || '.' || function_name, 'macro' "
       "FROM duckdb_functions() WHERE database_name = current_database() AND NOT internal");
-  for (uint64_t i = 0; i < others.RowCount(); ++i) out[others.GetString(i, 0)] = others.GetString(i, 1);
+  for (uint64_t i = 0; i < others.RowCount(); ++i)
+    out[others.GetString(i, 0)] = others.GetString(i, 1);
   return out;
 }
 
