@@ -26,6 +26,8 @@ struct SourceOptions {
   std::string from;     // --from: a path or glob of Parquet, CSV or JSON files
   // --date-format COL=FORMAT: VARCHAR column COL holds dates in DuckDB strptime FORMAT.
   std::vector<std::string> date_formats;
+  // When set, what Describe() says (e.g. "version 3 of dataset out/events").
+  std::string description;
   // A short human description ("table events in analytics.db").
   std::string Describe() const;
 };

@@ -17,6 +17,10 @@ const std::map<std::string, std::vector<std::string>>& Examples() {
         "--memory-limit 1GB",
         "duckpart run --db analytics.db --table events --by \"month(ts)\" --to-db analytics.db",
         "duckpart run --from 'data/*.csv' --by \"bucket(16, user_id)\" --to out/users --replace"}},
+      {"repartition",
+       {"duckpart repartition out/events --by \"day(ts)\"",
+        "duckpart repartition --to-db analytics.db --schema events_parts --by \"bucket(8, "
+        "user_id)\""}},
       {"validate",
        {"duckpart validate out/events",
         "duckpart validate out/events --db analytics.db --table events   # also against the source",

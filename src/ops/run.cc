@@ -4,6 +4,7 @@
 #include "duckpart/error.h"
 #include "duckpart/run_request.h"
 #include "ops/driver.h"
+#include "ops/run_drive.h"
 #include "ops/run_operation.h"
 #include "parquet/parquet_target.h"
 #include "tables/tables_target.h"
@@ -104,8 +105,15 @@ RunRequest ResolveRunRequest(RunRequest r) {
 
 RunReport RunDataset(const RunRequest& unresolved, const OperationControl& control) {
   const RunRequest request = ResolveRunRequest(unresolved);
+  ops::RunOperation op(request.spec,
+                       request.parquet ? request.parquet->plan : request.tables->plan);
+  return ops::DriveRun(request, op, control);
+}
+
+namespace ops {
+
+RunReport DriveRun(const RunRequest& request, Operation& op, const OperationControl& control) {
   const bool parquet = request.parquet.has_value();
-  ops::RunOperation op(request.spec, parquet ? request.parquet->plan : request.tables->plan);
   ops::DriveOptions options =
       DriveOptionsFor(control, parquet ? request.parquet->verify : request.tables->verify);
   if (parquet) {
@@ -135,5 +143,7 @@ RunReport RunDataset(const RunRequest& unresolved, const OperationControl& contr
   report.parquet.total_seconds = report.tables.total_seconds = report.outcome.total_seconds;
   return report;
 }
+
+}  // namespace ops
 
 }  // namespace duckpart

@@ -58,6 +58,7 @@ void CheckFilesMatch(db::Connection& conn, const std::string& from) {
 }  // namespace
 
 std::string SourceOptions::Describe() const {
+  if (!description.empty()) return description;
   if (!table.empty()) return "table " + table + " in " + db_path;
   if (!query.empty()) return db_path.empty() ? "query" : "query over " + db_path;
   return "files " + from;

@@ -1,0 +1,14 @@
+// The run's drive over either target with any operation whose change is a whole new
+// version (run, repartition): retries, cancellation, progress and the run's report.
+#pragma once
+
+#include "duckpart/run_request.h"
+#include "ops/target.h"
+
+namespace duckpart::ops {
+
+// Drives `op` over the request's target (resolved by ResolveRunRequest) with the
+// request's source and engine; throws and returns like RunDataset.
+RunReport DriveRun(const RunRequest& request, Operation& op, const OperationControl& control);
+
+}  // namespace duckpart::ops
