@@ -39,7 +39,7 @@ TEST(Info, DescribesAParquetDatasetAsItsManifestSays) {
   EXPECT_EQ(j["kind"], "parquet");
   EXPECT_EQ(j["spec"], "bucket(3, id)");
   EXPECT_EQ(j["version"], 2);
-  EXPECT_EQ(j["kept_versions"], nlohmann::json::parse("[2]"));
+  EXPECT_EQ(j["kept_versions"], nlohmann::json::parse("[1, 2]"));  // v1: inside its grace period
   EXPECT_EQ(j["partitions"], m["partitions"].size());
   EXPECT_EQ(j["rows"], 1000);
   EXPECT_EQ(j["bytes"], ManifestFileBytes(m));
