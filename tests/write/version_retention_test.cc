@@ -48,10 +48,11 @@ TEST(VersionRetention, KeepVersionsKeepsTheNNewestWhateverTheirAge) {
 
 TEST(VersionRetention, AnUnrecordedSupersessionCountsFromTheLastLinkSwap) {
   // The writer of v3 was killed between the swap and its record: v2's successor has no
-  // time, so v2 counts as superseded at the link's swap (the later bound), never earlier.
+  // time, so v2 counts as superseded at the link's swap (the later bound), never earlier;
+  // v1 was superseded when v2 was published, as recorded.
   const VersionTimes times{.published_at = {{2, 1000}}, .link_swapped_at = 9000};
   EXPECT_EQ(Keys(KeptByPolicy(3, {1, 2}, times, RetentionPolicy{}, 9000 + 300)),
-            (std::set<int64_t>{1, 2}));
+            (std::set<int64_t>{2}));
   EXPECT_EQ(Keys(KeptByPolicy(3, {1, 2}, times, RetentionPolicy{}, 9000 + 600)),
             (std::set<int64_t>{}));
 }
