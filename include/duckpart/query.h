@@ -4,7 +4,9 @@
 //   for (const auto& c : q.columns()) std::cout << c.name << "\n";
 //   q.RunJson([](const nlohmann::ordered_json& row) { std::cout << row.dump() << "\n"; });
 //
-// The view `dataset` reads exactly the files of the published version's manifest, with
+// The dataset link is resolved once, to the version's own folder, and the view reads only
+// under it: a concurrent `run --replace` does not change what the statement sees (see
+// store/version_pin.h). The view `dataset` reads exactly the files of that version's manifest, with
 // the files' own columns (never values guessed from the paths) plus each derived field
 // (ts_month, user_id_bucket, ...) computed from them as the spec does: NULL partitions
 // and the string 'NULL' stay apart. The statement must be one SELECT (DESCRIBE, SHOW and
@@ -14,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,11 +28,13 @@ struct QueryColumn {
 
 class DatasetQuery {
  public:
-  // Opens the dataset and prepares `sql`; runs nothing. Throws InputError when `dir` holds
+  // Opens the dataset (its current version, or `version` while the store keeps it) and
+  // prepares `sql`; runs nothing. Throws InputError when `version` is not kept, `dir` holds
   // no dataset, or `sql` is not exactly one statement, is not a SELECT, or does not parse
   // or bind (the message gives DuckDB's reason and the line and column); CheckFailed when
   // files of the manifest are missing or unreadable (the dataset is damaged).
-  DatasetQuery(const std::string& dir, const std::string& sql);
+  DatasetQuery(const std::string& dir, const std::string& sql,
+               std::optional<int64_t> version = std::nullopt);
   ~DatasetQuery();
   DatasetQuery(const DatasetQuery&) = delete;
   DatasetQuery& operator=(const DatasetQuery&) = delete;

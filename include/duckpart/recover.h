@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ struct StoreStatus {
   bool lock_pid_alive = false;       // ... and whether that process still runs
   std::vector<StoreItem> leftovers;  // what Recover/Cleanup would remove, unknown entries included
   std::vector<std::string> other_links;  // other links beside the target into this store (kept)
+  // Superseded versions the retention policy keeps (the last writer's --keep-versions and
+  // --version-grace), with the reason: never leftovers while kept.
+  std::map<int64_t, std::string> kept_versions;
 
   // Leftovers of an interrupted operation (everything but kUnknown).
   std::vector<StoreItem> Interrupted() const;
@@ -98,7 +102,8 @@ struct CleanupReport {
   bool dry_run = false;
 };
 
-// Lists, then removes, staging folders, unpublished and superseded versions, link temps,
+// Lists, then removes, staging folders, unpublished versions, superseded versions past the
+// retention policy the last write recorded (kept versions stay, see StoreStatus), link temps,
 // spill files and unknown entries of the store; lists orphan files in the current
 // version and removes them only with `orphans`. When the target holds no dataset, the
 // emptied store (its lock file) is removed too. Under the store's lock; throws like Recover.

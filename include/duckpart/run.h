@@ -37,6 +37,11 @@ struct RunOptions {
   // A partition whose writer left several files smaller than this in all (two threads
   // meeting at a partition, or a flush) is merged into one file before verification.
   int64_t target_file_size = 512LL * 1024 * 1024;
+  // After the swap, superseded versions stay while they are among the `keep_versions` newest
+  // (the current one counts) or were superseded less than `version_grace_seconds` ago, so a
+  // reader in flight finishes on its own version (--keep-versions, --version-grace).
+  int64_t keep_versions = 1;
+  int64_t version_grace_seconds = 600;
   PlanOptions plan;
 };
 

@@ -74,6 +74,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, GlobalOptions& global) {
   commands.push_back(AddDoctorCommand(app, global));
   commands.push_back(AddAnalyzeCommand(app, global));
   commands.push_back(AddSpecCommand(app, global));
+  commands.push_back(AddPathCommand(app, global));
   commands.push_back(AddHelpCommand(app, global));
   for (auto& c : commands) {
     if (c.app->get_name() != "help") {

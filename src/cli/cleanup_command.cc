@@ -56,8 +56,12 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
                        {"files", i.files},
                        {"bytes", i.bytes}});
     }
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& [version, why] : r.before.kept_versions)
+      kept.push_back({{"version", version}, {"reason", why}});
     PrintJson({{"target", args.dir},
                {"dry_run", r.dry_run},
+               {"kept_versions", kept},
                {"version", r.before.current_version ? nlohmann::json(*r.before.current_version)
                                                     : nlohmann::json(nullptr)},
                {"removed", items},
@@ -87,6 +91,8 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
                              r.removed.size(), r.removed.size() == 1 ? "y" : "ies",
                              FormatBytes(r.bytes));
   }
+  for (const auto& [version, why] : r.before.kept_versions)
+    std::cout << fmt::format("  kept version {} ({})\n", version, why);
   if (!r.manifest_problem.empty()) {
     std::cout << "orphans: not checked, the manifest cannot be read: " << r.manifest_problem
               << "\n";
@@ -118,6 +124,10 @@ Command AddCleanupCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand(
       "cleanup",
       "List, then remove, staging data, old versions, spill files and (--orphans) unlisted files");
+  sub->footer(
+      "Superseded versions stay while the last write's --keep-versions keeps them or while they "
+      "are inside its --version-grace period (readers in flight finish on them); cleanup removes "
+      "them only past both, and names the versions it keeps.");
   auto args = std::make_shared<CleanupArgs>();
   sub->add_option("dir", args->dir, "Dataset folder");
   sub->add_option("--db,--to-db", args->db,

@@ -49,6 +49,7 @@ Command AddAnalyzeCommand(CLI::App& root, const GlobalOptions& global);
 Command AddInfoCommand(CLI::App& root, const GlobalOptions& global);
 Command AddHelpCommand(CLI::App& root, const GlobalOptions& global);
 Command AddSpecCommand(CLI::App& root, const GlobalOptions& global);
+Command AddPathCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);

@@ -28,7 +28,11 @@ const std::map<std::string, std::vector<std::string>>& Examples() {
       {"query",
        {"duckpart query out/events \"SELECT ts_day, count(*) AS n FROM dataset GROUP BY ALL ORDER "
         "BY 1\"",
-        "duckpart query out/events \"SELECT * FROM dataset WHERE tag IS NULL LIMIT 5\" --json"}},
+        "duckpart query out/events \"SELECT * FROM dataset WHERE tag IS NULL LIMIT 5\" --json",
+        "duckpart query out/events \"SELECT count(*) FROM dataset\" --version 3"}},
+      {"path",
+       {"duckpart path out/events   # the current version's own folder: read a snapshot there",
+        "duckpart path out/events --version 3 --json"}},
       {"info",
        {"duckpart info out/events",
         "duckpart info --to-db analytics.db --schema events_parts --json"}},

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/command.h"
 #include "duckpart/query.h"
@@ -13,6 +14,7 @@ namespace {
 struct QueryArgs {
   std::string dir;
   std::string sql;
+  int64_t version = 0;  // --version N: an earlier version the store keeps (0: the current)
 };
 
 void PrintTsvLine(const std::vector<std::string>& cells) {
@@ -21,7 +23,8 @@ void PrintTsvLine(const std::vector<std::string>& cells) {
 }
 
 int RunQuery(const QueryArgs& args, const GlobalOptions& global) {
-  DatasetQuery q(args.dir, args.sql);
+  DatasetQuery q(args.dir, args.sql,
+                 args.version ? std::optional<int64_t>(args.version) : std::nullopt);
   if (global.json) {
     // One row per line inside one array: valid JSON that is written as the rows arrive.
     bool first = true;
@@ -59,10 +62,17 @@ Command AddQueryCommand(CLI::App& root, const GlobalOptions& global) {
       "intervals.\n"
       "Only one SELECT runs (DESCRIBE, SHOW and SUMMARIZE are SELECTs); anything else (several "
       "statements, "
-      "CREATE, INSERT, COPY, ATTACH, PRAGMA, SET) is refused with exit 2 and nothing runs.");
+      "CREATE, INSERT, COPY, ATTACH, PRAGMA, SET) is refused with exit 2 and nothing runs.\n"
+      "The dataset link is resolved once: the statement reads one version from start to end, "
+      "also while a `run --replace` publishes another (the superseded version is kept for "
+      "--version-grace). --version N reads an earlier version while the store keeps it "
+      "(`duckpart info` lists them; writers keep more with --keep-versions).");
   auto args = std::make_shared<QueryArgs>();
   sub->add_option("dir", args->dir, "Dataset folder")->required();
   sub->add_option("sql", args->sql, "One SELECT over the view `dataset`")->required();
+  sub->add_option("--version", args->version,
+                  "Read this earlier version (kept by --keep-versions or its grace period)")
+      ->check(CLI::Range(int64_t{1}, int64_t{999999999999999}));
   return {sub, [args, &global] { return RunQuery(*args, global); }};
 }
 

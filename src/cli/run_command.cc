@@ -9,6 +9,7 @@
 #include "cli/common_options.h"
 #include "cli/progress.h"
 #include "cli/run_output.h"
+#include "cli/version_options.h"
 #include "duckpart/error.h"
 #include "duckpart/run_request.h"
 #include "duckpart/spec.h"
@@ -88,7 +89,12 @@ Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
       "own database; the source table is only read), catalog tables <schema>._duckpart_spec and "
       "<schema>._duckpart_partitions, and the view main.<table>_partitioned over all of them, in "
       "one transaction "
-      "that is verified before COMMIT: a failure or a kill leaves the database as it was.");
+      "that is verified before COMMIT: a failure or a kill leaves the database as it was.\n" +
+      std::string(kVersionRetentionHelp) +
+      "\n--replace never deletes files duckpart did not write: when the current version holds "
+      "any (a README.txt, a Parquet file put into a partition folder, a dataset inside it), the "
+      "replace is refused before any work, naming them; move them out of the dataset and run "
+      "again.");
   auto args = std::make_shared<RunArgs>();
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
@@ -107,11 +113,12 @@ Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_flag("--replace", args->run.replace,
                 "Replace the dataset at --to, or the schema and view at --to-db (the old one stays "
                 "until the new one "
-                "is published)");
+                "is published; refused while the dataset holds files duckpart did not write)");
   sub->add_option("--max-attempts", args->max_attempts,
                   "Attempts when out of memory, each with half the threads and more spilling")
       ->check(CLI::Range(1, kMaxAttempts))
       ->capture_default_str();
+  AddVersionOptions(*sub, args->run);
   sub->add_flag("--no-verify", args->no_verify,
                 "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->run.sort_by,

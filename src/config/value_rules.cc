@@ -81,7 +81,7 @@ std::optional<std::string> CheckDuration(const ConfigKey& key, const std::string
   if (!s)
     return fmt::format("'{}' is not a duration: a number and s, m, h or d (e.g. 90s, 26h, 7d)", v);
   if (static_cast<double>(*s) < key.min || static_cast<double>(*s) > key.max) {
-    return fmt::format("'{}' is out of range: from 1s to 366d", v);
+    return fmt::format("'{}' is out of range: from {}s to 366d", v, key.min);
   }
   return std::nullopt;
 }

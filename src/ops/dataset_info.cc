@@ -8,6 +8,7 @@
 #include "duckpart/manifest.h"
 #include "duckpart/recover.h"
 #include "duckpart/table_run.h"
+#include "store/version_pin.h"
 #include "tables/table_layout.h"
 
 namespace duckpart {
@@ -42,9 +43,7 @@ void AddStoreStatus(const std::string& dir, DatasetInfo& i) {
   const StoreStatus st = InspectStore(dir);
   if (st.locked) i.writer_pid = st.lock_pid.value_or(0);
   for (const auto& item : st.Interrupted()) i.leftovers.push_back(item.name);
-  for (const auto& item : st.leftovers) {
-    if (item.version && fs::is_directory(item.path)) i.kept_versions.push_back(*item.version);
-  }
+  for (const auto& [version, why] : st.kept_versions) i.kept_versions.push_back(version);
   std::sort(i.kept_versions.begin(), i.kept_versions.end());
   i.kept_versions.erase(std::unique(i.kept_versions.begin(), i.kept_versions.end()),
                         i.kept_versions.end());
@@ -76,7 +75,8 @@ std::string ChooseSchema(db::Connection& conn, const std::string& database,
 }  // namespace
 
 DatasetInfo DescribeDataset(const std::string& dir) {
-  const Manifest m = ReadManifest(dir);
+  const std::string root = store::PinVersion(dir).root.string();  // the link, read once
+  const Manifest m = ReadManifest(root);
   DatasetInfo i = FromManifest(m);
   i.target = dir;
   i.kind = "parquet";
@@ -86,7 +86,7 @@ DatasetInfo DescribeDataset(const std::string& dir) {
       ++i.files;
       bytes += f.bytes;
       std::error_code ec;
-      if (!fs::is_regular_file(fs::path(dir) / f.path, ec)) ++i.missing_files;
+      if (!fs::is_regular_file(fs::path(root) / f.path, ec)) ++i.missing_files;
     }
   }
   i.bytes = bytes;

@@ -10,6 +10,7 @@
 
 #include "duckpart/error.h"
 #include "store/fs.h"
+#include "store/version_retention.h"
 #include "util/format.h"
 
 namespace duckpart {
@@ -171,6 +172,7 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
   std::sort(entries.begin(), entries.end());
   const std::string store_name = ds.store().filename().string();
   const std::optional<int64_t> last_published = ds.LastPublished();
+  if (st.current_version) st.kept_versions = store::KeptVersions(ds, store::RecordedPolicy(ds));
   for (const auto& path : entries) {
     const std::string name = path.filename().string();
     StoreItem item{.path = path.string(), .name = store_name + "/" + name};
@@ -190,6 +192,7 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
     } else if (const auto v = dir ? DatasetStore::ParseVersionName(name) : std::nullopt) {
       if (st.current_version && *v == *st.current_version) continue;
       if (kept.count(*v)) continue;
+      if (st.kept_versions.count(*v)) continue;  // kept by the retention policy
       // A version the store's marker says was published, with no link left to it: the
       // link was removed or moved away, the data is whole; never taken for unfinished work.
       if (!st.current_version && last_published && *v <= *last_published) continue;

@@ -7,10 +7,13 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "manifest/from_plan.h"
+#include "parquet/nested_targets.h"
+#include "parquet/user_files.h"
 #include "parquet/verify.h"
 #include "plan/workspace_access.h"
 #include "plan/write_budget.h"
 #include "store/fault.h"
+#include "store/version_retention.h"
 
 namespace duckpart {
 namespace fs = std::filesystem;
@@ -120,6 +123,10 @@ int64_t CompactPartitions(db::Connection& conn, std::vector<Partition>& parts, c
 
 }  // namespace
 
+store::RetentionPolicy RetentionOf(const RunOptions& options) {
+  return {.keep_versions = options.keep_versions, .grace_seconds = options.version_grace_seconds};
+}
+
 ParquetTarget::ParquetTarget(Workspace& ws, const RunOptions& options, const Attempt& attempt)
     : ws_(ws), options_(options), force_sorted_(attempt.force_sorted), store_(options.target) {}
 
@@ -196,12 +203,13 @@ bool ParquetTarget::Committed(const ops::Change& change) noexcept {
 void ParquetTarget::Finish(const ops::Change& change, std::vector<std::string>& warnings) noexcept {
   staging_.clear();  // published: the staging folder (now empty) goes with the leftovers
   try {
-    store_.Mark(change.version);  // recover then never takes this version for unfinished work
-    store_.RemoveLeftovers();     // the superseded version and this staging folder
+    // Records the version as published (recover then never takes it for unfinished work) and
+    // removes this staging folder and the superseded versions the policy no longer keeps.
+    store::FinishPublish(store_, change.version, RetentionOf(options_));
   } catch (const std::exception& e) {
     warnings.push_back(
-        std::string("published, but the superseded version was not removed (run duckpart "
-                    "cleanup): ") +
+        std::string("published, but superseded versions past their grace period were not "
+                    "removed (run duckpart cleanup): ") +
         e.what());
   }
 }
@@ -220,6 +228,7 @@ std::string StoreDirOf(const std::string& target) {
 
 void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) {
   if (options.target.empty()) throw InputError("--to DIR is required");
+  store::CheckRetentionPolicy(parquet::RetentionOf(options));
   store::DatasetStore store(options.target);
   switch (store.Inspect()) {
     case store::DatasetStore::TargetState::kForeign:
@@ -250,6 +259,8 @@ void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) 
                        "' (renamed or moved); choose another target name");
     }
   }
+  parquet::CheckNesting(store, options.target, source);
+  parquet::CheckNoUserFiles(store, options.target);  // --replace keeps what is not duckpart's
   std::error_code ec;
   if (!source.db_path.empty() && fs::exists(store.target(), ec) &&
       fs::equivalent(fs::absolute(source.db_path).parent_path(), store.target(), ec)) {

@@ -6,9 +6,10 @@
 // threshold, so memory stays bounded at any partition count), moves each partition to
 // its Hive path and merges split files; Verify reads the staged files back once and
 // proves rows, checksums and placement; Commit writes the manifest, makes the staging
-// folder version N and swaps the link (the commit point); Finish removes the superseded
-// version. Any failure before the swap leaves the previous version untouched and the
-// destructor removes the staging folder.
+// folder version N and swaps the link (the commit point); Finish records the publication and
+// removes the superseded versions the retention policy no longer keeps
+// (store/version_retention.h). Any failure before the swap leaves the previous version untouched
+// and the destructor removes the staging folder.
 #pragma once
 
 #include <filesystem>
@@ -21,8 +22,12 @@
 #include "ops/target.h"
 #include "plan/write_budget.h"
 #include "store/dataset_store.h"
+#include "store/version_retention.h"
 
 namespace duckpart::parquet {
+
+// The retention policy a run asks for (--keep-versions, --version-grace).
+store::RetentionPolicy RetentionOf(const RunOptions& options);
 
 class ParquetTarget : public ops::Target {
  public:

@@ -10,6 +10,7 @@
 #include "db/sql.h"
 #include "parquet/verify.h"
 #include "plan/transform.h"
+#include "store/version_pin.h"
 
 namespace duckpart {
 namespace {
@@ -99,8 +100,9 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
 
 ValidationReport ValidateDataset(const std::string& dir, Workspace* source,
                                  const EngineOptions& engine) {
-  const Manifest m = ReadManifest(dir);
-  const std::string root = fs::canonical(dir).string();
+  // The link is resolved once: a concurrent replace does not change what is validated.
+  const std::string root = store::PinVersion(dir).root.string();
+  const Manifest m = ReadManifest(root);
   ValidationReport r{.dataset = dir,
                      .version = m.version,
                      .partitions = static_cast<int64_t>(m.partitions.size())};

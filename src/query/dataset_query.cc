@@ -13,6 +13,7 @@
 #include "query/column_reader.h"
 #include "query/dataset_view.h"
 #include "query/statement_kind.h"
+#include "store/version_pin.h"
 
 namespace duckpart {
 
@@ -58,13 +59,13 @@ std::string ValidateHint(const std::string& dir) {
   return "; the dataset is damaged: run `duckpart validate " + dir + "`";
 }
 
-void CheckFilesPresent(const std::string& dir, const Manifest& m) {
+void CheckFilesPresent(const std::string& root, const std::string& dir, const Manifest& m) {
   int64_t missing = 0;
   std::string first;
   for (const auto& p : m.partitions) {
     for (const auto& f : p.files) {
       std::error_code ec;
-      if (fs::is_regular_file(fs::path(dir) / f.path, ec)) continue;
+      if (fs::is_regular_file(fs::path(root) / f.path, ec)) continue;
       if (missing++ == 0) first = f.path;
     }
   }
@@ -210,12 +211,14 @@ void DatasetQuery::Impl::Execute(
   }
 }
 
-DatasetQuery::DatasetQuery(const std::string& dir, const std::string& sql)
+DatasetQuery::DatasetQuery(const std::string& dir, const std::string& sql,
+                           std::optional<int64_t> version)
     : impl_(std::make_unique<Impl>()) {
-  const Manifest m = ReadManifest(dir);
+  const store::PinnedVersion pin = store::PinVersion(dir, version);  // the link, read once
+  const Manifest m = ReadManifest(pin.root.string());
   impl_->dir = dir;
-  impl_->root = fs::canonical(dir).string();
-  CheckFilesPresent(dir, m);
+  impl_->root = pin.root.string();
+  CheckFilesPresent(impl_->root, dir, m);
   impl_->conn.Execute("SET TimeZone = 'UTC'");
   try {
     impl_->conn.Execute(query::DatasetViewSql(impl_->root, m));

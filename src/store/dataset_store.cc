@@ -17,6 +17,7 @@
 #include "duckpart/error.h"
 #include "store/fault.h"
 #include "store/fs.h"
+#include "store/version_retention.h"
 
 namespace duckpart::store {
 namespace fs = std::filesystem;
@@ -188,11 +189,16 @@ void DatasetStore::Publish(int64_t version) const {
   store::ReplaceSymlink((store_.filename() / VersionName(version)).string(), target_.string());
 }
 
-std::vector<fs::path> DatasetStore::Leftovers() const {
+fs::path DatasetStore::MarkerPath() const { return store_ / kMarker; }
+
+std::vector<fs::path> DatasetStore::Leftovers() const { return Leftovers(RecordedPolicy(*this)); }
+
+std::vector<fs::path> DatasetStore::Leftovers(const RetentionPolicy& policy) const {
   std::vector<fs::path> out;
   if (!fs::exists(store_)) return out;
   const auto current = CurrentVersion();
   const auto others = OtherLinks();
+  const auto kept = KeptVersions(*this, policy);
   for (const auto& entry : fs::directory_iterator(store_)) {
     const std::string name = entry.path().filename().string();
     std::error_code ec;
@@ -200,6 +206,7 @@ std::vector<fs::path> DatasetStore::Leftovers() const {
     const auto v = ParseVersionName(name);
     if (!v && name.rfind("staging-", 0) != 0) continue;  // tmp, and what duckpart did not make
     if (v && current && *v == *current) continue;
+    if (v && kept.count(*v)) continue;  // kept by the retention policy
     if (v &&
         std::any_of(others.begin(), others.end(), [&](const auto& o) { return o.second == *v; }))
       continue;
@@ -208,8 +215,10 @@ std::vector<fs::path> DatasetStore::Leftovers() const {
   return out;
 }
 
-size_t DatasetStore::RemoveLeftovers() const {
-  const auto leftovers = Leftovers();
+size_t DatasetStore::RemoveLeftovers() const { return RemoveLeftovers(RecordedPolicy(*this)); }
+
+size_t DatasetStore::RemoveLeftovers(const RetentionPolicy& policy) const {
+  const auto leftovers = Leftovers(policy);
   for (const auto& p : leftovers) {
     Step(StepKind::kRemove, p.string());
     fs::remove_all(p);

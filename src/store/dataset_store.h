@@ -19,6 +19,8 @@
 
 namespace duckpart::store {
 
+struct RetentionPolicy;  // store/version_retention.h
+
 class DatasetStore {
  public:
   enum class TargetState { kAbsent, kEmptyDir, kDataset, kForeign };
@@ -41,10 +43,13 @@ class DatasetStore {
   void Publish(int64_t version) const;
   // What duckpart may remove from the store: staging folders, and version folders that
   // neither the target nor any other link beside it points to and that were never
-  // published (or were superseded). Never the lock, the marker, the spill folder or an
-  // entry duckpart did not make.
+  // published, or were superseded and are no longer kept by `policy` (see
+  // store/version_retention.h). Never the lock, the marker, the spill folder or an entry
+  // duckpart did not make. Without a policy: the one the store's marker records.
+  std::vector<std::filesystem::path> Leftovers(const RetentionPolicy& policy) const;
   std::vector<std::filesystem::path> Leftovers() const;
-  // Removes Leftovers(); returns how many entries were removed.
+  // Removes Leftovers(policy); returns how many entries were removed.
+  size_t RemoveLeftovers(const RetentionPolicy& policy) const;
   size_t RemoveLeftovers() const;
 
   // Ownership. The store carries a marker (`_duckpart_store`, JSON) written when duckpart
@@ -56,6 +61,8 @@ class DatasetStore {
   bool IsOurs() const;
   // Writes the marker (creating the store's identity), or updates its last published version.
   void Mark(std::optional<int64_t> published = std::nullopt) const;
+  // The marker file (`_duckpart_store` in the store).
+  std::filesystem::path MarkerPath() const;
   // The last version the marker says was published.
   std::optional<int64_t> LastPublished() const;
   // Links beside the target (other than the target) that point into this store, with

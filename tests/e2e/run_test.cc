@@ -384,8 +384,8 @@ TEST_F(RunReplace, SecondRunWithoutReplaceIsRefusedAndChangesNothing) {
   ExpectVersionOneIntact();
 }
 
-TEST_F(RunReplace, ReplacePublishesVersionTwoAndRemovesVersionOne) {
-  RunResult r = RunDuckpart(RunArgs(db_, "month(ts)", ds_, {"--replace"}));
+TEST_F(RunReplace, ReplaceWithoutGracePublishesVersionTwoAndRemovesVersionOne) {
+  RunResult r = RunDuckpart(RunArgs(db_, "month(ts)", ds_, {"--replace", "--version-grace", "0s"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(LinkTarget(ds_), ".ds.duckpart/v000002");
   EXPECT_EQ(ManifestJson(ds_)["version"], 2);

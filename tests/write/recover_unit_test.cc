@@ -35,11 +35,13 @@ class RecoverTest : public ::testing::Test {
     target_ = dir_ / "out/ds";
   }
 
-  // Publishes a version of the dataset, as `duckpart run [--replace]` does.
+  // Publishes a version of the dataset, as `duckpart run [--replace] --version-grace 0s` does
+  // (no grace period: the states below are made by hand).
   int64_t Publish() {
     Workspace ws(SourceOptions{.db_path = source_, .table = "t"},
                  EngineOptions{.memory_limit = "256MB", .threads = 1});
-    return RunToParquet(ws, ParseSpec("month(d)"), RunOptions{.target = target_, .replace = true})
+    return RunToParquet(ws, ParseSpec("month(d)"),
+                        RunOptions{.target = target_, .replace = true, .version_grace_seconds = 0})
         .manifest.version;
   }
 
