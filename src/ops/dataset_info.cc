@@ -76,7 +76,10 @@ std::string ChooseSchema(db::Connection& conn, const std::string& database,
 }  // namespace
 
 DatasetInfo DescribeDataset(const std::string& dir) {
-  const Manifest m = ReadManifest(dir);
+  return DescribeDataset(dir, ReadManifest(dir));
+}
+
+DatasetInfo DescribeDataset(const std::string& dir, const Manifest& m) {
   DatasetInfo i = FromManifest(m);
   i.target = dir;
   i.kind = "parquet";
