@@ -31,7 +31,8 @@ TEST(DoctorLeakCheck, RepeatsAnOperationAndReportsRssGrowthPerIteration) {
     const RunResult r =
         RunDuckpart({"doctor", "--leak-check", op, "--to", ds, "--iterations", n, "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    const json* c = LeakCheck(json::parse(r.out));
+    const json report = json::parse(r.out);
+    const json* c = LeakCheck(report);
     ASSERT_NE(c, nullptr) << r.out;
     EXPECT_EQ((*c)["status"], "PASS") << (*c)["detail"];
     EXPECT_NE((*c)["detail"].get<std::string>().find(op + " " + ds + " x " + n), std::string::npos)

@@ -149,8 +149,8 @@ std::vector<std::string> ReplaceRun(const std::string& db, const std::string& ta
 TEST(Monitor, AKilledRunsLeftoversWarnUntilRecovered) {
   TempDir dir;
   const std::string db = MakeDemo(dir / "src", 2000);
-  const std::string ds = RunTo(db, "events", "month(ts)", dir / "ds");
-  const std::string traced = RunTo(db, "events", "month(ts)", dir / "traced");
+  const std::string ds = RunTo(db, "events", "bucket(4, id)", dir / "ds");
+  const std::string traced = RunTo(db, "events", "bucket(4, id)", dir / "traced");
   ASSERT_EQ(
       RunDuckpart(ReplaceRun(db, traced), {"DUCKPART_FAULT_TRACE=" + (dir / "trace")}).exit_code,
       0);

@@ -99,7 +99,7 @@ TEST(MonitorTime, ParsesTheManifestsUtcTimesAndRefusesOthers) {
   EXPECT_EQ(FormatAge(2 * 86400 + 4 * 3600), "2d 4h");
 }
 
-TEST(MonitorListen, ParsesHostAndPortAndRefusesTheRest) {
+TEST(MonitorListenAddress, ParsesHostAndPortAndRefusesTheRest) {
   EXPECT_EQ(ParseListen("127.0.0.1:9464").port, 9464);
   EXPECT_EQ(ParseListen("127.0.0.1:0").host, "127.0.0.1");
   EXPECT_EQ(ParseListen("[::1]:80").host, "::1");
