@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doctor/leak_check.h"
 #include "support/dataset.h"
 #include "support/run_binary.h"
 
@@ -34,11 +35,22 @@ TEST(DoctorLeakCheck, RepeatsAnOperationAndReportsRssGrowthPerIteration) {
     const json report = json::parse(r.out);
     const json* c = LeakCheck(report);
     ASSERT_NE(c, nullptr) << r.out;
-    EXPECT_EQ((*c)["status"], "PASS") << (*c)["detail"];
+    // PASS or WARN is the machine's verdict (RSS moves with the allocator on a loaded
+    // machine); MonitorMemory.* holds the monitor to a bound over 1,000 cycles.
+    EXPECT_TRUE((*c)["status"] == "PASS" || (*c)["status"] == "WARN") << (*c)["detail"];
     EXPECT_NE((*c)["detail"].get<std::string>().find(op + " " + ds + " x " + n), std::string::npos)
         << (*c)["detail"];
     EXPECT_NE((*c)["detail"].get<std::string>().find("bytes per iteration"), std::string::npos);
   }
+}
+
+TEST(DoctorLeakCheck, GrowthPerIterationOverTheBoundWarns) {
+  doctor::LeakMeasure m{.iterations = 100, .rss_before = 10 << 20, .rss_after = 12 << 20};
+  m.bytes_per_iteration = (2 << 20) / 100.0;  // about 21 KB per iteration
+  EXPECT_EQ(doctor::LeakCheck("monitor x", m, 16 << 10).status, CheckStatus::kWarn);
+  EXPECT_EQ(doctor::LeakCheck("monitor x", m, 64 << 10).status, CheckStatus::kPass);
+  EXPECT_NE(doctor::LeakCheck("monitor x", m, 16 << 10).detail.find("monitor x x 100"),
+            std::string::npos);
 }
 
 TEST(DoctorLeakCheck, AnUnknownOperationOrAMissingDatasetIsBadInput) {
