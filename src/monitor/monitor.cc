@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "db/database.h"
+#include "db/error_text.h"
 #include "duckpart/config.h"
 #include "duckpart/error.h"
 #include "monitor/last_write.h"
@@ -44,16 +45,16 @@ std::string Message(std::exception_ptr failure) {
 }
 
 // A target that could not be read: one critical check saying why. A database that another
-// process holds open for writing (DuckDB's "Conflicting lock" on the file: a writer at work)
-// is a warning instead, checked again next cycle.
+// process holds open (DuckDB's lock on the file: a writer at work) is a warning instead,
+// checked again next cycle.
 TargetHealth Unreadable(const MonitorTarget& t, const std::string& why) {
-  const bool busy = !t.database.empty() && why.find("Conflicting lock") != std::string::npos;
+  const std::optional<std::string> busy = t.database.empty() ? std::nullopt : db::LockConflict(why);
   TargetHealth h{.target = t.Name(), .kind = t.dir.empty() ? "tables" : "parquet"};
   h.checks.push_back(
       {.name = "readable",
        .health = busy ? Health::kWarning : Health::kCritical,
-       .detail = why,
-       .advice = busy ? "another process has the database open; the next cycle tries again"
+       .detail = busy.value_or(why),
+       .advice = busy ? "a writer has the database open; the next cycle tries again"
                       : "run `duckpart validate` on it, or `duckpart recover` after a crash"});
   return h;
 }

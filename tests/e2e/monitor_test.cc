@@ -314,6 +314,30 @@ TEST(Monitor, PartitionTablesAreCheckedThroughTheirCatalog) {
   EXPECT_EQ(Status(j, "balance"), "ok");
 }
 
+TEST(Monitor, ADatabaseAWriterHoldsIsAWarningAndAMissingManifestIsCritical) {
+  TempDir dir;
+  const std::string db = MakeDemo(dir / "src", 1000);
+  const std::string target = dir / "parts.db";
+  ASSERT_EQ(RunDuckpart({"run", "--db", db, "--table", "events", "--by", "bucket(2, id)", "--to-db",
+                         target, "--quiet"})
+                .exit_code,
+            0);
+  {
+    db::Database writer(db::DatabaseOptions{.path = target});  // this process holds the file
+    const RunResult r = Monitor({"--to-db", target, "--json"}, kCalm);
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(Status(j, "readable"), "warning") << j.dump();
+    EXPECT_NE((*Check(j, "readable"))["detail"].get<std::string>().find("in use by another"),
+              std::string::npos);
+  }
+  const std::string ds = RunTo(db, "events", "bucket(2, id)", dir / "ds");
+  fs::remove(fs::path(ds) / "_duckpart" / "manifest.json");
+  const json gone = MonitorJson(ds, kCalm, 1);
+  EXPECT_EQ(Status(gone, "readable"), "critical") << gone.dump();
+  EXPECT_EQ(gone["targets"][0]["readable"], false);
+}
+
 TEST(Monitor, BadInputExitsTwoBeforeAnyWork) {
   TempDir dir;
   const std::string ds = RunTo(MakeDemo(dir / "src", 500), "events", "bucket(2, id)", dir / "ds");
