@@ -55,6 +55,12 @@ struct DoctorOptions {
   std::string column;                   // only this column ("" = all)
   std::string by;                       // a spec to predict (open files, balance); "" = none
   DoctorThresholds thresholds;
+  // --leak-check: run this operation ("validate", "analyze", "info" or "monitor") over the
+  // dataset `leak_target` `leak_iterations` times in this process and report the RSS growth
+  // per iteration (group "leak": WARN above leak_warn_bytes); "" = no leak check.
+  std::string leak_check, leak_target;
+  int64_t leak_iterations = 100;
+  int64_t leak_warn_bytes = 16 << 10;
 };
 
 struct DoctorReport {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "duckpart/manifest.h"
 #include "duckpart/source.h"
 
 namespace duckpart {
@@ -45,6 +46,9 @@ struct DatasetInfo {
 // Describes the Parquet dataset at `dir`. Throws InputError when `dir` holds no dataset or
 // its manifest cannot be read.
 DatasetInfo DescribeDataset(const std::string& dir);
+// The same from `manifest`, the dataset's current manifest as the caller read it (so that a
+// caller that needs the manifest too reads it once).
+DatasetInfo DescribeDataset(const std::string& dir, const Manifest& manifest);
 
 // Describes the partition tables of `schema` in the DuckDB file `database` (an empty
 // schema: the only duckpart schema there). Throws InputError when there is no such file or

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "analyze/attached_tables.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/analyze.h"
@@ -57,19 +58,23 @@ void FromFooters(db::Connection& conn, const std::vector<fs::path>& files, Parti
   SetFiles(p, std::move(sizes));
 }
 
-// Fills partitions whose manifest entry lists no files; returns the files read.
-int64_t FillFromFooters(const std::string& dir, const EngineOptions& engine, AnalysisReport& r) {
+// Fills partitions whose manifest entry lists no files; returns the files read. Reads the
+// footers through `shared` when given, else through a session opened on first need.
+int64_t FillFromFooters(const std::string& dir, const EngineOptions& engine, db::Connection* shared,
+                        AnalysisReport& r) {
   std::unique_ptr<db::Database> database;
-  std::unique_ptr<db::Connection> conn;
+  std::unique_ptr<db::Connection> own;
+  db::Connection* conn = shared;
   int64_t read = 0;
   for (auto& p : r.partitions) {
     if (p.files > 0) continue;
     const auto files = FolderFiles(dir, p.path);
     if (files.empty()) continue;
-    if (!conn) {
+    if (conn == nullptr) {
       database = std::make_unique<db::Database>(
           db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads});
-      conn = std::make_unique<db::Connection>(*database);
+      own = std::make_unique<db::Connection>(*database);
+      conn = own.get();
     }
     FromFooters(*conn, files, p);
     read += static_cast<int64_t>(files.size());
@@ -77,23 +82,36 @@ int64_t FillFromFooters(const std::string& dir, const EngineOptions& engine, Ana
   return read;
 }
 
-}  // namespace
-
-AnalysisReport AnalyzeDataset(const std::string& dir, const AnalyzeOptions& options,
-                              const EngineOptions& engine) {
+AnalysisReport AnalyzeRead(const std::string& dir, const Manifest& m, const AnalyzeOptions& options,
+                           const EngineOptions& engine, db::Connection* conn) {
   const auto start = std::chrono::steady_clock::now();
-  CheckOptions(options);
-  if (!fs::exists(dir)) throw InputError("no dataset at '" + dir + "': the folder does not exist");
-  if (!fs::is_directory(dir))
-    throw InputError("'" + dir + "' is not a folder (give a dataset folder)");
-  const Manifest m = ReadManifest(dir);
   AnalysisReport r{.target = dir, .kind = "parquet", .dir = dir};
   r.partitions.reserve(m.partitions.size());
   for (const auto& mp : m.partitions) r.partitions.push_back(FromManifest(mp));
-  r.footer_files = FillFromFooters(dir, engine, r);
+  r.footer_files = FillFromFooters(dir, engine, conn, r);
   AnalyzeLoaded(m, options, r);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
 
+}  // namespace
+
+AnalysisReport AnalyzeDataset(const std::string& dir, const AnalyzeOptions& options,
+                              const EngineOptions& engine) {
+  CheckOptions(options);
+  if (!fs::exists(dir)) throw InputError("no dataset at '" + dir + "': the folder does not exist");
+  if (!fs::is_directory(dir))
+    throw InputError("'" + dir + "' is not a folder (give a dataset folder)");
+  return AnalyzeRead(dir, ReadManifest(dir), options, engine, nullptr);
+}
+
+namespace analyze {
+
+AnalysisReport AnalyzeManifest(const std::string& dir, const Manifest& manifest,
+                               const AnalyzeOptions& options, db::Connection& conn) {
+  CheckOptions(options);
+  return AnalyzeRead(dir, manifest, options, EngineOptions{}, &conn);
+}
+
+}  // namespace analyze
 }  // namespace duckpart

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "analyze/attached_tables.h"
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/analyze.h"
@@ -19,13 +20,14 @@ namespace duckpart {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kAlias = "__dp_analyze";
+constexpr const char* kAnalyzeAlias = "__dp_analyze";
 constexpr size_t kTablesPerQuery = 200;
 
-std::string OnlySchema(db::Connection& conn, const std::string& database) {
+std::string OnlySchema(db::Connection& conn, const std::string& alias,
+                       const std::string& database) {
   db::Result r =
       conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
-                 db::QuoteLiteral(kAlias) +
+                 db::QuoteLiteral(alias) +
                  " AND table_name = " + db::QuoteLiteral(kTableSpecTable) + " ORDER BY 1");
   if (r.RowCount() == 0) throw InputError("'" + database + "' holds no duckpart partition schema");
   if (r.RowCount() > 1)
@@ -35,15 +37,15 @@ std::string OnlySchema(db::Connection& conn, const std::string& database) {
 }
 
 // Distinct storage blocks of each table, in batches of UNION ALL queries.
-std::vector<int64_t> TableBlocks(db::Connection& conn, const std::string& schema,
-                                 const std::vector<Partition>& tables) {
+std::vector<int64_t> TableBlocks(db::Connection& conn, const std::string& alias,
+                                 const std::string& schema, const std::vector<Partition>& tables) {
   std::vector<int64_t> blocks(tables.size(), 0);
   for (size_t begin = 0; begin < tables.size(); begin += kTablesPerQuery) {
     std::string sql;
     const size_t end = std::min(tables.size(), begin + kTablesPerQuery);
     for (size_t i = begin; i < end; ++i) {
       const std::string name =
-          db::QuoteIdent(kAlias) + "." + db::QualifiedName(schema, tables[i].table);
+          db::QuoteIdent(alias) + "." + db::QualifiedName(schema, tables[i].table);
       sql += (sql.empty() ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
              " AS i, count(DISTINCT block_id) FILTER (WHERE block_id >= 0) AS b FROM "
              "pragma_storage_info(" +
@@ -56,14 +58,14 @@ std::vector<int64_t> TableBlocks(db::Connection& conn, const std::string& schema
   return blocks;
 }
 
-std::vector<int64_t> TableBytes(db::Connection& conn, const std::string& schema,
-                                const std::vector<Partition>& tables) {
+std::vector<int64_t> TableBytes(db::Connection& conn, const std::string& alias,
+                                const std::string& schema, const std::vector<Partition>& tables) {
   db::Result size = conn.Query(
       "SELECT block_size, used_blocks FROM pragma_database_size() WHERE database_name = " +
-      db::QuoteLiteral(kAlias));
+      db::QuoteLiteral(alias));
   const int64_t block = size.RowCount() ? size.GetInt64(0, 0) : 262144;
   const int64_t used = size.RowCount() ? size.GetInt64(0, 1) : 0;
-  std::vector<int64_t> blocks = TableBlocks(conn, schema, tables);
+  std::vector<int64_t> blocks = TableBlocks(conn, alias, schema, tables);
   int64_t sum = 0;
   for (int64_t b : blocks) sum += b;
   const double scale =
@@ -78,7 +80,6 @@ std::vector<int64_t> TableBytes(db::Connection& conn, const std::string& schema,
 
 AnalysisReport AnalyzeTables(const std::string& database, const std::string& schema,
                              const AnalyzeOptions& options, const EngineOptions& engine) {
-  const auto start = std::chrono::steady_clock::now();
   CheckOptions(options);
   if (!fs::exists(database))
     throw InputError("database '" + database + "' does not exist (--to-db)");
@@ -86,20 +87,30 @@ AnalysisReport AnalyzeTables(const std::string& database, const std::string& sch
       db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads});
   db::Connection conn(mem);
   try {
-    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " + db::QuoteIdent(kAlias) +
+    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " + db::QuoteIdent(kAnalyzeAlias) +
                  " (READ_ONLY)");
   } catch (const db::DbError& e) {
     throw InputError("cannot open database '" + database + "': " + e.what());
   }
-  std::string stored = schema.empty() ? OnlySchema(conn, database) : schema;
-  if (!tables::SchemaExists(conn, kAlias, stored, &stored))
+  return analyze::AnalyzeAttachedTables(conn, kAnalyzeAlias, database, schema, options);
+}
+
+namespace analyze {
+
+AnalysisReport AnalyzeAttachedTables(db::Connection& conn, const std::string& alias,
+                                     const std::string& database, const std::string& schema,
+                                     const AnalyzeOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  CheckOptions(options);
+  std::string stored = schema.empty() ? OnlySchema(conn, alias, database) : schema;
+  if (!tables::SchemaExists(conn, alias, stored, &stored))
     throw InputError("'" + database + "' has no schema " + schema);
-  if (!tables::IsDuckpartSchema(conn, kAlias, stored)) {
+  if (!tables::IsDuckpartSchema(conn, alias, stored)) {
     throw InputError("schema " + stored + " in '" + database +
                      "' is not a duckpart partition schema");
   }
-  const tables::TableCatalog cat = tables::ReadTableCatalog(conn, kAlias, stored);
-  const std::vector<int64_t> bytes = TableBytes(conn, stored, cat.partitions);
+  const tables::TableCatalog cat = tables::ReadTableCatalog(conn, alias, stored);
+  const std::vector<int64_t> bytes = TableBytes(conn, alias, stored, cat.partitions);
   AnalysisReport r{.target = database + " schema " + stored,
                    .kind = "tables",
                    .database = database,
@@ -118,4 +129,5 @@ AnalysisReport AnalyzeTables(const std::string& database, const std::string& sch
   return r;
 }
 
+}  // namespace analyze
 }  // namespace duckpart

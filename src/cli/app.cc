@@ -72,6 +72,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, GlobalOptions& global) {
   commands.push_back(AddRestoreCommand(app, global));
   commands.push_back(AddConfigCommand(app, global));
   commands.push_back(AddDoctorCommand(app, global));
+  commands.push_back(AddMonitorCommand(app, global));
   commands.push_back(AddAnalyzeCommand(app, global));
   commands.push_back(AddSpecCommand(app, global));
   commands.push_back(AddPathCommand(app, global));

@@ -45,6 +45,7 @@ Command AddBackupCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRestoreCommand(CLI::App& root, const GlobalOptions& global);
 Command AddConfigCommand(CLI::App& root, const GlobalOptions& global);
 Command AddDoctorCommand(CLI::App& root, const GlobalOptions& global);
+Command AddMonitorCommand(CLI::App& root, const GlobalOptions& global);
 Command AddAnalyzeCommand(CLI::App& root, const GlobalOptions& global);
 Command AddInfoCommand(CLI::App& root, const GlobalOptions& global);
 Command AddHelpCommand(CLI::App& root, const GlobalOptions& global);

@@ -17,7 +17,8 @@ namespace {
 struct DoctorArgs {
   SourceOptions source;
   EngineOptions engine;
-  std::string column, by, to;
+  std::string column, by, to, leak_check;
+  int64_t iterations = 100;
 };
 
 DoctorThresholds Thresholds(const Config& config) {
@@ -56,6 +57,9 @@ int RunDoctorCommand(const DoctorArgs& args, const GlobalOptions& global) {
         "--column and --by need a source: --db FILE --table T, --query SQL or --from FILES");
   }
   if (!args.to.empty()) o.target_dir = std::filesystem::absolute(args.to).parent_path().string();
+  o.leak_check = args.leak_check;
+  o.leak_target = args.to;
+  o.leak_iterations = args.iterations;
   const DoctorReport report = RunDoctor(o);
   if (global.json) {
     PrintJson(ToJson(report));
@@ -79,6 +83,12 @@ Command AddDoctorCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_option(
       "--to", args->to,
       "The target a run would write (its folder's filesystem is checked; default: here)");
+  sub->add_option("--leak-check", args->leak_check,
+                  "Run this operation over the dataset --to DIR many times in one process and "
+                  "report RSS growth per iteration: validate, analyze, info or monitor");
+  sub->add_option("--iterations", args->iterations, "With --leak-check: how many runs")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}))
+      ->capture_default_str();
   return {sub, [args, &global] { return RunDoctorCommand(*args, global); }};
 }
 

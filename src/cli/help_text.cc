@@ -42,6 +42,11 @@ const std::map<std::string, std::vector<std::string>>& Examples() {
       {"backup", {"duckpart backup --db analytics.db --table events --to events.parquet"}},
       {"restore",
        {"duckpart restore --from events.parquet --db analytics.db --table events_restored"}},
+      {"monitor",
+       {"duckpart monitor out/events out/users   # exit 1 on any warning: for cron and CI",
+        "duckpart monitor out/events --prometheus /var/lib/node_exporter/textfile/duckpart.prom",
+        "duckpart monitor out/events --to-db analytics.db --listen 127.0.0.1:9464 --interval 60s",
+        "duckpart monitor out/events --deep --json"}},
       {"help", {"duckpart help run"}},
   };
   return kExamples;

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "db/database.h"
 #include "doctor/environment_checks.h"
 #include "doctor/filesystem_checks.h"
+#include "doctor/leak_check.h"
 #include "doctor/source_checks.h"
 
 namespace duckpart {
@@ -73,6 +75,12 @@ DoctorReport RunDoctor(const DoctorOptions& o) {
   r.checks.push_back(doctor::CheckClock(temp));
   for (auto& c : doctor::CheckAtomicSteps(target)) r.checks.push_back(std::move(c));
   for (auto& c : source.checks) r.checks.push_back(std::move(c));
+  if (!o.leak_check.empty()) {
+    const auto op = doctor::LeakOperation(o.leak_check, o.leak_target, o.engine);
+    const doctor::LeakMeasure m =
+        doctor::MeasureLeak(op, std::min<int64_t>(10, o.leak_iterations), o.leak_iterations);
+    r.checks.push_back(doctor::LeakCheck(o.leak_check + " " + o.leak_target, m, o.leak_warn_bytes));
+  }
   return r;
 }
 

@@ -72,11 +72,7 @@ std::string ChooseSchema(db::Connection& conn, const std::string& database,
   return r.GetString(0, 0);
 }
 
-}  // namespace
-
-DatasetInfo DescribeDataset(const std::string& dir) {
-  const std::string root = store::PinVersion(dir).root.string();  // the link, read once
-  const Manifest m = ReadManifest(root);
+DatasetInfo DescribeVersion(const std::string& dir, const std::string& root, const Manifest& m) {
   DatasetInfo i = FromManifest(m);
   i.target = dir;
   i.kind = "parquet";
@@ -92,6 +88,17 @@ DatasetInfo DescribeDataset(const std::string& dir) {
   i.bytes = bytes;
   AddStoreStatus(dir, i);
   return i;
+}
+
+}  // namespace
+
+DatasetInfo DescribeDataset(const std::string& dir) {
+  const std::string root = store::PinVersion(dir).root.string();  // the link, read once
+  return DescribeVersion(dir, root, ReadManifest(root));
+}
+
+DatasetInfo DescribeDataset(const std::string& dir, const Manifest& m) {
+  return DescribeVersion(dir, store::PinVersion(dir).root.string(), m);
 }
 
 DatasetInfo DescribeTables(const std::string& database, const std::string& schema,
