@@ -18,17 +18,20 @@ std::string KeyPath(const Manifest& m, const std::vector<std::optional<std::stri
 }
 
 void CompareColumns(Workspace& ws, const Manifest& m, const std::string& what,
-                    std::vector<std::string>& problems) {
+                    std::vector<ValidationProblem>& problems) {
   if (ws.columns().size() != m.schema.size()) {
-    problems.push_back("the source has " + std::to_string(ws.columns().size()) + " columns, " +
-                       what + " " + std::to_string(m.schema.size()));
+    problems.push_back(
+        ValidationProblem::Make("source_schema", "",
+                                "the source has " + std::to_string(ws.columns().size()) +
+                                    " columns, " + what + " " + std::to_string(m.schema.size())));
     return;
   }
   for (size_t i = 0; i < m.schema.size(); ++i) {
     if (ws.columns()[i].name != m.schema[i].name || ws.columns()[i].type != m.schema[i].type) {
-      problems.push_back("source column " + ws.columns()[i].name + " " + ws.columns()[i].type +
-                         " differs from " + what + "'s " + m.schema[i].name + " " +
-                         m.schema[i].type);
+      problems.push_back(ValidationProblem::Make(
+          "source_schema", "",
+          "source column " + ws.columns()[i].name + " " + ws.columns()[i].type + " differs from " +
+              what + "'s " + m.schema[i].name + " " + m.schema[i].type));
     }
   }
 }
@@ -66,27 +69,32 @@ std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
   return sql + ")";
 }
 
-std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m,
-                                           const std::vector<Partition>& partitions,
-                                           const std::string& what) {
-  std::vector<std::string> problems;
+std::vector<ValidationProblem> CompareWithSource(Workspace& ws, const Manifest& m,
+                                                 const std::vector<Partition>& partitions,
+                                                 const std::string& what) {
+  std::vector<ValidationProblem> problems;
   KeyCounts src = SourceKeyCounts(ws, m.fields);
   for (const auto& p : partitions) {
     auto it = src.find(p.keys);
     if (it == src.end()) {
-      problems.push_back("partition " + p.path + " has no rows in the source");
+      problems.push_back(ValidationProblem::Make(
+          "source_extra_partition", p.path, "partition " + p.path + " has no rows in the source"));
       continue;
     }
     if (it->second.first != p.rows || it->second.second != p.checksum) {
-      problems.push_back("partition " + p.path +
-                         " differs from the source: " + std::to_string(p.rows) + " rows in " +
-                         what + ", " + std::to_string(it->second.first) + " in the source");
+      problems.push_back(ValidationProblem::Make(
+          "source_rows", p.path,
+          "partition " + p.path + " differs from the source: " + std::to_string(p.rows) +
+              " rows in " + what + ", " + std::to_string(it->second.first) + " in the source"));
     }
     src.erase(it);
   }
   for (const auto& [keys, v] : src) {
-    problems.push_back("the source has " + std::to_string(v.first) + " rows for " +
-                       KeyPath(m, keys) + " that " + what + " lacks");
+    const std::string path = KeyPath(m, keys);
+    problems.push_back(ValidationProblem::Make("source_missing_rows", path,
+                                               "the source has " + std::to_string(v.first) +
+                                                   " rows for " + path + " that " + what +
+                                                   " lacks"));
   }
   CompareColumns(ws, m, what, problems);
   return problems;

@@ -11,6 +11,7 @@
 
 #include "duckpart/manifest.h"
 #include "duckpart/source.h"
+#include "duckpart/validate.h"
 
 namespace duckpart::check {
 
@@ -26,8 +27,8 @@ std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);
 // e.g. "the dataset") differ from the source: a partition whose rows or checksum differ,
 // one the source has no rows for, source rows no partition holds, and columns whose name
 // or type differ from `m.schema`.
-std::vector<std::string> CompareWithSource(Workspace& ws, const Manifest& m,
-                                           const std::vector<Partition>& partitions,
-                                           const std::string& what);
+std::vector<ValidationProblem> CompareWithSource(Workspace& ws, const Manifest& m,
+                                                 const std::vector<Partition>& partitions,
+                                                 const std::string& what);
 
 }  // namespace duckpart::check

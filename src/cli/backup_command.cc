@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "duckpart/backup.h"
+#include "duckpart/operation.h"
 
 namespace duckpart::cli {
 namespace {
@@ -54,7 +55,7 @@ Command AddBackupCommand(CLI::App& root, const GlobalOptions& global) {
   auto max_attempts = std::make_shared<int>(3);
   sub->add_option("--max-attempts", *max_attempts,
                   "Attempts when out of memory, each with half the threads")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, kMaxAttempts))
       ->capture_default_str();
   return {sub, [o, max_attempts, &global] { return BackupCommand(*o, *max_attempts, global); }};
 }

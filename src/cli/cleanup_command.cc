@@ -9,6 +9,7 @@
 #include "cli/common_options.h"
 #include "duckpart/error.h"
 #include "duckpart/recover.h"
+#include "ops/preflight.h"
 
 namespace duckpart::cli {
 namespace {
@@ -47,6 +48,7 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
         "give exactly one target: DIR (a Parquet dataset) or --db FILE (partition tables)");
   }
   if (!args.db.empty()) return RunCleanupDatabase(args, global);
+  ops::CheckDatasetPathExists(args.dir);
   const CleanupReport r = Cleanup(args.dir, args.options);
   if (global.json) {
     nlohmann::json items = nlohmann::json::array();

@@ -11,6 +11,9 @@ namespace {
 CLI::Validator SizeOf(const std::string& setting, const std::string& example) {
   return CLI::Validator(
       [setting, example](std::string& value) {
+        // DuckDB reads "-5GB" as 2^64 - 5 GB, that is no limit at all.
+        if (value.find('-') != std::string::npos)
+          return "'" + value + "' is negative; give a size such as " + example;
         if (db::IsValidSetting(setting, value)) return std::string();
         return "'" + value + "' is not a size; give a number and a unit, e.g. " + example;
       },

@@ -114,7 +114,9 @@ Command AddDemoCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub =
       root.add_subcommand("demo", "Make a realistic sample database and run the main job on it");
   auto args = std::make_shared<DemoArgs>();
-  sub->add_option("--rows", args->rows, "Rows in the events table")->capture_default_str();
+  sub->add_option("--rows", args->rows, "Rows in the events table")
+      ->check(CLI::Range(int64_t{0}, int64_t{10'000'000'000}))
+      ->capture_default_str();
   sub->add_option("--seed", args->seed, "Seed; the same seed gives the same data")
       ->capture_default_str();
   sub->add_option("--dir", args->dir, "Folder for the sample database and the dataset")

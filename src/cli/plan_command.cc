@@ -81,7 +81,9 @@ Command AddPlanCommand(CLI::App& root, const GlobalOptions& global) {
   AddEngineOptions(*sub, args->engine);
   sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")
       ->required();
-  sub->add_option("--show", args->show, "Partitions to list")->capture_default_str();
+  sub->add_option("--show", args->show, "Partitions to list")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}))
+      ->capture_default_str();
   return {sub, [args, &global] { return RunPlan(*args, global); }};
 }
 

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "duckpart/error.h"
 #include "duckpart/recover.h"
+#include "ops/preflight.h"
 
 namespace duckpart::cli {
 namespace {
@@ -38,6 +39,7 @@ int RunRecover(const RecoverArgs& args, const GlobalOptions& global) {
         "give exactly one target: DIR (a Parquet dataset) or --db FILE (partition tables)");
   }
   if (!args.db.empty()) return RunRecoverDatabase(args, global);
+  ops::CheckDatasetPathExists(args.dir);
   const RecoverReport r = Recover(args.dir, args.dry_run);
   if (global.json) {
     PrintJson({{"target", args.dir},

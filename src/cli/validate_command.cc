@@ -24,15 +24,29 @@ struct ValidateArgs {
   EngineOptions engine;
 };
 
+// Each problem as {kind, partition, detail, message}.
+nlohmann::json ProblemsJson(const ValidationReport& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : r.problems) {
+    out.push_back({{"kind", p.kind},
+                   {"partition", p.partition},
+                   {"detail", p.detail},
+                   {"message", p.message}});
+  }
+  return out;
+}
+
 // Partition tables in a DuckDB database (`run --to-db`).
 int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
   if (!args.dir.empty()) throw InputError("give either a dataset folder or --to-db FILE, not both");
+  // --table without --db names the schema only (<table>_parts), as --schema's help says;
+  // with --db it is also the source to compare with.
+  SourceOptions source = args.source;
+  if (source.db_path.empty()) source.table.clear();
   std::unique_ptr<Workspace> ws;
-  const bool with_source =
-      !args.source.table.empty() || !args.source.query.empty() || !args.source.from.empty();
-  if (!with_source && !args.source.db_path.empty())
-    throw InputError("--db needs --table or --query");
-  if (with_source) ws = std::make_unique<Workspace>(args.source, args.engine);
+  const bool with_source = !source.table.empty() || !source.query.empty() || !source.from.empty();
+  if (!with_source && !source.db_path.empty()) throw InputError("--db needs --table or --query");
+  if (with_source) ws = std::make_unique<Workspace>(source, args.engine);
   const std::string schema = !args.schema.empty()
                                  ? args.schema
                                  : (args.source.table.empty() ? "" : args.source.table + "_parts");
@@ -46,12 +60,12 @@ int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
                {"rows", r.rows},
                {"checksum", r.checksum},
                {"compared_with_source", r.compared_with_source},
-               {"problems", r.problems}});
+               {"problems", ProblemsJson(r)}});
   } else {
     std::cout << fmt::format("{} (version {}): {} partitions, {} tables, {} rows read back\n",
                              r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
                              FormatCount(r.rows));
-    for (const auto& p : r.problems) std::cout << "FAIL " << p << "\n";
+    for (const auto& p : r.problems) std::cout << "FAIL " << p.message << "\n";
     if (r.ok()) {
       std::cout << "OK: rows, checksums, placement, tables, schema and view hold"
                 << (r.compared_with_source ? ", and equal the source" : "") << "\n";
@@ -112,14 +126,14 @@ int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
                {"rows", r.rows},
                {"checksum", r.checksum},
                {"compared_with_source", r.compared_with_source},
-               {"problems", r.problems},
+               {"problems", ProblemsJson(r)},
                {"leftovers", leftovers},
                {"writer_pid", writer ? nlohmann::json(*writer) : nlohmann::json(nullptr)}});
   } else {
     std::cout << fmt::format("{} (version {}): {} partitions, {} files, {} rows read back\n",
                              r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
                              FormatCount(r.rows));
-    for (const auto& p : r.problems) std::cout << "FAIL " << p << "\n";
+    for (const auto& p : r.problems) std::cout << "FAIL " << p.message << "\n";
     if (r.ok()) {
       std::cout << "OK: rows, checksums, placement, files and schema hold"
                 << (r.compared_with_source ? ", and equal the source" : "") << "\n";
@@ -139,7 +153,8 @@ Command AddValidateCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_option("dir", args->dir, "Dataset folder (a Parquet dataset written by `run --to`)");
   sub->add_option(
       "--to-db", args->to_db,
-      "Instead of a folder: the DuckDB file holding partition tables written by `run --to-db`");
+      "Instead of a folder: the DuckDB file holding partition tables written by `run --to-db` "
+      "(--table T alone picks the schema T_parts)");
   sub->add_option(
       "--schema", args->schema,
       "With --to-db: their schema (default: <table>_parts with --table, else the only one)");

@@ -4,6 +4,7 @@
 #include "duckpart/error.h"
 #include "duckpart/run_request.h"
 #include "ops/driver.h"
+#include "ops/preflight.h"
 #include "ops/run_drive.h"
 #include "ops/run_operation.h"
 #include "parquet/parquet_target.h"
@@ -91,12 +92,17 @@ RunRequest ResolveRunRequest(RunRequest r) {
         "give exactly one target: a Parquet dataset folder or a DuckDB database for partition "
         "tables");
   }
+  ops::CheckTempDirectory(r.engine.temp_directory);
   if (r.parquet) {
     CheckParquetTarget(*r.parquet, r.source);
+    ops::CheckWritableFolder(ops::FolderOf(r.parquet->target),
+                             "target '" + r.parquet->target + "'");
     if (r.engine.temp_directory.empty())
       r.engine.temp_directory = (fs::path(StoreDirOf(r.parquet->target)) / "tmp").string();
   } else {
     *r.tables = ResolveTableTarget(*r.tables, r.source);
+    ops::CheckWritableFolder(ops::FolderOf(r.tables->database),
+                             "database '" + r.tables->database + "'");
     if (r.engine.temp_directory.empty())
       r.engine.temp_directory = DatabaseSpillFolder(r.tables->database);
   }

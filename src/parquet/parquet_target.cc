@@ -10,6 +10,8 @@
 #include "parquet/nested_targets.h"
 #include "parquet/user_files.h"
 #include "parquet/verify.h"
+#include "plan/path_limits.h"
+#include "plan/type_table.h"
 #include "plan/workspace_access.h"
 #include "plan/write_budget.h"
 #include "store/fault.h"
@@ -133,14 +135,24 @@ ParquetTarget::ParquetTarget(Workspace& ws, const RunOptions& options, const Att
 ParquetTarget::~ParquetTarget() {
   std::error_code ec;
   if (!staging_.empty()) fs::remove_all(staging_, ec);
+  // A first run that failed leaves no store (lock, marker, spill folder) behind: all of it
+  // is this run's, and no link points into it.
+  if (made_store_ && !fs::exists(fs::symlink_status(store_.target(), ec))) {
+    lock_.reset();
+    fs::remove_all(store_.store(), ec);
+  }
 }
 
 void ParquetTarget::Check() {
   CheckParquetTarget(options_, ws_.source());
   ws_.ColumnList(options_.sort_by, "--sort-by");
+  plan::CheckParquetTypes(ws_);  // values the Parquet writer would lose: refused before work
 }
 
 void ParquetTarget::Stage(ops::Change& change) {
+  plan::CheckPathSegments(change.plan);  // before the lock: a refused run changes nothing
+  std::error_code ec;
+  made_store_ = !fs::exists(store_.store(), ec);
   lock_ = std::make_unique<store::StoreLock>(store_);
   CheckParquetTarget(options_, ws_.source());  // again, now that we hold the lock
   store_.RemoveLeftovers();  // what a killed run left: its staging folder, a superseded version
@@ -174,7 +186,7 @@ void ParquetTarget::Verify(ops::Change&) {
   const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), manifest_);
   if (!report.ok()) {
     std::string what = "the written data does not match the source; nothing was published: " +
-                       report.problems.front();
+                       report.problems.front().message;
     if (report.problems.size() > 1)
       what += " (and " + std::to_string(report.problems.size() - 1) + " more)";
     throw CheckFailed(what);

@@ -55,6 +55,7 @@ class ParquetTarget : public ops::Target {
   store::DatasetStore store_;
   std::unique_ptr<store::StoreLock> lock_;
   std::filesystem::path staging_;  // removed by the destructor unless published
+  bool made_store_ = false;        // Stage created the store: removed too if nothing was published
   std::filesystem::path data_;
   plan::WriteBudget budget_;  // set by Stage
   Manifest manifest_;

@@ -10,6 +10,7 @@
 #include "db/sql.h"
 #include "parquet/verify.h"
 #include "plan/transform.h"
+#include "plan/type_table.h"
 #include "store/version_pin.h"
 
 namespace duckpart {
@@ -27,8 +28,10 @@ void CheckFiles(const std::string& root, const Manifest& m, ValidationReport& r)
       const auto size = fs::file_size(path, ec);
       if (ec) continue;  // reported as missing by the data check
       if (static_cast<int64_t>(size) != f.bytes) {
-        r.problems.push_back("file " + f.path + " has " + std::to_string(size) +
-                             " bytes, the manifest says " + std::to_string(f.bytes));
+        r.problems.push_back(
+            ValidationProblem::Make("file_size", p.path,
+                                    "file " + f.path + " has " + std::to_string(size) +
+                                        " bytes, the manifest says " + std::to_string(f.bytes)));
       }
     }
   }
@@ -36,7 +39,10 @@ void CheckFiles(const std::string& root, const Manifest& m, ValidationReport& r)
     if (!e.is_regular_file()) continue;
     const std::string rel = fs::path(e.path()).lexically_relative(root).string();
     if (rel.rfind(std::string(kManifestDir) + "/", 0) == 0) continue;
-    if (!listed.count(rel)) r.problems.push_back("orphan file " + rel + " is not in the manifest");
+    if (!listed.count(rel)) {
+      r.problems.push_back(ValidationProblem::Make(
+          "orphan_file", "", "orphan file " + rel + " is not in the manifest"));
+    }
   }
 }
 
@@ -45,11 +51,19 @@ void CheckFileRows(const Manifest& m, const parquet::VerifyReport& v, Validation
     for (const auto& f : p.files) {
       auto it = v.files.find(f.path);
       if (it != v.files.end() && f.rows > 0 && it->second.rows != f.rows) {
-        r.problems.push_back("file " + f.path + " has " + std::to_string(it->second.rows) +
-                             " rows, the manifest says " + std::to_string(f.rows));
+        r.problems.push_back(
+            ValidationProblem::Make("file_rows", p.path,
+                                    "file " + f.path + " has " + std::to_string(it->second.rows) +
+                                        " rows, the manifest says " + std::to_string(f.rows)));
       }
     }
   }
+}
+
+// Whether a file's column read back as `read` holds a column of the manifest's `type`:
+// as Parquet stores that type (plan/type_table.h), or as the type itself.
+bool StoredAs(const std::string& read, const std::string& type) {
+  return read == type || read == plan::ParquetReadType(type);
 }
 
 std::vector<ColumnInfo> Describe(db::Connection& conn, const std::string& files) {
@@ -69,7 +83,7 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
       const auto cols = Describe(conn, batch);
       same = same && cols.size() == m.schema.size();
       for (size_t i = 0; same && i < cols.size(); ++i) {
-        same = cols[i].name == m.schema[i].name && cols[i].type == m.schema[i].type;
+        same = cols[i].name == m.schema[i].name && StoredAs(cols[i].type, m.schema[i].type);
       }
     } catch (const db::DbError&) {
       return;  // unreadable or missing files are named by the data check
@@ -84,10 +98,13 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
           auto it = std::find_if(cols.begin(), cols.end(),
                                  [&](const ColumnInfo& c) { return c.name == want.name; });
           if (it == cols.end()) {
-            r.problems.push_back("file " + f.path + " lacks column " + want.name);
-          } else if (it->type != want.type) {
-            r.problems.push_back("file " + f.path + ": column " + want.name + " is " + it->type +
-                                 ", expected " + want.type);
+            r.problems.push_back(ValidationProblem::Make(
+                "schema", p.path, "file " + f.path + " lacks column " + want.name));
+          } else if (!StoredAs(it->type, want.type)) {
+            r.problems.push_back(ValidationProblem::Make(
+                "schema", p.path,
+                "file " + f.path + ": column " + want.name + " is " + it->type + ", expected " +
+                    plan::ParquetReadType(want.type)));
           }
         }
       } catch (const db::DbError&) {

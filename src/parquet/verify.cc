@@ -7,6 +7,7 @@
 #include "db/sql.h"
 #include "plan/keys.h"
 #include "plan/transform.h"
+#include "plan/type_table.h"
 #include "plan/workspace_access.h"
 
 namespace duckpart::parquet {
@@ -58,7 +59,8 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
     for (const auto& f : p.files) {
       const std::string path = Abs(root, f.path);
       if (!fs::exists(path)) {
-        report.problems.push_back("partition " + p.path + ": file " + f.path + " is missing");
+        report.problems.push_back(ValidationProblem::Make(
+            "missing_file", p.path, "partition " + p.path + ": file " + f.path + " is missing"));
         continue;
       }
       try {
@@ -67,8 +69,9 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
       } catch (const db::DbError& e) {
         if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory)
           throw;  // Ctrl-C, not a damaged file
-        report.problems.push_back(
-            "file " + f.path + " is unreadable or truncated: " + db::WithoutSqlContext(e.what()));
+        report.problems.push_back(ValidationProblem::Make(
+            "unreadable_file", p.path,
+            "file " + f.path + " is unreadable or truncated: " + db::WithoutSqlContext(e.what())));
       }
     }
   }
@@ -88,15 +91,21 @@ void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& re
     const std::string sum = it == found.end() ? "0" : std::get<1>(it->second);
     const int64_t bad = it == found.end() ? 0 : std::get<2>(it->second);
     if (rows != p.rows) {
-      report.problems.push_back("partition " + p.path + ": " + std::to_string(rows) +
-                                " rows, expected " + std::to_string(p.rows));
+      report.problems.push_back(
+          ValidationProblem::Make("rows", p.path,
+                                  "partition " + p.path + ": " + std::to_string(rows) +
+                                      " rows, expected " + std::to_string(p.rows)));
     } else if (sum != p.checksum) {
-      report.problems.push_back("partition " + p.path + ": content checksum " + sum +
-                                " differs from the expected " + p.checksum);
+      report.problems.push_back(
+          ValidationProblem::Make("checksum", p.path,
+                                  "partition " + p.path + ": content checksum " + sum +
+                                      " differs from the expected " + p.checksum));
     }
     if (bad > 0) {
-      report.problems.push_back("partition " + p.path + ": " + std::to_string(bad) +
-                                " rows belong to another partition");
+      report.problems.push_back(ValidationProblem::Make("placement", p.path,
+                                                        "partition " + p.path + ": " +
+                                                            std::to_string(bad) +
+                                                            " rows belong to another partition"));
     }
   }
 }
@@ -127,8 +136,9 @@ void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files
       "INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
       "sum(CAST(" +
       check::CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
-      MisplacedSql(m) + ") AS bad FROM read_parquet([" + files +
-      "], filename = true, hive_partitioning = false) AS r JOIN __dp_expect AS e "
+      MisplacedSql(m) + ") AS bad FROM (SELECT " + plan::ReadBackSelectSql(m.schema) +
+      " FROM read_parquet([" + files +
+      "], filename = true, hive_partitioning = false)) AS r JOIN __dp_expect AS e "
       "ON r.filename = e.__dp_file GROUP BY ALL");
 }
 
@@ -143,8 +153,9 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
   const auto batches = FileBatches(root, m);
   if (batches.empty()) {
     if (m.total_rows != 0)
-      report.problems.push_back("the manifest lists no files but " + std::to_string(m.total_rows) +
-                                " rows");
+      report.problems.push_back(ValidationProblem::Make(
+          "no_files", "",
+          "the manifest lists no files but " + std::to_string(m.total_rows) + " rows"));
     return report;
   }
   LoadExpectations(conn, root, m);
@@ -157,7 +168,8 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
     if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
     ReportUnreadable(conn, root, m, report);
     if (report.problems.empty())
-      report.problems.push_back("cannot read the data: " + db::WithoutSqlContext(e.what()));
+      report.problems.push_back(ValidationProblem::Make(
+          "unreadable", "", "cannot read the data: " + db::WithoutSqlContext(e.what())));
     return report;
   }
   ComparePartitions(conn, m, report);
@@ -171,9 +183,11 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
   report.rows = total.GetInt64(0, 0);
   report.checksum = total.GetString(0, 1);
   if (report.rows != m.total_rows || report.checksum != m.total_checksum) {
-    report.problems.push_back("total: " + std::to_string(report.rows) + " rows (checksum " +
-                              report.checksum + "), expected " + std::to_string(m.total_rows) +
-                              " (checksum " + m.total_checksum + ")");
+    report.problems.push_back(ValidationProblem::Make(
+        "total", "",
+        "total: " + std::to_string(report.rows) + " rows (checksum " + report.checksum +
+            "), expected " + std::to_string(m.total_rows) + " (checksum " + m.total_checksum +
+            ")"));
   }
   return report;
 }

@@ -16,6 +16,7 @@
 
 #include "db/database.h"
 #include "duckpart/manifest.h"
+#include "duckpart/validate.h"
 
 namespace duckpart::parquet {
 
@@ -25,8 +26,8 @@ struct FileFound {
 };
 
 struct VerifyReport {
-  std::vector<std::string> problems;       // one sentence each, naming partition or file
-  std::map<std::string, FileFound> files;  // by path relative to the root
+  std::vector<ValidationProblem> problems;  // each naming its partition or file
+  std::map<std::string, FileFound> files;   // by path relative to the root
   int64_t rows = 0;
   std::string checksum = "0";
   bool ok() const { return problems.empty(); }

@@ -15,13 +15,18 @@ void ResolveRange(Workspace& ws, ResolvedField& r) {
   if (!IsOrderable(ClassifyType(r.column_type))) {
     NotFit(r.field, r.column_type, "range needs an orderable type (number, string, date, time)");
   }
+  if (r.field.bounds.size() > kMaxRangeBounds) {
+    throw InputError("range(" + r.field.column + ", [...]) has " +
+                     std::to_string(r.field.bounds.size()) + " bounds; at most " +
+                     std::to_string(kMaxRangeBounds) + " (use quantile() for many ranges)");
+  }
   for (const auto& b : r.field.bounds) {
     // Numbers and strings alike are cast from their text, so '2024-01-01' fits a DATE.
     r.cuts.push_back(
         {false, "CAST(" + db::QuoteLiteral(b.text) + " AS " + r.column_type + ")", b.text});
   }
   CheckCutsIncrease(ws, r);
-  r.key_sql = RangeKeySql(db::QuoteIdent(r.field.column), r.cuts);
+  r.key_sql = RangeKeySql(db::QuoteIdent(r.field.column), r.cuts, r.column_type);
   r.label_sql = IndexLabelSql(r.cuts.size());
 }
 
@@ -30,15 +35,6 @@ void ResolveRange(Workspace& ws, ResolvedField& r) {
 bool IsTimeTransform(Transform t) {
   return t == Transform::kYear || t == Transform::kMonth || t == Transform::kDay ||
          t == Transform::kHour;
-}
-
-std::string RangeKeySql(const std::string& column_sql, const std::vector<Cut>& cuts) {
-  std::string sql = "CASE WHEN " + column_sql + " IS NULL THEN NULL";
-  for (size_t i = 0; i < cuts.size(); ++i) {
-    sql += " WHEN " + column_sql + (cuts[i].inclusive ? " <= " : " < ") + cuts[i].sql + " THEN " +
-           std::to_string(i);
-  }
-  return sql + " ELSE " + std::to_string(cuts.size()) + " END";
 }
 
 std::string LabelOf(const std::string& label_sql, const std::string& key_sql) {
@@ -70,8 +66,13 @@ ResolvedField ResolveField(Workspace& ws, const Field& field, int64_t nonnull_ro
       break;
     case Transform::kQuantile:
       if (!IsOrderable(tc)) NotFit(field, col->type, "quantile needs an orderable type");
+      if (field.param > kMaxQuantiles) {
+        throw InputError("quantile(" + std::to_string(field.param) + ", " + field.column +
+                         ") asks for too many partitions: at most " +
+                         std::to_string(kMaxQuantiles));
+      }
       ComputeQuantileCuts(ws, r, nonnull_rows, options);
-      r.key_sql = RangeKeySql(db::QuoteIdent(field.column), r.cuts);
+      r.key_sql = RangeKeySql(db::QuoteIdent(field.column), r.cuts, r.column_type);
       r.label_sql = IndexLabelSql(r.cuts.size());
       break;
     default:

@@ -7,6 +7,7 @@
 
 #include "duckpart/plan.h"
 #include "duckpart/source.h"
+#include "plan/range_key.h"
 
 namespace duckpart::plan {
 
@@ -14,9 +15,6 @@ namespace duckpart::plan {
 // quantile). Throws InputError when the transform does not fit the column.
 ResolvedField ResolveField(Workspace& ws, const Field& field, int64_t nonnull_rows,
                            const PlanOptions& options);
-
-// The CASE expression mapping a column to its range index through the cuts.
-std::string RangeKeySql(const std::string& column_sql, const std::vector<Cut>& cuts);
 
 // Replaces every `$k` in label_sql by key_sql.
 std::string LabelOf(const std::string& label_sql, const std::string& key_sql);

@@ -43,6 +43,11 @@ std::string BucketTypeRefusal(const std::string& type) {
   }
 }
 
+// -0.0 and 0.0 are one value to DuckDB (equal, one group) but print apart ("-0.0"): a key
+// of a float adds +0, which turns -0.0 into 0.0 and keeps every other value, so both fall
+// into the partition 0.0 and every row's key prints as its partition's path says.
+std::string PlusZero(const std::string& type) { return " + CAST(0 AS " + type + ")"; }
+
 void ResolveBucket(ResolvedField& r) {
   const std::string why = BucketTypeRefusal(r.column_type);
   if (!why.empty()) NotFit(r.field, r.column_type, why);
@@ -93,7 +98,8 @@ void ResolveTruncate(ResolvedField& r) {
       break;
     }
     case TypeClass::kFloat:
-      r.key_sql = "CAST(floor(" + c + " / " + w + ") * " + w + " AS " + r.column_type + ")";
+      r.key_sql = "CAST(floor(" + c + " / " + w + ") * " + w + " AS " + r.column_type + ")" +
+                  PlusZero(r.column_type);
       break;
     case TypeClass::kString:  // left() counts code points, as Iceberg's truncate of a string
       r.key_sql = "left(CAST(" + c + " AS VARCHAR), " + w + ")";
@@ -189,6 +195,7 @@ void ResolveValueTransform(ResolvedField& r, const std::string& zone, int versio
         NotFit(r.field, r.column_type, "its values cannot name a folder; use bucket() instead");
       }
       r.key_sql = db::QuoteIdent(r.field.column);
+      if (tc == TypeClass::kFloat) r.key_sql = "(" + r.key_sql + PlusZero(r.column_type) + ")";
       r.label_sql = "CAST($k AS VARCHAR)";
       break;
     case Transform::kBucket:

@@ -5,6 +5,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "duckpart/source.h"
+#include "plan/source_table.h"
 #include "plan/workspace_access.h"
 
 namespace duckpart {
@@ -90,18 +91,10 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
     }
   }
   if (!source.table.empty()) {
-    relation_ = "src.main." + db::QuoteIdent(source.table);
-    db::Result r = conn_->Query(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'src' AND schema_name = 'main' "
-        "AND table_name = " +
-        db::QuoteLiteral(source.table));
-    db::Result v = conn_->Query(
-        "SELECT count(*) FROM duckdb_views() WHERE database_name = 'src' AND schema_name = 'main' "
-        "AND view_name = " +
-        db::QuoteLiteral(source.table));
-    if (r.GetInt64(0, 0) + v.GetInt64(0, 0) == 0) {
+    const auto found = plan::FindSourceTable(*conn_, "src", source.table);
+    if (!found)
       throw InputError("table '" + source.table + "' does not exist in " + source.db_path);
-    }
+    relation_ = "src." + db::QuoteIdent(found->schema) + "." + db::QuoteIdent(found->table);
   } else if (!source.query.empty()) {
     if (!source.db_path.empty()) conn_->Execute("USE src");
     relation_ = "(" + source.query + ")";

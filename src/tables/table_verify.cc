@@ -134,7 +134,7 @@ void Collect(db::Result& r, std::map<int64_t, Found>& found) {
 // table so each unreadable table is named.
 void ReadTables(db::Connection& conn, const std::string& catalog, const std::string& schema,
                 const Manifest& m, const std::vector<std::pair<const Partition*, bool>>& tables,
-                std::map<int64_t, Found>& found, std::vector<std::string>& problems) {
+                std::map<int64_t, Found>& found, std::vector<ValidationProblem>& problems) {
   constexpr size_t kChunk = 256;
   for (size_t start = 0; start < tables.size(); start += kChunk) {
     const size_t end = std::min(tables.size(), start + kChunk);
@@ -155,8 +155,10 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
         Collect(r, found);
       } catch (const db::DbError& e) {
         if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
-        problems.push_back("partition " + p.path + ": table " + p.table +
-                           " cannot be read: " + db::WithoutSqlContext(e.what()));
+        problems.push_back(
+            ValidationProblem::Make("unreadable", p.path,
+                                    "partition " + p.path + ": table " + p.table +
+                                        " cannot be read: " + db::WithoutSqlContext(e.what())));
         found[p.id] = {-1, "", 0};
       }
     }
@@ -165,7 +167,10 @@ void ReadTables(db::Connection& conn, const std::string& catalog, const std::str
 
 void CheckView(db::Connection& conn, const std::string& catalog, const Manifest& m,
                const std::string& view_schema, const std::string& view_name, int64_t rows,
-               std::vector<std::string>& problems) {
+               std::vector<ValidationProblem>& problems) {
+  const auto add = [&](const std::string& message) {
+    problems.push_back(ValidationProblem::Make("view", "", message));
+  };
   const std::string name = view_schema + "." + view_name;
   const std::string qualified =
       db::QuoteIdent(catalog) + "." + db::QuoteIdent(view_schema) + "." + db::QuoteIdent(view_name);
@@ -174,7 +179,7 @@ void CheckView(db::Connection& conn, const std::string& catalog, const Manifest&
       " AND lower(schema_name) = lower(" + db::QuoteLiteral(view_schema) +
       ") AND lower(view_name) = lower(" + db::QuoteLiteral(view_name) + ")");
   if (exists.GetInt64(0, 0) == 0) {
-    problems.push_back("the view " + name + " is missing");
+    add("the view " + name + " is missing");
     return;
   }
   try {
@@ -183,16 +188,16 @@ void CheckView(db::Connection& conn, const std::string& catalog, const Manifest&
     for (uint64_t i = 0; i < d.RowCount(); ++i)
       cols.push_back({d.GetString(i, 0), d.GetString(i, 1)});
     if (Compare(cols, m.schema) != Shape::kSame) {
-      problems.push_back("the view " + name + " " + DescribeDifference(cols, m.schema));
+      add("the view " + name + " " + DescribeDifference(cols, m.schema));
     }
     const int64_t n = conn.Query("SELECT count(*) FROM " + qualified).GetInt64(0, 0);
     if (n != rows) {
-      problems.push_back("the view " + name + " has " + std::to_string(n) + " rows, the tables " +
-                         std::to_string(rows));
+      add("the view " + name + " has " + std::to_string(n) + " rows, the tables " +
+          std::to_string(rows));
     }
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
-    problems.push_back("the view " + name + " cannot be read: " + db::WithoutSqlContext(e.what()));
+    add("the view " + name + " cannot be read: " + db::WithoutSqlContext(e.what()));
   }
 }
 
@@ -207,6 +212,9 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
                                const std::vector<Partition>& expected,
                                const std::string& view_schema, const std::string& view_name) {
   TableVerifyReport report;
+  const auto add = [&](const char* kind, const std::string& partition, const std::string& message) {
+    report.problems.push_back(ValidationProblem::Make(kind, partition, message));
+  };
   auto columns = TableColumns(conn, catalog, schema);
   std::set<std::string> known = {Lower(kTableSpecTable), Lower(kTablePartitionsTable)};
   std::vector<std::pair<const Partition*, bool>> readable;
@@ -214,8 +222,8 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
     known.insert(Lower(p.table));
     auto it = columns.find(Lower(p.table));
     if (it == columns.end()) {
-      report.problems.push_back("partition " + p.path + ": table " + schema + "." + p.table +
-                                " is missing");
+      add("missing_table", p.path,
+          "partition " + p.path + ": table " + schema + "." + p.table + " is missing");
       continue;
     }
     ++report.tables;
@@ -224,21 +232,22 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
         readable.push_back({&p, false});
         break;
       case Shape::kTypesDiffer:
-        report.problems.push_back("partition " + p.path + ": table " + p.table + " " +
-                                  DescribeDifference(it->second, m.schema));
+        add("schema", p.path,
+            "partition " + p.path + ": table " + p.table + " " +
+                DescribeDifference(it->second, m.schema));
         readable.push_back({&p, true});
         break;
       case Shape::kColumnsDiffer:
-        report.problems.push_back("partition " + p.path + ": table " + p.table + " " +
-                                  DescribeDifference(it->second, m.schema) +
-                                  "; its rows were not checked");
+        add("schema", p.path,
+            "partition " + p.path + ": table " + p.table + " " +
+                DescribeDifference(it->second, m.schema) + "; its rows were not checked");
         break;
     }
   }
   for (const auto& [table, cols] : columns) {
     if (!known.count(table)) {
-      report.problems.push_back("table " + schema + "." + table +
-                                " is not in the catalog (an extra table)");
+      add("extra_table", "",
+          "table " + schema + "." + table + " is not in the catalog (an extra table)");
     }
   }
 
@@ -252,25 +261,25 @@ TableVerifyReport VerifyTables(db::Connection& conn, const std::string& catalog,
     report.rows += f.rows;
     total += ParseDecimal(f.checksum);
     if (f.rows != p->rows) {
-      report.problems.push_back("partition " + p->path + ": table " + p->table + " has " +
-                                std::to_string(f.rows) + " rows, expected " +
-                                std::to_string(p->rows));
+      add("rows", p->path,
+          "partition " + p->path + ": table " + p->table + " has " + std::to_string(f.rows) +
+              " rows, expected " + std::to_string(p->rows));
     } else if (f.checksum != p->checksum) {
-      report.problems.push_back("partition " + p->path + ": table " + p->table +
-                                " has content checksum " + f.checksum + ", expected " +
-                                p->checksum);
+      add("checksum", p->path,
+          "partition " + p->path + ": table " + p->table + " has content checksum " + f.checksum +
+              ", expected " + p->checksum);
     }
     if (f.misplaced > 0) {
-      report.problems.push_back("partition " + p->path + ": table " + p->table + " holds " +
-                                std::to_string(f.misplaced) +
-                                " rows that belong to another partition");
+      add("placement", p->path,
+          "partition " + p->path + ": table " + p->table + " holds " + std::to_string(f.misplaced) +
+              " rows that belong to another partition");
     }
   }
   report.checksum = DecimalText(total);
   if (report.rows != m.total_rows || report.checksum != m.total_checksum) {
-    report.problems.push_back("total: " + std::to_string(report.rows) + " rows (checksum " +
-                              report.checksum + "), expected " + std::to_string(m.total_rows) +
-                              " (checksum " + m.total_checksum + ")");
+    add("total", "",
+        "total: " + std::to_string(report.rows) + " rows (checksum " + report.checksum +
+            "), expected " + std::to_string(m.total_rows) + " (checksum " + m.total_checksum + ")");
   }
   if (!view_name.empty())
     CheckView(conn, catalog, m, view_schema, view_name, report.rows, report.problems);

@@ -12,13 +12,14 @@
 #include "db/database.h"
 #include "duckpart/manifest.h"
 #include "duckpart/table_run.h"
+#include "duckpart/validate.h"
 
 namespace duckpart::tables {
 
 struct TableVerifyReport {
-  std::vector<std::string> problems;  // one sentence each, naming the partition or table
-  int64_t tables = 0;                 // expected tables found
-  int64_t rows = 0;                   // rows read back from them
+  std::vector<ValidationProblem> problems;  // each naming the partition or table
+  int64_t tables = 0;                       // expected tables found
+  int64_t rows = 0;                         // rows read back from them
   std::string checksum = "0";
   bool ok() const { return problems.empty(); }
 };

@@ -405,7 +405,7 @@ void TablesTarget::Verify(ops::Change&) {
   if (report.ok()) return;
   std::string what =
       "the written tables do not match the source; rolled back, nothing was published: " +
-      report.problems.front();
+      report.problems.front().message;
   if (report.problems.size() > 1)
     what += " (and " + std::to_string(report.problems.size() - 1) + " more)";
   throw CheckFailed(what);

@@ -96,20 +96,25 @@ void CompareCatalog(const tables::TableCatalog& cat, ValidationReport& r) {
   for (const auto& p : cat.partitions) {
     auto it = by_id.find(p.id);
     if (it == by_id.end()) {
-      r.problems.push_back(std::string("catalog row ") + std::to_string(p.id) + " (" + p.path +
-                           ", table " + p.table + ") is not in the manifest");
+      r.problems.push_back(ValidationProblem::Make("catalog", p.path,
+                                                   "catalog row " + std::to_string(p.id) + " (" +
+                                                       p.path + ", table " + p.table +
+                                                       ") is not in the manifest"));
       continue;
     }
     const Partition& m = *it->second;
     if (m.path != p.path || m.rows != p.rows || m.checksum != p.checksum || m.keys != p.keys) {
-      r.problems.push_back("catalog row " + std::to_string(p.id) + " (" + p.path +
-                           ") disagrees with the manifest (path, keys, rows or checksum)");
+      r.problems.push_back(ValidationProblem::Make(
+          "catalog", p.path,
+          "catalog row " + std::to_string(p.id) + " (" + p.path +
+              ") disagrees with the manifest (path, keys, rows or checksum)"));
     }
     by_id.erase(it);
   }
   for (const auto& [id, m] : by_id) {
-    r.problems.push_back("partition " + m->path + " of the manifest has no row in " +
-                         kTablePartitionsTable);
+    r.problems.push_back(ValidationProblem::Make(
+        "catalog", m->path,
+        "partition " + m->path + " of the manifest has no row in " + kTablePartitionsTable));
   }
 }
 
@@ -132,7 +137,8 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
   ValidationReport r{.dataset = database + " schema " + stored,
                      .version = cat.manifest.version,
                      .partitions = static_cast<int64_t>(cat.partitions.size())};
-  r.problems = cat.problems;
+  for (const auto& p : cat.problems)
+    r.problems.push_back(ValidationProblem::Make("catalog", "", p));
   CompareCatalog(cat, r);
   const tables::TableVerifyReport v = tables::VerifyTables(
       conn, target.alias(), stored, cat.manifest, cat.partitions, cat.view_schema, cat.view_name);

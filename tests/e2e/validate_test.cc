@@ -207,9 +207,16 @@ TEST_F(Validate, DamageIsReportedAsJson) {
   const auto report = nlohmann::json::parse(r.out);
   EXPECT_EQ(report["ok"], false);
   ASSERT_FALSE(report["problems"].empty());
+  // Each problem is an object: the missing file is named with its kind and partition.
   bool named = false;
-  for (const auto& p : report["problems"])
-    named = named || p.get<std::string>().find(Rel(ds_, books_)) != std::string::npos;
+  const std::string file = Rel(ds_, books_);
+  for (const auto& p : report["problems"]) {
+    if (p["kind"] != "missing_file") continue;
+    const std::string partition = p["partition"];
+    named = !partition.empty() && file.rfind(partition + "/", 0) == 0 &&
+            p["detail"] == "file " + file + " is missing" &&
+            p["message"] == "partition " + partition + ": file " + file + " is missing";
+  }
   EXPECT_TRUE(named) << report.dump();
 }
 

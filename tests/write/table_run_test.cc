@@ -106,7 +106,7 @@ struct Fixture {
 
 std::string Problems(const ValidationReport& r) {
   std::string out;
-  for (const auto& p : r.problems) out += p + "\n";
+  for (const auto& p : r.problems) out += p.message + "\n";
   return out;
 }
 
@@ -690,7 +690,7 @@ TEST_P(TableDamage, ValidateNamesIt) {
   const ValidationReport v = f.Validate();
   ASSERT_FALSE(v.ok());
   bool found = false;
-  for (const auto& p : v.problems) found |= p.find(GetParam().needle) != std::string::npos;
+  for (const auto& p : v.problems) found |= p.message.find(GetParam().needle) != std::string::npos;
   EXPECT_TRUE(found) << "no problem mentions '" << GetParam().needle << "':\n" << Problems(v);
 }
 
@@ -735,7 +735,8 @@ TEST(TableValidate, TypeChangeAloneKeepsTheChecksum) {
   Exec(f.target, "ALTER TABLE t_parts.p2_id_bucket_2 ALTER COLUMN user_id TYPE INTEGER");
   const ValidationReport v = f.Validate();
   EXPECT_FALSE(v.ok());
-  for (const auto& p : v.problems) EXPECT_EQ(p.find("checksum"), std::string::npos) << p;
+  for (const auto& p : v.problems)
+    EXPECT_EQ(p.message.find("checksum"), std::string::npos) << p.message;
 }
 
 TEST(TableValidate, ComparesWithAChangedSource) {
