@@ -7,8 +7,10 @@
 // its Hive path and merges split files; Verify reads the staged files back once and
 // proves rows, checksums and placement; Commit writes the manifest, makes the staging
 // folder version N and swaps the link (the commit point); Finish removes the superseded
-// version. Any failure before the swap leaves the previous version untouched and the
-// destructor removes the staging folder.
+// version. A change on a base version (append, retain) writes only its new rows and shares
+// the base's files (parquet/shared_version.h); Verify then reads the written partitions and
+// proves the shared ones by identity. Any failure before the swap leaves the previous version
+// untouched and the destructor removes the staging folder.
 #pragma once
 
 #include <filesystem>
@@ -44,6 +46,10 @@ class ParquetTarget : public ops::Target {
   int64_t rewritten_partitions() const { return rewritten_; }
 
  private:
+  void WriteOnBase(ops::Change& change);
+  void ReplacedHistory(ops::Change& change) const;
+  void RecordHistory(const ops::Change& change, int64_t bytes_added);
+
   Workspace& ws_;
   const RunOptions options_;
   const bool force_sorted_;

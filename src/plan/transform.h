@@ -21,6 +21,9 @@ std::string RangeKeySql(const std::string& column_sql, const std::vector<Cut>& c
 // Replaces every `$k` in label_sql by key_sql.
 std::string LabelOf(const std::string& label_sql, const std::string& key_sql);
 
+// The range of a range or quantile field's partition `index` for people: "[10, 20)".
+std::string RangeText(const std::vector<Cut>& cuts, int64_t index);
+
 // True for time transforms (year, month, day, hour).
 bool IsTimeTransform(Transform t);
 
