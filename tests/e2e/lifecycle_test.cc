@@ -82,9 +82,9 @@ TEST_F(Lifecycle, AppendKeepsNullTheStringNullAndEmptyApart) {
   ASSERT_EQ(RunDuckpart(RunOn(db_, "id < 2000", "tag", ds)).exit_code, 0);
   ASSERT_EQ(RunDuckpart(AppendOn(ds, db_, "id >= 2000")).exit_code, 0);
   for (const auto& [where, path] : std::vector<std::pair<std::string, std::string>>{
-           {"tag IS NULL", "tag=__HIVE_DEFAULT_PARTITION__"},
-           {"tag = 'NULL'", "tag=%4EULL"},
-           {"tag = ''", "tag="}}) {
+           {"tag IS NULL", "tag_identity=__HIVE_DEFAULT_PARTITION__"},
+           {"tag = 'NULL'", "tag_identity=%4EULL"},
+           {"tag = ''", "tag_identity="}}) {
     SCOPED_TRACE(where);
     const json m = ManifestJson(ds);
     int64_t rows = -1;
@@ -98,12 +98,19 @@ TEST_F(Lifecycle, AppendKeepsNullTheStringNullAndEmptyApart) {
 
 TEST_F(Lifecycle, AppendCreatesNewPartitionsAndSharesTheUntouchedFiles) {
   const std::string ds = dir_ / "ds";
-  ASSERT_EQ(RunDuckpart(RunOn(db_, "ts < TIMESTAMP '2024-07-01'", "month(ts)", ds)).exit_code, 0);
+  // June 2024 half in the run, half in the append
+  ASSERT_EQ(RunDuckpart(RunOn(db_,
+                              "ts < TIMESTAMP '2024-06-01' OR (ts < TIMESTAMP '2024-07-01' AND "
+                              "id % 2 = 0)",
+                              "month(ts)", ds))
+                .exit_code,
+            0);
   const json before = ManifestJson(ds);
   const std::string old_file = PartitionFiles(before, "ts_month=2023-03").at(0);
   const ino_t inode = InodeOf(fs::path(ds) / old_file);
-  const RunResult a = RunDuckpart(
-      AppendOn(ds, db_, "ts >= TIMESTAMP '2024-06-01'", {"--json", "--batch-id", "h2"}));
+  const RunResult a = RunDuckpart(AppendOn(
+      ds, db_, "ts >= TIMESTAMP '2024-07-01' OR (ts >= TIMESTAMP '2024-06-01' AND id % 2 = 1)",
+      {"--json", "--batch-id", "h2"}));
   ASSERT_EQ(a.exit_code, 0) << a.err;
   const json out = json::parse(a.out);
   EXPECT_EQ(out["partitions_touched"], 1);  // June 2024
