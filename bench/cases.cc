@@ -13,9 +13,9 @@ namespace bench {
 
 using duckpart::util::FormatCount;
 
-const std::vector<std::string> kMethods = {"reference",     "native_unsorted",
-                                           "native_sorted", "where_per_partition",
-                                           "duckpart",      "duckpart_novalidate"};
+const std::vector<std::string> kMethods = {
+    "reference", "native_unsorted",     "native_sorted",        "where_per_partition",
+    "duckpart",  "duckpart_novalidate", "duckpart_append_1pct", "duckpart_retain_month"};
 
 namespace {
 
@@ -58,13 +58,19 @@ Case MainCase(const Config& c, const std::string& db_path, const json& info, con
         "--where-max-partitions {})",
         FormatCount(k.partitions), FormatCount(k.partitions), FormatCount(c.where_max_partitions));
   }
+  if (IsLifecycleMethod(m) && g.kind != Granularity::Kind::kTime)
+    k.skip = "skipped: append and retain are measured on the time granularities";
   return k;
 }
 
 }  // namespace
 
 bool IsDuckpartMethod(const std::string& method) {
-  return method == "duckpart" || method == "duckpart_novalidate";
+  return method == "duckpart" || method == "duckpart_novalidate" || IsLifecycleMethod(method);
+}
+
+bool IsLifecycleMethod(const std::string& method) {
+  return method == "duckpart_append_1pct" || method == "duckpart_retain_month";
 }
 
 void SetNoValidateFlag(const std::string& flag) { g_no_validate_flag = flag; }
@@ -77,6 +83,8 @@ std::string MethodLabel(const std::string& m) {
   if (m == "where_per_partition") return "one COPY ... WHERE per partition";
   if (m == "duckpart") return "duckpart run";
   if (m == "duckpart_novalidate") return "duckpart run " + g_no_validate_flag;
+  if (m == "duckpart_append_1pct") return "duckpart append of 1% (id % 100 = 0)";
+  if (m == "duckpart_retain_month") return "duckpart retain of the oldest month";
   return m;
 }
 

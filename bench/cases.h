@@ -57,6 +57,10 @@ extern const std::vector<std::string> kMethods;
 
 // Whether the method runs build/duckpart (not a native child).
 bool IsDuckpartMethod(const std::string& method);
+// duckpart_append_1pct (a dataset of the other 99% is written first, untimed; the append of
+// the rows with id % 100 = 0 is timed) and duckpart_retain_month (a full dataset is written
+// first, untimed; `retain --older-than` of its first month, 2023-02-01, is timed).
+bool IsLifecycleMethod(const std::string& method);
 
 // The flag of `duckpart run` that skips validation: the planned --no-validate (the default),
 // or what the binary's `run --help` offers (--no-verify). Set once before any case runs.

@@ -98,7 +98,52 @@ std::optional<json> Inspect(const Config& c, const fs::path& db_path,
 
 namespace {
 
+// The untimed set-up of a lifecycle case: the dataset it appends to or retains from.
+std::vector<std::string> PrepareArgv(const Config& c, const Case& k, const fs::path& out_dir) {
+  const Granularity g = MustGranularity(k.gran_id);
+  const std::string where = k.method == "duckpart_append_1pct" ? "id % 100 <> 0" : "true";
+  std::vector<std::string> argv = {c.duckpart_bin.string(),
+                                   "run",
+                                   "--db",
+                                   k.db,
+                                   "--query",
+                                   "SELECT * FROM " + g.table + " WHERE " + where,
+                                   "--by",
+                                   g.spec,
+                                   "--to",
+                                   out_dir.string(),
+                                   "--memory-limit",
+                                   c.engine.memory_limit,
+                                   "--threads",
+                                   std::to_string(c.engine.threads),
+                                   "--quiet"};
+  return argv;
+}
+
+// The timed command of a lifecycle case.
+std::vector<std::string> LifecycleArgv(const Config& c, const Case& k, const fs::path& out_dir) {
+  const Granularity g = MustGranularity(k.gran_id);
+  if (k.method == "duckpart_retain_month") {
+    return {c.duckpart_bin.string(), "retain",     out_dir.string(),
+            "--older-than",          "2023-02-01", "--memory-limit",
+            c.engine.memory_limit,   "--json"};
+  }
+  return {c.duckpart_bin.string(),
+          "append",
+          out_dir.string(),
+          "--db",
+          k.db,
+          "--query",
+          "SELECT * FROM " + g.table + " WHERE id % 100 = 0",
+          "--memory-limit",
+          c.engine.memory_limit,
+          "--threads",
+          std::to_string(c.engine.threads),
+          "--json"};
+}
+
 std::vector<std::string> DuckpartArgv(const Config& c, const Case& k, const fs::path& out_dir) {
+  if (IsLifecycleMethod(k.method)) return LifecycleArgv(c, k, out_dir);
   const Granularity g = MustGranularity(k.gran_id);
   std::vector<std::string> argv = {c.duckpart_bin.string(),
                                    "run",
@@ -253,6 +298,10 @@ void RunOne(const Config& c, Case& k, int round) {
   const fs::path err_log = LogDir(c) / (stem + ".err");
   const auto argv =
       IsDuckpartMethod(k.method) ? DuckpartArgv(c, k, out_dir) : NativeArgv(c, k, out_dir);
+  if (IsLifecycleMethod(k.method)) {
+    RunProcess(PrepareArgv(c, k, out_dir), LogDir(c) / (stem + ".prepare.out"),
+               LogDir(c) / (stem + ".prepare.err"), c.timeout_s);
+  }
   std::cerr << fmt::format("[round {}/{}] {:<28} {:<38} ", round,
                            k.section == "main" ? c.runs : c.sweep_runs, k.group,
                            MethodLabel(k.method));

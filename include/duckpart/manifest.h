@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "duckpart/history.h"
 #include "duckpart/plan.h"
 
 namespace duckpart {
@@ -36,6 +37,9 @@ struct Manifest {
   // without the field was written before it existed: version 1. Writers copy it from
   // Plan::transform_version.
   int transform_version = kTransformVersion;
+  // The committed operations up to and including this version, oldest first (see
+  // duckpart/history.h); empty in a manifest written before history existed.
+  std::vector<HistoryRecord> history;
 };
 
 nlohmann::json ToJson(const Manifest& m);

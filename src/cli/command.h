@@ -51,6 +51,9 @@ Command AddInfoCommand(CLI::App& root, const GlobalOptions& global);
 Command AddHelpCommand(CLI::App& root, const GlobalOptions& global);
 Command AddSpecCommand(CLI::App& root, const GlobalOptions& global);
 Command AddPathCommand(CLI::App& root, const GlobalOptions& global);
+Command AddAppendCommand(CLI::App& root, const GlobalOptions& global);
+Command AddRetainCommand(CLI::App& root, const GlobalOptions& global);
+Command AddHistoryCommand(CLI::App& root, const GlobalOptions& global);
 
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);

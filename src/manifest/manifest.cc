@@ -58,19 +58,26 @@ json ToJson(const Manifest& m) {
   for (const auto& f : m.fields) fields.push_back(ToJson(f));
   for (const auto& c : m.schema) schema.push_back({{"name", c.name}, {"type", c.type}});
   for (const auto& p : m.partitions) parts.push_back(PartitionToJson(p));
-  return {{"format", kFormat},
-          {"format_version", kFormatVersion},
-          {"version", m.version},
-          {"created_at", m.created_at},
-          {"source", m.source},
-          {"spec", ToString(m.spec)},
-          {"fields", fields},
-          {"schema", schema},
-          {"total_rows", m.total_rows},
-          {"total_checksum", m.total_checksum},
-          {"total_bytes", m.total_bytes},
-          {"transform_version", m.transform_version},
-          {"partitions", parts}};
+  json out = {{"format", kFormat},
+              {"format_version", kFormatVersion},
+              {"version", m.version},
+              {"created_at", m.created_at},
+              {"source", m.source},
+              {"spec", ToString(m.spec)},
+              {"fields", fields},
+              {"schema", schema},
+              {"total_rows", m.total_rows},
+              {"total_checksum", m.total_checksum},
+              {"total_bytes", m.total_bytes},
+              {"transform_version", m.transform_version},
+              {"partitions", parts}};
+  // An optional member: older duckparts ignore it, so the format version stays.
+  if (!m.history.empty()) {
+    json history = json::array();
+    for (const auto& h : m.history) history.push_back(ToJson(h));
+    out["history"] = std::move(history);
+  }
+  return out;
 }
 
 namespace {
@@ -113,6 +120,9 @@ Manifest ManifestFromJson(const json& j) {
     m.total_bytes = j.at("total_bytes").get<int64_t>();
     for (const auto& p : j.at("partitions")) m.partitions.push_back(PartitionFromJson(p));
     m.transform_version = TransformVersionFromJson(j);
+    if (j.contains("history")) {
+      for (const auto& h : j.at("history")) m.history.push_back(HistoryRecordFromJson(h));
+    }
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed manifest: ") + e.what());

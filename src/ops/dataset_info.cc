@@ -28,6 +28,10 @@ DatasetInfo FromManifest(const Manifest& m) {
   i.columns = m.schema;
   i.last_operation_at = m.created_at;
   i.source = m.source;
+  if (!m.history.empty()) {  // append, retain, ...: the history says which, and from where
+    i.last_operation = m.history.back().operation;
+    if (!m.history.back().source.empty()) i.source = m.history.back().source;
+  }
   std::vector<int64_t> rows;
   for (const auto& p : m.partitions) rows.push_back(p.rows);
   std::sort(rows.begin(), rows.end());

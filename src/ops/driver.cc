@@ -167,6 +167,7 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
     ThrowTranslated(std::current_exception(), options.control.cancel);
   }
   attempt.Run(Phase::kPlan, [&] { change = op.Plan(ws); });
+  change.started = start;
   attempt.Run(Phase::kStage, [&] { target.Stage(change); });
   attempt.Run(Phase::kWrite, [&] { target.Write(change); });
   if (options.verify) attempt.Run(Phase::kVerify, [&] { target.Verify(change); });

@@ -8,6 +8,11 @@ Change RunOperation::Plan(Workspace& ws) {
   Change change;
   change.plan = MakePlan(ws, spec_, options_);
   change.rows_sql = RowsWithPartitionSql(ws.relation(), change.plan.fields);
+  change.record = {.operation = "run",
+                   .source = change.plan.source,
+                   .rows_added = change.plan.total_rows,
+                   .checksum_added = change.plan.total_checksum,
+                   .partitions_touched = static_cast<int64_t>(change.plan.partitions.size())};
   return change;
 }
 

@@ -4,10 +4,14 @@
 // two Targets (parquet/parquet_target.h, tables/tables_target.h).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "duckpart/history.h"
 #include "duckpart/plan.h"
 #include "duckpart/source.h"
 
@@ -26,6 +30,25 @@ struct Change {
   int64_t version = 0;
   // Set by the target: how it wrote ("direct", "sorted", "scan").
   std::string strategy;
+
+  // Operations that build on the current version (append, retain; unset for run, which
+  // replaces it whole): the version they planned against, which the target refuses to
+  // build on once another has been published (BusyError).
+  std::optional<int64_t> base_version;
+  // With base_version: per partition id of plan.partitions, the files of the base version
+  // the new one shares unchanged (paths relative to the dataset root).
+  std::map<int64_t, std::vector<PartitionFile>> shared_files;
+  // With base_version: the partitions rows_sql writes into (ids of plan.partitions), each
+  // with the rows and checksum of the new rows alone; empty when nothing is written.
+  std::vector<Partition> written;
+
+  // The history of the base version and this operation's record (duckpart/history.h):
+  // the operation fills operation, source, batch id, rows and partitions; the target
+  // adds version, time, bytes added and the duration.
+  std::vector<HistoryRecord> history;
+  HistoryRecord record;
+  // Set by the driver: when the attempt began (for the record's duration).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 // A place partitions are published to. One object serves one attempt of one operation,

@@ -1,7 +1,9 @@
 #include "parquet/parquet_target.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include "db/database.h"
 #include "db/sql.h"
@@ -9,6 +11,7 @@
 #include "manifest/from_plan.h"
 #include "parquet/nested_targets.h"
 #include "parquet/user_files.h"
+#include "parquet/shared_version.h"
 #include "parquet/verify.h"
 #include "plan/path_limits.h"
 #include "plan/type_table.h"
@@ -16,6 +19,7 @@
 #include "plan/write_budget.h"
 #include "store/fault.h"
 #include "store/version_retention.h"
+#include "util/checksum_sum.h"
 
 namespace duckpart {
 namespace fs = std::filesystem;
@@ -155,20 +159,73 @@ void ParquetTarget::Stage(ops::Change& change) {
   made_store_ = !fs::exists(store_.store(), ec);
   lock_ = std::make_unique<store::StoreLock>(store_);
   CheckParquetTarget(options_, ws_.source());  // again, now that we hold the lock
+  if (change.base_version && store_.CurrentVersion() != change.base_version) {
+    throw BusyError("another process published a new version of '" + options_.target +
+                    "' while this one was planned; run the command again");
+  }
+  if (!change.base_version) ReplacedHistory(change);
   store_.RemoveLeftovers();  // what a killed run left: its staging folder, a superseded version
   staging_ = store_.NewStaging();
   change.version = store_.NextVersion();
   data_ = staging_ / "data";
   fs::create_directories(data_);
-  const bool sorted = force_sorted_ || static_cast<int64_t>(change.plan.partitions.size()) >
+  const Plan written = change.base_version ? WrittenPlan(change) : Plan{};
+  const Plan& to_write = change.base_version ? written : change.plan;
+  const bool sorted = force_sorted_ || static_cast<int64_t>(to_write.partitions.size()) >
                                            options_.sorted_write_threshold;
   change.strategy = sorted ? "sorted" : "direct";
   // Refused here, before any write, when even one partition's buffers do not fit.
-  budget_ =
-      plan::PlanWriteBudget(plan::BudgetInputOf(WorkspaceConnection(ws_), change.plan, sorted));
+  budget_ = plan::PlanWriteBudget(plan::BudgetInputOf(WorkspaceConnection(ws_), to_write, sorted));
+}
+
+void ParquetTarget::ReplacedHistory(ops::Change& change) const {
+  const auto current = store_.CurrentVersion();
+  if (!current) return;
+  try {
+    const Manifest old = ReadManifest(store_.VersionDir(*current).string());
+    change.history = HistoryOf(old);
+    change.record.rows_removed = old.total_rows;
+    change.record.bytes_removed = old.total_bytes;
+  } catch (const InputError&) {
+    // an unreadable manifest does not stop a replace; the history starts again
+  }
+}
+
+void ParquetTarget::RecordHistory(const ops::Change& change, int64_t bytes_added) {
+  manifest_.history = change.history;
+  HistoryRecord r = change.record;
+  r.version = change.version;
+  r.time = manifest_.created_at;
+  r.bytes_added = bytes_added;
+  manifest_.history.push_back(std::move(r));
+}
+
+// A version on the base: only the written partitions' rows are written (one file each);
+// every file of the base is shared.
+void ParquetTarget::WriteOnBase(ops::Change& change) {
+  db::Connection& conn = WorkspaceConnection(ws_);
+  const fs::path raw = staging_ / "raw";
+  const Plan written = WrittenPlan(change);
+  std::vector<Partition> fresh;
+  if (!written.partitions.empty()) {
+    ops::Change w{.plan = written, .rows_sql = change.rows_sql, .version = change.version};
+    WritePartitions(conn, w, options_, budget_, change.strategy == "sorted", raw);
+    fresh = PlacePartitions(written, raw, data_);
+    RunOptions one_file = options_;
+    one_file.target_file_size = std::numeric_limits<int64_t>::max();
+    rewritten_ = CompactPartitions(conn, fresh, data_, one_file, {}, change.version);
+  }
+  fs::remove_all(raw);
+  int64_t bytes_added = 0;
+  for (const auto& p : fresh) bytes_added += p.bytes;
+  manifest_ = ManifestFromPlan(
+      change.plan, ShareFiles(change, fresh, store_.VersionDir(*change.base_version), data_),
+      change.version);
+  RecordHistory(change, bytes_added);
 }
 
 void ParquetTarget::Write(ops::Change& change) {
+  if (change.base_version) return WriteOnBase(change);
   db::Connection& conn = WorkspaceConnection(ws_);
   const fs::path raw = staging_ / "raw";
   std::vector<Partition> parts;
@@ -180,10 +237,26 @@ void ParquetTarget::Write(ops::Change& change) {
                                  ws_.ColumnList(options_.sort_by, "--sort-by"), change.version);
   fs::remove_all(raw);
   manifest_ = ManifestFromPlan(change.plan, std::move(parts), change.version);
+  RecordHistory(change, manifest_.total_bytes);
 }
 
-void ParquetTarget::Verify(ops::Change&) {
-  const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), manifest_);
+void ParquetTarget::Verify(ops::Change& change) {
+  Manifest read = manifest_;
+  if (change.base_version) {
+    // What the base version's files prove by identity is not read again.
+    const auto ids =
+        PartitionsToRead(change, manifest_, store_.VersionDir(*change.base_version), data_);
+    read.partitions.clear();
+    read.total_rows = 0;
+    read.total_checksum = "0";
+    for (const auto& p : manifest_.partitions) {
+      if (!std::binary_search(ids.begin(), ids.end(), p.id)) continue;
+      read.partitions.push_back(p);
+      read.total_rows += p.rows;
+      read.total_checksum = util::AddChecksums(read.total_checksum, p.checksum);
+    }
+  }
+  const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), read);
   if (!report.ok()) {
     std::string what = "the written data does not match the source; nothing was published: " +
                        report.problems.front().message;
@@ -192,11 +265,18 @@ void ParquetTarget::Verify(ops::Change&) {
     throw CheckFailed(what);
   }
   for (auto& p : manifest_.partitions) {
-    for (auto& f : p.files) f.rows = report.files.at(f.path).rows;
+    for (auto& f : p.files) {
+      if (const auto it = report.files.find(f.path); it != report.files.end())
+        f.rows = it->second.rows;
+    }
   }
 }
 
 void ParquetTarget::Commit(ops::Change& change) {
+  if (!manifest_.history.empty()) {
+    manifest_.history.back().seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - change.started).count();
+  }
   WriteManifest(data_.string(), manifest_);
   store::Step(store::StepKind::kRename,
               data_.string() + " -> " + store_.VersionDir(change.version).string());

@@ -8,8 +8,10 @@
 // proves rows, checksums and placement; Commit writes the manifest, makes the staging
 // folder version N and swaps the link (the commit point); Finish records the publication and
 // removes the superseded versions the retention policy no longer keeps
-// (store/version_retention.h). Any failure before the swap leaves the previous version untouched
-// and the destructor removes the staging folder.
+// (store/version_retention.h). A change on a base version (append, retain) writes only its new
+// rows and shares the base's files (parquet/shared_version.h); Verify then reads the written
+// partitions and proves the shared ones by identity. Any failure before the swap leaves the
+// previous version untouched and the destructor removes the staging folder.
 #pragma once
 
 #include <filesystem>
@@ -49,6 +51,10 @@ class ParquetTarget : public ops::Target {
   int64_t rewritten_partitions() const { return rewritten_; }
 
  private:
+  void WriteOnBase(ops::Change& change);
+  void ReplacedHistory(ops::Change& change) const;
+  void RecordHistory(const ops::Change& change, int64_t bytes_added);
+
   Workspace& ws_;
   const RunOptions options_;
   const bool force_sorted_;

@@ -174,20 +174,14 @@ void ReadPartitions(Workspace& ws, Plan& plan) {
   }
 }
 
-std::string RangeText(const std::vector<Cut>& cuts, int64_t index) {
-  const auto i = static_cast<size_t>(index);
-  std::string lo = i == 0 ? "(-inf" : (cuts[i - 1].inclusive ? "(" : "[") + cuts[i - 1].text;
-  std::string hi = i == cuts.size() ? "+inf)" : cuts[i].text + (cuts[i].inclusive ? "]" : ")");
-  return lo + ", " + hi;
-}
-
 void DescribeRanges(Plan& plan) {
   for (auto& p : plan.partitions) {
     for (size_t i = 0; i < plan.fields.size(); ++i) {
       const auto& f = plan.fields[i];
       const bool ranged =
           f.field.transform == Transform::kRange || f.field.transform == Transform::kQuantile;
-      p.ranges.push_back(ranged && p.keys[i] ? RangeText(f.cuts, std::stoll(*p.keys[i])) : "");
+      p.ranges.push_back(ranged && p.keys[i] ? plan::RangeText(f.cuts, std::stoll(*p.keys[i]))
+                                             : "");
     }
   }
 }

@@ -32,6 +32,13 @@ void ResolveRange(Workspace& ws, ResolvedField& r) {
 
 }  // namespace
 
+std::string RangeText(const std::vector<Cut>& cuts, int64_t index) {
+  const auto i = static_cast<size_t>(index);
+  std::string lo = i == 0 ? "(-inf" : (cuts[i - 1].inclusive ? "(" : "[") + cuts[i - 1].text;
+  std::string hi = i == cuts.size() ? "+inf)" : cuts[i].text + (cuts[i].inclusive ? "]" : ")");
+  return lo + ", " + hi;
+}
+
 bool IsTimeTransform(Transform t) {
   return t == Transform::kYear || t == Transform::kMonth || t == Transform::kDay ||
          t == Transform::kHour;

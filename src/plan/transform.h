@@ -19,6 +19,9 @@ ResolvedField ResolveField(Workspace& ws, const Field& field, int64_t nonnull_ro
 // Replaces every `$k` in label_sql by key_sql.
 std::string LabelOf(const std::string& label_sql, const std::string& key_sql);
 
+// The range of a range or quantile field's partition `index` for people: "[10, 20)".
+std::string RangeText(const std::vector<Cut>& cuts, int64_t index);
+
 // True for time transforms (year, month, day, hour).
 bool IsTimeTransform(Transform t);
 

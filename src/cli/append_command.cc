@@ -1,0 +1,115 @@
+// duckpart append: new rows into an existing dataset under its own spec, as a new version
+// that shares every unchanged file, verified and published atomically.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/common_options.h"
+#include "cli/progress.h"
+#include "duckpart/append.h"
+#include "duckpart/error.h"
+
+namespace duckpart::cli {
+namespace {
+
+struct AppendArgs {
+  AppendRequest request;
+  bool no_verify = false;
+  int max_attempts = 3;
+};
+
+nlohmann::json AppendJson(const AppendReport& r, const std::string& target) {
+  return {{"target", target},
+          {"skipped", r.skipped},
+          {"version", r.skipped ? r.skipped_version : r.manifest.version},
+          {"rows_added", r.rows_added},
+          {"partitions_touched", r.partitions_touched},
+          {"partitions_created", r.partitions_created},
+          {"files_added", r.files_added},
+          {"rows", r.manifest.total_rows},
+          {"partitions", r.manifest.partitions.size()},
+          {"bytes", r.manifest.total_bytes},
+          {"checksum", r.manifest.total_checksum},
+          {"warnings", r.warnings},
+          {"seconds", r.outcome.total_seconds}};
+}
+
+void PrintAppend(const AppendReport& r, const std::string& target, bool verified) {
+  if (r.skipped) {
+    std::cout << fmt::format("Skipped: batch already appended to {} in version {}\n", target,
+                             r.skipped_version);
+    return;
+  }
+  std::cout << fmt::format(
+      "Appended {} rows to {} (version {}): {} partitions touched, {} new, {} files added\n"
+      "  now {} partitions, {} rows, {}; {} in {:.1f} s\n",
+      FormatCount(r.rows_added), target, r.manifest.version, FormatCount(r.partitions_touched),
+      FormatCount(r.partitions_created), FormatCount(r.files_added),
+      FormatCount(static_cast<int64_t>(r.manifest.partitions.size())),
+      FormatCount(r.manifest.total_rows), FormatBytes(r.manifest.total_bytes),
+      verified ? "verified" : "NOT verified (--no-verify)", r.outcome.total_seconds);
+}
+
+int RunAppend(AppendArgs& args, const GlobalOptions& global) {
+  args.request.parquet.verify = !args.no_verify;
+  SignalCancel signals;
+  ProgressLine line(!global.quiet && !global.json && StderrIsTerminal());
+  const OperationControl control{
+      .cancel = &signals.token(),
+      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
+      .on_warning = [&line](const std::string& w) { line.Warn(w); },
+      .max_attempts = args.max_attempts};
+  const AppendReport report = AppendDataset(args.request, control);
+  line.Clear();
+  for (const auto& w : report.outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
+  if (!global.quiet) {
+    for (const auto& w : report.warnings) std::cerr << "duckpart: warning: " << w << "\n";
+  }
+  if (global.json)
+    PrintJson(AppendJson(report, args.request.parquet.target));
+  else if (!global.quiet)
+    PrintAppend(report, args.request.parquet.target, !args.no_verify);
+  return 0;
+}
+
+}  // namespace
+
+Command AddAppendCommand(CLI::App& root, const GlobalOptions& global) {
+  auto* sub = root.add_subcommand(
+      "append",
+      "Add new rows to an existing dataset under its own spec: a new version, verified and "
+      "published atomically, that shares every unchanged file");
+  sub->footer(
+      "The new rows must have the dataset's columns (names and types; a type that casts "
+      "without loss is accepted). Range and quantile fields keep the dataset's cuts: values "
+      "beyond the outer cuts go to the outer ranges. Each touched partition gets one new "
+      "file; the others are shared with the previous version (hard links in the store).");
+  auto args = std::make_shared<AppendArgs>();
+  AppendRequest& r = args->request;
+  sub->add_option("dir", r.parquet.target, "The dataset folder (written by `run --to`)")
+      ->required();
+  AddSourceOptions(*sub, r.source);
+  AddEngineOptions(*sub, r.engine);
+  sub->add_option("--batch-id", r.batch_id,
+                  "Record this batch in the dataset's history; the same id again is refused");
+  sub->add_flag("--if-new", r.if_new,
+                "With --batch-id: a batch appended before is skipped (exit 0), not refused");
+  sub->add_option("--small-files-warning", r.small_files_warning,
+                  "Warn when a touched partition then holds more files under 32 MiB than this")
+      ->check(CLI::Range(int64_t{1}, kMaxSmallFilesWarning))
+      ->capture_default_str();
+  sub->add_option("--compression", r.parquet.compression, "Parquet compression of the new files")
+      ->capture_default_str();
+  sub->add_option("--max-attempts", args->max_attempts,
+                  "Attempts when out of memory, each with half the threads and more spilling")
+      ->check(CLI::Range(1, kMaxAttempts))
+      ->capture_default_str();
+  sub->add_flag("--no-verify", args->no_verify,
+                "Skip reading the new files back before publishing");
+  return {sub, [args, &global] { return RunAppend(*args, global); }};
+}
+
+}  // namespace duckpart::cli

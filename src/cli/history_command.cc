@@ -1,0 +1,57 @@
+// duckpart history: the committed operations of a dataset, version by version.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/common_options.h"
+#include "duckpart/error.h"
+#include "duckpart/history.h"
+
+namespace duckpart::cli {
+namespace {
+
+struct HistoryArgs {
+  std::string dir;
+};
+
+void PrintHistory(const std::vector<HistoryRecord>& history) {
+  std::cout << fmt::format("{:>7}  {:<8} {:<20} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8}  {}\n",
+                           "version", "op", "time", "rows added", "rows removed", "bytes +",
+                           "bytes -", "parts", "seconds", "batch / source");
+  for (const auto& h : history) {
+    std::cout << fmt::format(
+        "{:>7}  {:<8} {:<20} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8.1f}  {}\n", h.version,
+        h.operation, h.time, FormatCount(h.rows_added), FormatCount(h.rows_removed),
+        FormatBytes(h.bytes_added), FormatBytes(h.bytes_removed), FormatCount(h.partitions_touched),
+        h.seconds, h.batch_id.empty() ? h.source : h.batch_id + " / " + h.source);
+  }
+}
+
+int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
+  const std::vector<HistoryRecord> history = ReadHistory(args.dir);
+  if (global.json) {
+    nlohmann::json records = nlohmann::json::array();
+    for (const auto& h : history) records.push_back(ToJson(h));
+    PrintJson({{"target", args.dir}, {"history", records}});
+  } else {
+    PrintHistory(history);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command AddHistoryCommand(CLI::App& root, const GlobalOptions& global) {
+  auto* sub = root.add_subcommand(
+      "history",
+      "The committed operations of a dataset, version by version: operation, time, source, "
+      "batch id, rows and bytes added and removed, partitions touched, duration");
+  auto args = std::make_shared<HistoryArgs>();
+  sub->add_option("dir", args->dir, "The dataset folder")->required();
+  return {sub, [args, &global] { return RunHistory(*args, global); }};
+}
+
+}  // namespace duckpart::cli

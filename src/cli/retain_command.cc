@@ -1,0 +1,97 @@
+// duckpart retain: drop the partitions past a retention window, as a new version.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/common_options.h"
+#include "cli/progress.h"
+#include "duckpart/error.h"
+#include "duckpart/retain.h"
+
+namespace duckpart::cli {
+namespace {
+
+struct RetainArgs {
+  RetainRequest request;
+  bool no_verify = false;
+};
+
+nlohmann::json RetainJson(const RetainReport& r, const std::string& target) {
+  nlohmann::json dropped = nlohmann::json::array();
+  for (const auto& p : r.dropped)
+    dropped.push_back({{"path", p.path}, {"rows", p.rows}, {"bytes", p.bytes}});
+  return {{"target", target},
+          {"dry_run", r.dry_run},
+          {"committed", r.outcome.committed},
+          {"version", r.manifest.version},
+          {"dropped", dropped},
+          {"rows_dropped", r.rows_dropped},
+          {"bytes_dropped", r.bytes_dropped},
+          {"partitions", r.manifest.partitions.size()},
+          {"rows", r.manifest.total_rows}};
+}
+
+void PrintRetain(const RetainReport& r, const std::string& target) {
+  if (r.dropped.empty()) {
+    std::cout << fmt::format("Nothing to drop in {}: no partition is past the window\n", target);
+    return;
+  }
+  std::cout << (r.dry_run ? "Would drop" : "Dropped")
+            << fmt::format(" {} partitions ({} rows, {}) from {}", r.dropped.size(),
+                           FormatCount(r.rows_dropped), FormatBytes(r.bytes_dropped), target)
+            << (r.dry_run ? "" : fmt::format(" (now version {})", r.manifest.version)) << ":\n";
+  for (const auto& p : r.dropped) {
+    std::cout << fmt::format("  {}  {} rows, {}\n", p.path, FormatCount(p.rows),
+                             FormatBytes(p.bytes));
+  }
+}
+
+int RunRetain(RetainArgs& args, const GlobalOptions& global) {
+  args.request.verify = !args.no_verify;
+  SignalCancel signals;
+  const OperationControl control{.cancel = &signals.token(), .max_attempts = 1};
+  const RetainReport report = RetainDataset(args.request, control);
+  for (const auto& w : report.outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
+  if (global.json)
+    PrintJson(RetainJson(report, args.request.target));
+  else if (!global.quiet)
+    PrintRetain(report, args.request.target);
+  return 0;
+}
+
+}  // namespace
+
+Command AddRetainCommand(CLI::App& root, const GlobalOptions& global) {
+  auto* sub = root.add_subcommand(
+      "retain",
+      "Drop the partitions past a retention window (whole partitions, never rows), as a new "
+      "version published atomically");
+  sub->footer(
+      "Give one window. --older-than and --keep work on the dataset's time field (its first "
+      "year/month/day/hour field, or --field); a partition goes when its whole range lies "
+      "before the cutoff. --keep N keeps the current unit and the N-1 before it (units of the "
+      "field, or N with h, d, w, m (months), y). --where compares partition values only and is "
+      "refused when a partition holds rows on both sides; the NULL partition never matches. "
+      "The last partition is never dropped without --allow-empty.");
+  auto args = std::make_shared<RetainArgs>();
+  RetainRequest& r = args->request;
+  sub->add_option("dir", r.target, "The dataset folder")->required();
+  sub->add_option("--older-than", r.window.older_than,
+                  "Drop partitions whose range lies before this date or timestamp");
+  sub->add_option("--keep", r.window.keep, "Keep the newest N units, e.g. 12, 90d, 36h, 6m");
+  sub->add_option(
+      "--where", r.window.where,
+      "Drop partitions whose value matches \"field OP value\", e.g. \"ts < 2024-01-01\"");
+  sub->add_option("--field", r.window.field, "The time field for --older-than and --keep");
+  sub->add_flag("--allow-empty", r.allow_empty, "Allow dropping every partition");
+  sub->add_flag("--dry-run", r.dry_run, "List what would be dropped, with rows and bytes");
+  sub->add_option("--memory-limit", r.engine.memory_limit, "DuckDB memory limit")
+      ->capture_default_str();
+  sub->add_flag("--no-verify", args->no_verify, "Skip the checks of the new version");
+  return {sub, [args, &global] { return RunRetain(*args, global); }};
+}
+
+}  // namespace duckpart::cli

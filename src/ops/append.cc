@@ -1,0 +1,76 @@
+// `append` on a Parquet dataset: the AppendOperation driven over a ParquetTarget.
+#include "duckpart/append.h"
+
+#include "duckpart/error.h"
+#include "ops/append_operation.h"
+#include "ops/driver.h"
+#include "ops/parquet_base.h"
+#include "parquet/parquet_target.h"
+#include "store/dataset_store.h"
+
+namespace duckpart {
+namespace {
+
+void CheckRequest(const AppendRequest& r) {
+  if (r.parquet.target.empty()) throw InputError("give the dataset to append to");
+  if (r.small_files_warning < 1 || r.small_files_warning > kMaxSmallFilesWarning) {
+    throw InputError("--small-files-warning must be between 1 and " +
+                     std::to_string(kMaxSmallFilesWarning) + ", not " +
+                     std::to_string(r.small_files_warning));
+  }
+  if (r.if_new && r.batch_id.empty()) throw InputError("--if-new needs --batch-id");
+  if (r.batch_id.size() > 256) throw InputError("--batch-id is longer than 256 bytes");
+}
+
+int64_t NewFiles(const Manifest& m, int64_t version) {
+  const std::string mark = "part-" + store::DatasetStore::VersionName(version) + "-";
+  int64_t n = 0;
+  for (const auto& p : m.partitions) {
+    for (const auto& f : p.files) n += f.path.find(mark) != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+AppendReport AppendDataset(const AppendRequest& request, const OperationControl& control) {
+  CheckRequest(request);
+  AppendReport report;
+  const ops::BaseVersion base = ops::CurrentParquetVersion(request.parquet.target);
+  if (const HistoryRecord* h = FindBatch(base.manifest.history, request.batch_id);
+      h && request.if_new) {
+    report.skipped = true;
+    report.skipped_version = h->version;
+    report.manifest = base.manifest;
+    return report;
+  }
+  RunOptions options = request.parquet;
+  options.replace = true;
+  EngineOptions engine = request.engine;
+  if (engine.temp_directory.empty())
+    engine.temp_directory = ops::DefaultTempDirectory(options.target);
+  const std::string target = options.target;
+  ops::AppendOperation op([target] { return ops::CurrentParquetVersion(target); },
+                          {.batch_id = request.batch_id,
+                           .small_files_warning = request.small_files_warning,
+                           .small_file_bytes = request.small_file_bytes});
+  ops::DriveOptions drive{.control = control, .verify = options.verify};
+  drive.space_path = StoreDirOf(target);
+  report.outcome = ops::Drive(
+      request.source, engine, op,
+      [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<ops::Target> {
+        return std::make_unique<parquet::ParquetTarget>(ws, options, a);
+      },
+      drive,
+      [&](ops::Target& t, ops::Change& change, const Outcome&) {
+        report.manifest = static_cast<parquet::ParquetTarget&>(t).manifest();
+        report.rows_added = change.record.rows_added;
+        report.files_added = NewFiles(report.manifest, change.version);
+      });
+  report.partitions_touched = op.touched();
+  report.partitions_created = op.created();
+  report.warnings = op.warnings();
+  return report;
+}
+
+}  // namespace duckpart

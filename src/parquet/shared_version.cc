@@ -1,0 +1,91 @@
+#include "parquet/shared_version.h"
+
+#include <sys/stat.h>
+
+#include <map>
+#include <set>
+
+#include "duckpart/error.h"
+#include "store/fault.h"
+
+namespace duckpart::parquet {
+namespace fs = std::filesystem;
+namespace {
+
+void LinkOrCopy(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (!ec) fs::create_hard_link(from, to, ec);
+  if (!ec) return;
+  if (ec == std::errc::cross_device_link || ec == std::errc::operation_not_permitted ||
+      ec == std::errc::operation_not_supported || ec == std::errc::too_many_links) {
+    fs::copy_file(from, to, ec);
+    if (!ec) return;
+  }
+  throw RuntimeFailure(
+      ec == std::errc::no_space_on_device ? FailureClass::kDiskFull : FailureClass::kIo,
+      "cannot share '" + from.string() + "' as '" + to.string() + "': " + ec.message());
+}
+
+bool SameFile(const fs::path& a, const fs::path& b, int64_t bytes) {
+  struct stat sa {
+  }, sb{};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && sb.st_size == bytes;
+}
+
+}  // namespace
+
+std::vector<Partition> ShareFiles(const ops::Change& change, const std::vector<Partition>& fresh,
+                                  const fs::path& base, const fs::path& root) {
+  std::map<int64_t, const Partition*> written;
+  for (const auto& p : fresh) written[p.id] = &p;
+  std::vector<Partition> out;
+  for (const auto& planned : change.plan.partitions) {
+    Partition p = planned;
+    p.files.clear();
+    p.bytes = 0;
+    if (auto it = change.shared_files.find(p.id); it != change.shared_files.end()) {
+      if (!it->second.empty()) {
+        store::Step(store::StepKind::kLink,
+                    std::to_string(it->second.size()) + " shared files of " + p.path);
+      }
+      for (const auto& f : it->second) LinkOrCopy(base / f.path, root / f.path);
+      p.files = it->second;
+    }
+    if (auto it = written.find(p.id); it != written.end()) {
+      p.files.insert(p.files.end(), it->second->files.begin(), it->second->files.end());
+    }
+    for (const auto& f : p.files) p.bytes += f.bytes;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Plan WrittenPlan(const ops::Change& change) {
+  Plan w = change.plan;
+  w.partitions = change.written;
+  w.total_rows = 0;
+  w.est_bytes = 0;
+  for (const auto& p : w.partitions) {
+    w.total_rows += p.rows;
+    w.est_bytes += p.est_bytes;
+  }
+  return w;
+}
+
+std::vector<int64_t> PartitionsToRead(const ops::Change& change, const Manifest& built,
+                                      const fs::path& base, const fs::path& root) {
+  std::set<int64_t> read;
+  for (const auto& w : change.written) read.insert(w.id);
+  for (const auto& p : built.partitions) {
+    const auto it = change.shared_files.find(p.id);
+    if (it == change.shared_files.end() || read.count(p.id)) continue;
+    for (const auto& f : it->second) {
+      if (!SameFile(base / f.path, root / f.path, f.bytes)) read.insert(p.id);
+    }
+  }
+  return {read.begin(), read.end()};
+}
+
+}  // namespace duckpart::parquet

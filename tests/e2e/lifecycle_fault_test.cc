@@ -1,0 +1,119 @@
+// The guarantees of append and retain at every durable step: each step the fault seam
+// (src/store/fault.h) announces is made to fail, and to die as by kill -9, one per trial.
+// After each, a plain glob reader, before any `recover`, sees exactly the old version or,
+// past the commit point, exactly the new one (they differ in rows and content); `recover`
+// leaves it so; `validate` passes; `cleanup` leaves nothing behind.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "duckpart/recover.h"
+#include "support/dataset.h"
+#include "support/lifecycle.h"
+#include "support/run_binary.h"
+
+namespace duckpart::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Copies a dataset (its link and its store) to a fresh path beside it.
+std::string CopyDataset(const std::string& from, const std::string& to) {
+  const fs::path f(from), t(to);
+  fs::copy(StoreOf(from), StoreOf(to), fs::copy_options::recursive);
+  fs::create_symlink(fs::read_symlink(f).string().replace(0, f.filename().string().size() + 1,
+                                                          "." + t.filename().string()),
+                     t);
+  return to;
+}
+
+int CountSteps(const std::vector<std::string>& args, const std::string& trace) {
+  const RunResult r = RunDuckpart(args, {"DUCKPART_FAULT_TRACE=" + trace});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(ReadFile(trace));
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+// Every step of `command(target)` over copies of `base`, failed and crashed.
+void TrialEveryStep(const TempDir& dir, const std::string& base,
+                    const std::function<std::vector<std::string>(const std::string&)>& command,
+                    const Content& old_content, const Content& new_content) {
+  ASSERT_NE(old_content, new_content);
+  const int steps = CountSteps(command(CopyDataset(base, dir / "traced")), dir / "trace");
+  ASSERT_GE(steps, 8) << ReadFile(dir / "trace");
+  int old_seen = 0, new_seen = 0;
+  for (int n = 1; n <= steps; ++n) {
+    for (const std::string action : {"crash", "fail"}) {
+      SCOPED_TRACE(action + " at step " + std::to_string(n));
+      const std::string target = CopyDataset(base, dir / ("t" + std::to_string(n) + action));
+      const RunResult r = RunDuckpart(command(target), {"DUCKPART_FAULT_AT=" + std::to_string(n),
+                                                        "DUCKPART_FAULT_ACTION=" + action});
+      if (action == "crash") {
+        ASSERT_EQ(r.exit_code, 128 + 9) << r.err;
+      } else {
+        ASSERT_TRUE(r.exit_code == 3 || r.exit_code == 0) << r.exit_code << " " << r.err;
+      }
+      const Content seen = ParquetContent(target);  // before any recover
+      ASSERT_TRUE(seen == old_content || seen == new_content) << "a mix: " << seen;
+      const bool is_new = seen == new_content;
+      (is_new ? new_seen : old_seen)++;
+      if (action == "fail") EXPECT_EQ(is_new, r.exit_code == 0) << r.err;
+      const RunResult rec = RunDuckpart({"recover", target});
+      ASSERT_EQ(rec.exit_code, 0) << rec.err;
+      EXPECT_EQ(ParquetContent(target), seen) << rec.out;
+      const RunResult val = RunDuckpart({"validate", target, "--json"});
+      ASSERT_EQ(val.exit_code, 0) << val.out << val.err;
+      EXPECT_EQ(nlohmann::json::parse(val.out)["rows"].get<int64_t>(), seen.rows);
+      ASSERT_EQ(RunDuckpart({"cleanup", target}).exit_code, 0);
+      for (const auto& item : InspectStore(target).leftovers)
+        ADD_FAILURE() << "left behind: " << item.name;
+    }
+  }
+  EXPECT_GT(old_seen, 0);
+  EXPECT_GT(new_seen, 0);
+}
+
+TEST(FaultSeam, EveryDurableStepOfAnAppendFailsOrDiesLeavingOneWholeVersion) {
+  TempDir dir;
+  const std::string db = MakeDemo(dir / "src", 3000);
+  const std::string base = dir / "base";
+  // January to March (half of March); the append touches March and creates April.
+  const std::string march = "ts >= TIMESTAMP '2023-03-01' AND ts < TIMESTAMP '2023-04-01'";
+  ASSERT_EQ(RunDuckpart(Cat(Cat({"run"}, EventsWhere(db, "ts < TIMESTAMP '2023-04-01' AND NOT (" +
+                                                             march + " AND id % 2 = 1)")),
+                            {"--by", "month(ts)", "--to", base, "--threads", "1", "--quiet"}))
+                .exit_code,
+            0);
+  const auto append = [&](const std::string& target) {
+    return Cat(Cat({"append", target},
+                   EventsWhere(db, "(" + march +
+                                       " AND id % 2 = 1) OR (ts >= TIMESTAMP "
+                                       "'2023-04-01' AND ts < TIMESTAMP '2023-05-01')")),
+               {"--threads", "1", "--batch-id", "b", "--quiet"});
+  };
+  TrialEveryStep(dir, base, append, ParquetContent(base),
+                 SourceContent(db, "ts < TIMESTAMP '2023-05-01'"));
+}
+
+TEST(FaultSeam, EveryDurableStepOfARetainFailsOrDiesLeavingOneWholeVersion) {
+  TempDir dir;
+  const std::string db = MakeDemo(dir / "src", 3000);
+  const std::string base = dir / "base";
+  ASSERT_EQ(RunDuckpart(Cat(Cat({"run"}, EventsWhere(db, "ts < TIMESTAMP '2023-05-01'")),
+                            {"--by", "month(ts)", "--to", base, "--threads", "1", "--quiet"}))
+                .exit_code,
+            0);
+  const auto retain = [](const std::string& target) {
+    return std::vector<std::string>{"retain", target, "--older-than", "2023-03-01", "--quiet"};
+  };
+  TrialEveryStep(dir, base, retain, ParquetContent(base),
+                 SourceContent(db, "ts >= TIMESTAMP '2023-03-01' AND ts < TIMESTAMP '2023-05-01'"));
+}
+
+}  // namespace
+}  // namespace duckpart::testing

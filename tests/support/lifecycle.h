@@ -1,0 +1,49 @@
+// Helpers for the lifecycle tests (append, retain, history): a demo source split in two,
+// and a byte-level snapshot of a dataset (its link and every file of its store).
+#pragma once
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/dataset.h"
+#include "support/run_binary.h"
+
+namespace duckpart::testing {
+
+// The demo events WHERE `where`, as a --query source over `db`.
+inline std::vector<std::string> EventsWhere(const std::string& db, const std::string& where) {
+  return {"--db", db, "--query", "SELECT * FROM events WHERE " + where};
+}
+
+inline std::vector<std::string> Cat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// The link target and every file under the store with its size and content (the store
+// lock's content is a pid; it is part of the snapshot all the same).
+using Snapshot = std::map<std::string, std::string>;
+
+inline Snapshot SnapshotOf(const std::string& dataset_dir) {
+  Snapshot s;
+  s["<link>"] = LinkTarget(dataset_dir);
+  const std::filesystem::path store = StoreOf(dataset_dir);
+  if (!std::filesystem::exists(store)) return s;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(store)) {
+    const std::string rel = e.path().lexically_relative(store).string();
+    s[rel] = e.is_regular_file() ? ReadFile(e.path().string()) : std::string("<dir>");
+  }
+  return s;
+}
+
+// The inode of a file (0 when it cannot be read).
+inline ino_t InodeOf(const std::filesystem::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+}  // namespace duckpart::testing
