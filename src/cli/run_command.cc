@@ -7,7 +7,10 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/failure.h"
+#include "cli/plan_output.h"
 #include "cli/progress.h"
+#include "cli/run_log.h"
 #include "duckpart/error.h"
 #include "duckpart/run_request.h"
 #include "duckpart/spec.h"
@@ -25,24 +28,33 @@ struct RunArgs {
   bool no_verify = false;
   bool compression_given = false;
   int max_attempts = 3;
+  bool dry_run = false;
+  int64_t show = kDefaultShownPartitions;  // with --dry-run
+  std::string log_file;
 };
 
-nlohmann::json ResultJson(const RunResult& r, const std::string& target) {
+nlohmann::ordered_json PhaseSeconds(const Outcome& o) {
+  nlohmann::ordered_json phases = nlohmann::ordered_json::object();
+  for (Phase p : {Phase::kPlan, Phase::kStage, Phase::kWrite, Phase::kVerify, Phase::kCommit})
+    phases[PhaseName(p)] = o.seconds(p);
+  return phases;
+}
+
+nlohmann::ordered_json ResultJson(const RunResult& r, const Outcome& o, const std::string& target) {
   return {{"target", target},
+          {"kind", "parquet"},
           {"version", r.manifest.version},
-          {"strategy", r.strategy},
-          {"partitions", r.manifest.partitions.size()},
-          {"files", r.files},
-          {"rewritten_partitions", r.merged_partitions},
           {"rows", r.manifest.total_rows},
           {"bytes", r.manifest.total_bytes},
+          {"partitions", r.manifest.partitions.size()},
+          {"files", r.files},
           {"checksum", r.manifest.total_checksum},
           {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
-          {"seconds",
-           {{"plan", r.plan_seconds},
-            {"write", r.write_seconds},
-            {"verify", r.verify_seconds},
-            {"total", r.total_seconds}}}};
+          {"strategy", r.strategy},
+          {"rewritten_partitions", r.merged_partitions},
+          {"attempts", o.attempts},
+          {"seconds", r.total_seconds},
+          {"phase_seconds", PhaseSeconds(o)}};
 }
 
 void PrintResult(const RunResult& r, const std::string& target, bool verified) {
@@ -56,23 +68,23 @@ void PrintResult(const RunResult& r, const std::string& target, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
-nlohmann::json TableResultJson(const TableRunResult& r) {
-  return {{"target", {{"database", r.database}, {"schema", r.schema}, {"view", r.view}}},
-          {"version", r.manifest.version},
-          {"strategy", r.strategy},
+nlohmann::ordered_json TableResultJson(const TableRunResult& r, const Outcome& o) {
+  return {{"target", r.database},
+          {"kind", "tables"},
+          {"schema", r.schema},
+          {"view", r.view},
           {"same_file", r.same_file},
+          {"version", r.manifest.version},
+          {"rows", r.manifest.total_rows},
+          {"bytes", nullptr},
           {"partitions", r.tables.size()},
           {"tables", r.tables.size()},
-          {"rows", r.manifest.total_rows},
           {"checksum", r.manifest.total_checksum},
           {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
-          {"seconds",
-           {{"plan", r.plan_seconds},
-            {"stage", r.stage_seconds},
-            {"write", r.write_seconds},
-            {"verify", r.verify_seconds},
-            {"commit", r.commit_seconds},
-            {"total", r.total_seconds}}}};
+          {"strategy", r.strategy},
+          {"attempts", o.attempts},
+          {"seconds", r.total_seconds},
+          {"phase_seconds", PhaseSeconds(o)}};
 }
 
 void PrintTableResult(const TableRunResult& r, bool verified) {
@@ -89,15 +101,20 @@ void PrintTableResult(const TableRunResult& r, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
-void PrintWarnings(const Outcome& outcome) {
-  for (const auto& w : outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
+void PrintWarnings(const Outcome& outcome, RunLog& log) {
+  for (const auto& w : outcome.warnings) {
+    std::cerr << "duckpart: warning: " << w << "\n";
+    log.Warning(w);
+  }
   if (outcome.cancelled_during_commit) {
-    std::cerr
-        << "duckpart: warning: interrupted during the commit; the new version was published\n";
+    const std::string w = "interrupted during the commit; the new version was published";
+    std::cerr << "duckpart: warning: " << w << "\n";
+    log.Warning(w);
   }
 }
 
-int RunRun(RunArgs& args, const GlobalOptions& global) {
+// The checks of the arguments that need no work; a dry run makes them too.
+void CheckRunArgs(const RunArgs& args) {
   const bool to_db = !args.tables.database.empty();
   if (args.run.target.empty() == !to_db) {
     throw InputError(
@@ -108,8 +125,11 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
   }
   if (to_db && args.compression_given)
     throw InputError("--compression applies to --to (Parquet) only");
+}
+
+RunRequest MakeRequest(RunArgs& args) {
   RunRequest request{.source = args.source, .engine = args.engine, .spec = ParseSpec(args.by)};
-  if (to_db) {
+  if (!args.tables.database.empty()) {
     TableRunOptions& o = args.tables;
     o.replace = args.run.replace;
     o.verify = !args.no_verify;
@@ -120,26 +140,58 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
     args.run.verify = !args.no_verify;
     request.parquet = args.run;
   }
+  return request;
+}
+
+// What the log's first line says the run works on.
+nlohmann::ordered_json LogStart(const RunArgs& args) {
+  const bool to_db = !args.tables.database.empty();
+  return {{"target", to_db ? args.tables.database : args.run.target},
+          {"kind", to_db ? "tables" : "parquet"},
+          {"spec", args.by}};
+}
+
+int RunRun(RunArgs& args, const GlobalOptions& global) {
+  CheckRunArgs(args);
+  if (args.dry_run) return PlanAndPrint(args.source, args.engine, args.by, args.show, global);
+  const RunRequest request = MakeRequest(args);
+  RunLog log(args.log_file);
+  log.Start("run", LogStart(args));
   SignalCancel signals;
-  ProgressLine line(!global.quiet && !global.json && StderrIsTerminal());
-  const OperationControl control{
-      .cancel = &signals.token(),
-      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
-      .on_warning = [&line](const std::string& w) { line.Warn(w); },
-      .max_attempts = args.max_attempts};
-  const RunReport report = RunDataset(request, control);
-  line.Clear();
-  PrintWarnings(report.outcome);
-  if (to_db) {
+  try {
+    ProgressLine line(ProgressModeFor(global.quiet, global.json));
+    const OperationControl control{
+        .cancel = &signals.token(),
+        .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
+        .on_phase_done =
+            [&line, &log](const ProgressSnapshot& s) {
+              line.PhaseDone(s);
+              log.Phase(s);
+            },
+        .on_warning =
+            [&line, &log](const std::string& w) {
+              line.Warn(w);
+              log.Warning(w);
+            },
+        .max_attempts = args.max_attempts};
+    const RunReport report = RunDataset(request, control);
+    line.Clear();
+    PrintWarnings(report.outcome, log);
+    const Plan& plan = request.tables ? report.tables.plan : report.parquet.plan;
+    for (const auto& w : plan.balance.warnings) log.Warning(w);  // printed with the result
+    const nlohmann::ordered_json result =
+        request.tables ? TableResultJson(report.tables, report.outcome)
+                       : ResultJson(report.parquet, report.outcome, args.run.target);
+    log.Done(result);
     if (global.json)
-      PrintJson(TableResultJson(report.tables));
-    else if (!global.quiet)
+      PrintOrderedJson(result);
+    else if (!global.quiet && request.tables)
       PrintTableResult(report.tables, !args.no_verify);
-  } else {
-    if (global.json)
-      PrintJson(ResultJson(report.parquet, args.run.target));
     else if (!global.quiet)
       PrintResult(report.parquet, args.run.target, !args.no_verify);
+  } catch (...) {
+    log.Failed(DescribeFailure(std::current_exception(), signals.token().cancelled()));
+    throw;
   }
   return 0;
 }
@@ -185,9 +237,17 @@ Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
                 "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->run.sort_by,
                   "Columns ordering rows inside each partition, e.g. \"ts,id\"");
+  sub->add_flag("--dry-run", args->dry_run,
+                "Change nothing: print what `duckpart plan` prints for the same source and spec "
+                "(text or --json), after checking the arguments");
+  sub->add_option("--show", args->show, "With --dry-run: partitions to list")
+      ->capture_default_str();
+  sub->add_option("--log-file", args->log_file,
+                  "Append one JSON line per phase and per warning (and one at the start and the "
+                  "end) to FILE, for unattended runs");
   auto* compression =
       sub->add_option("--compression", args->run.compression,
-                      "Parquet compression: snappy, zstd, gzip, lz4, uncompressed")
+                      "Parquet compression: snappy, zstd, gzip, lz4, brotli, uncompressed")
           ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}))
           ->capture_default_str();
   return {sub, [args, &global, compression] {

@@ -90,6 +90,12 @@ std::vector<ConfigKey> MakeKeys() {
        .flag = "--no-verify",
        .flag_inverted = true},
       Int("max_attempts", "writing", "3", "--max-attempts", 1, 100, "attempts when out of memory"),
+      {.name = "log_file",
+       .section = "writing",
+       .type = ConfigType::kString,
+       .description = "file that writing commands append JSON lines to: one per phase and per "
+                      "warning (unset: none)",
+       .flag = "--log-file"},
       Ratio("cv_warn", "0.5", 100, "partition row-count CV above which balance warns"),
       Ratio("cv_critical", "1.5", 100, "partition row-count CV above which balance is critical"),
       Size("small_file_size", "thresholds", "8MiB", "", "files smaller than this count as small"),

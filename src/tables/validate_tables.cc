@@ -132,6 +132,7 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
   ValidationReport r{.dataset = database + " schema " + stored,
                      .version = cat.manifest.version,
                      .partitions = static_cast<int64_t>(cat.partitions.size())};
+  r.schema = stored;
   r.problems = cat.problems;
   CompareCatalog(cat, r);
   const tables::TableVerifyReport v = tables::VerifyTables(
