@@ -46,7 +46,7 @@ ProgressView ProgressModel::Update(const ProgressSnapshot& s) {
   v.counted = s.work_total > 0;
   const double done = WorkDone(s);
   if (v.counted) {
-    const double raw = done / static_cast<double>(s.work_total);
+    const double raw = kRunningShare * done / static_cast<double>(s.work_total);
     if (raw < last_raw_) {  // the estimate went back: re-anchor what remains of the bar
       anchor_shown_ = shown_;
       anchor_raw_ = raw;

@@ -11,7 +11,7 @@
 // of what duckpart sees finished in it and DuckDB's fraction of its rows. Where that
 // estimate goes back (a new query restarts DuckDB's fraction, or merges add work after
 // the write), the percentage does not: what remains of the bar is spread over the work
-// that remains from there.
+// that remains from there. Known work fills kRunningShare of the bar.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,11 @@
 #include "duckpart/operation.h"
 
 namespace duckpart::cli {
+
+// The share of the bar the known work of a running phase fills: the rest is kept for work
+// found later (merges after a write, a phase's last steps), so that the bar still moves
+// through it instead of standing at 99.9%.
+inline constexpr double kRunningShare = 0.97;
 
 struct ProgressView {
   Phase phase = Phase::kPlan;

@@ -3,12 +3,20 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "duckpart/error.h"
 
 namespace duckpart::cli {
 
 RunLog::RunLog(const std::string& path) {
   if (path.empty()) return;
+  // spdlog would make the missing folders; a log in a folder that does not exist is a typo.
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (!folder.empty() && !std::filesystem::is_directory(folder)) {
+    throw InputError("--log-file '" + path + "': the folder '" + folder.string() +
+                     "' does not exist; give a file in a folder that exists");
+  }
   try {
     auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, /*truncate=*/false);
     logger_ = std::make_shared<spdlog::logger>("duckpart", std::move(sink));

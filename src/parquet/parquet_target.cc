@@ -1,6 +1,10 @@
 #include "parquet/parquet_target.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "db/database.h"
@@ -48,8 +52,8 @@ void WritePartitions(db::Connection& conn, const ops::Change& change, const RunO
     const std::string pattern =
         "part-" + version + (passes ? "-p" + std::to_string(i) : "") + "-{i}";
     store::Step(store::StepKind::kWrite, "partitioned COPY into " + raw.string());
-    meter.StartStep("pass", static_cast<int64_t>(i), static_cast<int64_t>(budget.passes.size()),
-                    RowsOf(change.plan, first, last));
+    meter.StartStep(passes ? "pass" : "copy", static_cast<int64_t>(i),
+                    static_cast<int64_t>(budget.passes.size()), RowsOf(change.plan, first, last));
     WriteProbe probe(meter, raw, change.plan, first, last, sorted);
     conn.Execute("COPY (" + rows + ") TO " + db::QuoteLiteral(raw.string()) +
                  " (FORMAT parquet, PARTITION_BY (__dp_pid), FILENAME_PATTERN " +
@@ -274,6 +278,12 @@ void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) 
   }
   if (!fs::exists(store.target().parent_path())) {
     throw InputError("the folder of target '" + options.target + "' does not exist");
+  }
+  // The store and the link live in that folder: found here, before any work.
+  if (::access(store.target().parent_path().c_str(), W_OK) != 0 &&
+      (errno == EACCES || errno == EPERM || errno == EROFS)) {
+    throw InputError("cannot write in the folder of '" + options.target +
+                     "': " + std::strerror(errno));
   }
   if (!store.IsOurs()) {
     throw InputError("'" + store.store().string() +

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kMinInterval{250};
 constexpr std::chrono::milliseconds kMaxInterval{5000};
-constexpr int kIntervalPerListing = 20;  // wait 20x a listing's time: under 5% of a core
+constexpr int kIntervalPerListing = 20;  // wait 20x a walk's time: under 5% of a core
 
 // The partition id of a `__dp_pid=N` folder name, or -1.
 int64_t PidOf(const std::string& name) {
@@ -60,26 +60,40 @@ WriteProbe::~WriteProbe() {
   thread_.join();
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `look` when it is due, and makes it due again after 20 times what it took (at
+// least kMinInterval, at most kMaxInterval later).
+template <typename F>
+void WhenDue(Clock::time_point& due, F&& look) {
+  if (Clock::now() < due) return;
+  const auto start = Clock::now();
+  look();
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  due = Clock::now() + std::clamp(took * kIntervalPerListing, kMinInterval, kMaxInterval);
+}
+
+}  // namespace
+
 void WriteProbe::Loop() {
+  auto partitions_due = Clock::now(), bytes_due = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
     lock.unlock();
-    const auto start = std::chrono::steady_clock::now();
     try {
-      Look();
+      WhenDue(partitions_due, [this] { LookAtPartitions(); });
+      WhenDue(bytes_due, [this] { meter_.SetBytes(BytesUnder(raw_)); });
     } catch (...) {
       // a folder that changes under the listing: the next look sees it
     }
-    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start);
     lock.lock();
-    wake_.wait_for(lock, std::clamp(took * kIntervalPerListing, kMinInterval, kMaxInterval),
-                   [this] { return stop_; });
+    wake_.wait_for(lock, kMinInterval, [this] { return stop_; });
   }
 }
 
-void WriteProbe::Look() {
-  meter_.SetBytes(BytesUnder(raw_));
+void WriteProbe::LookAtPartitions() {
   if (!sorted_) return;
   int64_t highest = -1;
   std::error_code ec;

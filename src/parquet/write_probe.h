@@ -10,9 +10,9 @@
 //     conn.Execute(copy_sql);
 //   }  // the probe stops and joins here
 //
-// The probe lists the folder at most every 250 ms, and waits 20 times as long as a
-// listing took before the next one, so it never costs more than about 5% of a core
-// (a listing of 100,000 partition folders takes a while).
+// The probe lists the partition folders, and sums the files' bytes, each at most every
+// 250 ms and then after 20 times as long as the last one took, so neither costs more than
+// about 5% of a core (100,000 partition folders take a while to walk).
 #pragma once
 
 #include <condition_variable>
@@ -41,7 +41,7 @@ class WriteProbe {
 
  private:
   void Loop();
-  void Look();
+  void LookAtPartitions();  // one listing of `raw` (its partition folders, not their files)
 
   ops::WorkMeter& meter_;
   const std::filesystem::path raw_;

@@ -1,5 +1,6 @@
 #include "cli/progress_model.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace duckpart::cli {
@@ -26,12 +27,14 @@ TEST(ProgressModel, ANewQueryThatRestartsDuckDbsFractionDoesNotMoveTheBarBack) {
   // One step of the whole phase (a phase of several queries): 90%, then the next query.
   const double before = m.Update(Write(1, 1000, 0, 1000, 0.9)).percent;
   const double after = m.Update(Write(2, 1000, 0, 1000, 0.1)).percent;
-  EXPECT_NEAR(before, 90, 1e-9);
+  EXPECT_NEAR(before, 90 * kRunningShare, 1e-9);
   EXPECT_GE(after, before);
   // ... and it moves again as the new query does, towards 100 but not to it.
   const double later = m.Update(Write(3, 1000, 0, 1000, 0.55)).percent;
   EXPECT_GT(later, after);
-  EXPECT_NEAR(later, 90 + 10 * 0.5, 1e-9);  // half of what remained after the restart
+  // half of what remained after the restart
+  const double a = 0.1 * kRunningShare, at = 0.55 * kRunningShare;
+  EXPECT_NEAR(later, before + (100 - before) * (at - a) / (1 - a), 1e-9);
   EXPECT_LT(m.Update(Write(4, 1000, 0, 1000, 1.0)).percent, 100);
 }
 
@@ -91,7 +94,7 @@ TEST(ProgressModel, ANewPhaseStartsAfresh) {
   m.Update(Write(1, 1000, 900, 100, std::nullopt));
   ProgressSnapshot verify = Write(0.5, 1000, 0, 1000, 0.1);
   verify.phase = Phase::kVerify;
-  EXPECT_NEAR(m.Update(verify).percent, 10, 1e-9);
+  EXPECT_NEAR(m.Update(verify).percent, 10 * kRunningShare, 1e-9);
 }
 
 TEST(ProgressModel, RowsAndBytesNeverGoBack) {
@@ -112,7 +115,7 @@ TEST(DescribeProgress, SaysRowsOfTheTotalBytesRateStepAndEta) {
   s.bytes_written = 3 * 1024 * 1024;
   s.step = "pass 2/2";
   const std::string text = DescribeProgress(m.Update(s));
-  EXPECT_NE(text.find(" 50.0%"), std::string::npos) << text;
+  EXPECT_NE(text.find(fmt::format("{:.1f}%", 50 * kRunningShare)), std::string::npos) << text;
   EXPECT_NE(text.find("1,000 of 2,000 rows"), std::string::npos) << text;
   EXPECT_NE(text.find("3.0 MiB"), std::string::npos) << text;
   EXPECT_NE(text.find("100 rows/s"), std::string::npos) << text;

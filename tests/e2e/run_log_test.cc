@@ -112,14 +112,23 @@ TEST_F(RunExtras, LogFileFromTheConfigKeyAppendsAndRecordsAFailure) {
   EXPECT_NE(lines.back()["message"].get<std::string>().find("--replace"), std::string::npos);
 }
 
-TEST_F(RunExtras, LogFileWarningsAreLinesOfTheirOwn) {
+TEST_F(RunExtras, LogFileHasOneLinePerWarning) {
   const std::string log = out_ / "warn.log";
-  // verification off by the config key: the run warns (and logs the warning)
-  const RunResult r = RunDuckpart(Run({"--log-file", log, "--no-verify"}));
+  // The demo's tags hold '__HIVE_DEFAULT_PARTITION__': the plan warns about other readers.
+  const RunResult r = RunDuckpart({"run", "--db", db_, "--table", "events", "--by", "tag", "--to",
+                                   out_ / "tags", "--log-file", log, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // --no-verify itself warns nowhere; the plan's balance warnings are in the result.
   const auto lines = LogLines(log);
-  EXPECT_EQ(Phases(lines), (std::vector<std::string>{"plan", "stage", "write", "commit"}));
+  std::vector<std::string> warnings;
+  for (const auto& l : lines) {
+    if (l["event"] != "warning") continue;
+    EXPECT_EQ(l["level"], "warning") << l;
+    warnings.push_back(l["message"]);
+  }
+  ASSERT_FALSE(warnings.empty()) << ReadFile(log);
+  EXPECT_NE(warnings.front().find("__HIVE_DEFAULT_PARTITION__"), std::string::npos);
+  EXPECT_EQ(Phases(lines),
+            (std::vector<std::string>{"plan", "stage", "write", "verify", "commit"}));
 }
 
 TEST_F(RunExtras, AnUnwritableLogFileIsBadInputAndNothingIsWritten) {
