@@ -23,7 +23,7 @@ binary: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS) --target duckpart
 
 demo: binary
-	$(BUILD)/duckpart demo
+	$(BUILD)/duckpart demo --replace
 
 # The binary, libduckpart, its headers, the CMake package, pkg-config file, man page and
 # bash completion, with libduckdb.so beside them: make install PREFIX=$$HOME/.local

@@ -192,13 +192,17 @@ bool DuckpartUnknownCommand(const std::string& err) {
          ContainsNoCase(err, "unknown subcommand");
 }
 
-// The phases of `duckpart run --json`: its "seconds" object, numbers only.
+// The phases of `duckpart run --json`: its "phase_seconds" object, and "seconds" as "total".
 std::map<std::string, double> Phases(const json& child) {
   std::map<std::string, double> out;
-  if (!child.is_object() || !child.contains("seconds") || !child["seconds"].is_object()) return out;
-  for (const auto& [name, v] : child["seconds"].items()) {
-    if (v.is_number()) out[name] = v.get<double>();
+  if (!child.is_object()) return out;
+  if (child.contains("phase_seconds") && child["phase_seconds"].is_object()) {
+    for (const auto& [name, v] : child["phase_seconds"].items()) {
+      if (v.is_number()) out[name] = v.get<double>();
+    }
   }
+  if (child.contains("seconds") && child["seconds"].is_number())
+    out["total"] = child["seconds"].get<double>();
   return out;
 }
 

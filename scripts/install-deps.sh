@@ -5,6 +5,8 @@ packages=(build-essential cmake git npm nodejs libgtest-dev libgmock-dev libbenc
           libcli11-dev nlohmann-json3-dev libfmt-dev librapidcheck-dev ccache libyaml-cpp-dev
           help2man pkg-config gcovr clang-format clang-tidy
           libcpp-httplib-dev prometheus  # monitor --listen; promtool checks monitor's metrics
+          libspdlog-dev  # --log-file
+          node-ajv       # the JSON Schema checks of every command's --json (tests/schemas)
           chromium)  # chromium: headless rendering test of `analyze --html`
 missing=()
 for p in "${packages[@]}"; do

@@ -49,11 +49,26 @@ class CancelToken {
 };
 
 // How far the running phase is, as the driver sees it (called from a watcher thread
-// about five times a second).
+// about ten times a second, and once when the phase ends).
+//
+// The phases that work through rows (write, verify, and the stage of partition tables)
+// count their work in rows: `work_total` rows of work (the plan's rows, plus the rows of
+// partitions rewritten after the write), of which `work_done` are finished and
+// `work_running` belong to the step running now (one DuckDB query: a write pass, a
+// table, a batch of files), whose own progress is `fraction` (DuckDB's, often useless
+// near the end of a query) or `work_seen` (what duckpart sees finished inside the
+// step, e.g. the partitions a sorted write has reached). Other phases leave them 0.
 struct ProgressSnapshot {
   Phase phase = Phase::kPlan;
   double phase_seconds = 0;
   std::optional<double> fraction;  // DuckDB's progress of the running query, in [0, 1]
+  int64_t rows_total = 0;          // the rows the phase writes or verifies (the plan's total)
+  int64_t work_total = 0;          // rows of work in the phase (0: the phase counts none)
+  int64_t work_done = 0;           // finished steps' rows
+  int64_t work_running = 0;        // the running step's rows
+  int64_t work_seen = 0;           // of those, the rows duckpart sees finished already
+  int64_t bytes_written = 0;       // bytes of files written so far in the phase
+  std::string step;                // the running step, e.g. "pass 2/5", "merge 3/10"
 };
 
 struct PhaseTime {
@@ -81,7 +96,9 @@ struct OperationControl {
   const CancelToken* cancel = nullptr;
   std::function<void(Phase)> on_phase;                       // a phase begins
   std::function<void(const ProgressSnapshot&)> on_progress;  // from a watcher thread
-  std::function<void(const std::string&)> on_warning;        // retries and other notes
+  // A phase ended (its last snapshot: seconds, rows, bytes), on the thread that runs it.
+  std::function<void(const ProgressSnapshot&)> on_phase_done;
+  std::function<void(const std::string&)> on_warning;  // retries and other notes
   int max_attempts = 3;  // attempts when out of memory (each with half the threads), 1..10
 };
 

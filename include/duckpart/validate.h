@@ -34,7 +34,8 @@ struct ValidationProblem {
 };
 
 struct ValidationReport {
-  std::string dataset;
+  std::string dataset;  // for people: the folder, or "FILE schema S" for partition tables
+  std::string schema;   // partition tables: the schema validated
   int64_t version = 0;
   int64_t partitions = 0, files = 0, rows = 0;
   std::string checksum = "0";

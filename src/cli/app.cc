@@ -16,6 +16,7 @@
 #include "db/database.h"
 #include "duckpart/config.h"
 #include "duckpart/error.h"
+#include "duckpart/source.h"
 #include "duckpart/version.h"
 
 namespace duckpart::cli {
@@ -117,6 +118,16 @@ void AddOutputFlags(CLI::App& sub, GlobalOptions& global) {
 }
 
 void PrintJson(const nlohmann::json& value) {
+  std::cout << value.dump(StdoutIsTerminal() ? 2 : -1) << std::endl;
+}
+
+nlohmann::json ColumnsJson(const std::vector<ColumnInfo>& columns) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : columns) out.push_back({{"name", c.name}, {"type", c.type}});
+  return out;
+}
+
+void PrintOrderedJson(const nlohmann::ordered_json& value) {
   std::cout << value.dump(StdoutIsTerminal() ? 2 : -1) << std::endl;
 }
 

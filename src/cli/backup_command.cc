@@ -26,7 +26,7 @@ int BackupCommand(const BackupOptions& o, int max_attempts, const GlobalOptions&
                {"rows", r.rows},
                {"checksum", r.checksum},
                {"bytes", r.bytes},
-               {"columns", r.schema.size()},
+               {"columns", ColumnsJson(r.schema)},
                {"verified", true},
                {"seconds", r.seconds}});
   } else if (!global.quiet) {

@@ -23,7 +23,8 @@ struct CleanupArgs {
 int RunCleanupDatabase(const CleanupArgs& args, const GlobalOptions& global) {
   const DatabaseRecoverReport r = CleanupDatabase(args.db, args.options.dry_run);
   if (global.json) {
-    PrintJson({{"database", args.db},
+    PrintJson({{"target", args.db},
+               {"kind", "tables"},
                {"dry_run", r.dry_run},
                {"actions", r.actions},
                {"spill_files", r.spill_files},
@@ -61,19 +62,22 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
     nlohmann::json kept = nlohmann::json::array();
     for (const auto& [version, why] : r.before.kept_versions)
       kept.push_back({{"version", version}, {"reason", why}});
-    PrintJson({{"target", args.dir},
-               {"dry_run", r.dry_run},
-               {"kept_versions", kept},
-               {"version", r.before.current_version ? nlohmann::json(*r.before.current_version)
-                                                    : nlohmann::json(nullptr)},
-               {"removed", items},
-               {"bytes", r.bytes},
-               {"orphans", r.orphans},
-               {"orphan_bytes", r.orphan_bytes},
-               {"orphans_removed", r.orphans_removed},
-               {"manifest_problem", r.manifest_problem},
-               {"store_removed", r.store_removed},
-               {"temporary_tables", nlohmann::json::array()}});
+    PrintJson(
+        {{"target", args.dir},
+         {"kind", "parquet"},
+         {"dry_run", r.dry_run},
+         {"kept_versions", kept},
+         {"version", r.before.current_version ? nlohmann::json(*r.before.current_version)
+                                              : nlohmann::json(nullptr)},
+         {"removed", items},
+         {"removed_bytes", r.bytes},
+         {"orphans", r.orphans},
+         {"orphan_bytes", r.orphan_bytes},
+         {"orphans_removed", r.orphans_removed},
+         {"manifest_problem", r.manifest_problem.empty() ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(r.manifest_problem)},
+         {"store_removed", r.store_removed},
+         {"temporary_tables", nlohmann::json::array()}});
     return 0;
   }
   if (global.quiet) return 0;

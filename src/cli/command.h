@@ -6,10 +6,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace duckpart {
 class Config;
-}
+struct ColumnInfo;
+}  // namespace duckpart
 
 namespace duckpart::cli {
 
@@ -58,8 +60,13 @@ Command AddHistoryCommand(CLI::App& root, const GlobalOptions& global);
 // Adds --json and --quiet to a subcommand.
 void AddOutputFlags(CLI::App& sub, GlobalOptions& global);
 
+// Columns as the output contract gives them: [{"name", "type"}, ...].
+nlohmann::json ColumnsJson(const std::vector<ColumnInfo>& columns);
+
 // Prints JSON to stdout (pretty on a terminal, one line otherwise).
 void PrintJson(const nlohmann::json& value);
+// The same, keys in the order given.
+void PrintOrderedJson(const nlohmann::ordered_json& value);
 // True when stdout/stderr is a terminal.
 bool StdoutIsTerminal();
 bool StderrIsTerminal();

@@ -23,6 +23,7 @@ struct DemoArgs {
   int64_t seed = 42;
   std::string dir = "duckpart-demo";
   bool data_only = false;
+  bool replace = false;
 };
 
 // The main job on the sample: month partitions of events, published and validated.
@@ -70,6 +71,11 @@ int RunDemo(const DemoArgs& args, const GlobalOptions& global) {
   }
   const std::string db_path = (fs::path(args.dir) / "demo.db").string();
   const std::string target = (fs::path(args.dir) / "events_by_month").string();
+  if (fs::exists(db_path) && !args.replace) {
+    throw InputError("--dir '" + args.dir +
+                     "' already holds a demo (demo.db); add --replace to make it anew, or choose "
+                     "another --dir");
+  }
   const auto start = std::chrono::steady_clock::now();
   DemoSummary s = MakeDemoDatabase({.path = db_path, .rows = args.rows, .seed = args.seed});
   const double secs =
@@ -81,6 +87,7 @@ int RunDemo(const DemoArgs& args, const GlobalOptions& global) {
                  {"rows", s.rows},
                  {"null_referrers", s.null_referrers},
                  {"distinct_tags", s.distinct_tags},
+                 {"database_bytes", s.file_bytes},
                  {"seconds", secs}});
     return 0;
   }
@@ -96,12 +103,16 @@ int RunDemo(const DemoArgs& args, const GlobalOptions& global) {
                {"distinct_users", s.distinct_users},
                {"null_referrers", s.null_referrers},
                {"distinct_tags", s.distinct_tags},
-               {"bytes", s.file_bytes},
-               {"seconds", secs},
-               {"dataset", target},
+               {"database_bytes", s.file_bytes},
+               {"target", target},
+               {"version", r.manifest.version},
                {"partitions", r.manifest.partitions.size()},
                {"files", r.files},
-               {"validated", v.ok()}});
+               {"bytes", r.manifest.total_bytes},
+               {"checksum", r.manifest.total_checksum},
+               {"verified", v.ok()},
+               {"seconds",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}});
   } else if (!global.quiet) {
     PrintRun(r, v, target, db_path);
   }
@@ -122,6 +133,8 @@ Command AddDemoCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_option("--dir", args->dir, "Folder for the sample database and the dataset")
       ->capture_default_str();
   sub->add_flag("--data-only", args->data_only, "Only make the sample database");
+  sub->add_flag("--replace", args->replace,
+                "Replace the demo already in --dir (its database and dataset)");
   return {sub, [args, &global] { return RunDemo(*args, global); }};
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 const std::map<std::string, std::vector<std::string>>& Examples() {
   static const std::map<std::string, std::vector<std::string>> kExamples = {
-      {"demo", {"duckpart demo --dir duckpart-demo"}},
+      {"demo", {"duckpart demo --dir duckpart-demo", "duckpart demo --rows 20000 --replace"}},
       {"plan",
        {"duckpart plan --db analytics.db --table events --by \"month(ts), bucket(8, user_id)\"",
         "duckpart plan --from 'data/*.parquet' --by \"quantile(16, amount)\" --json"}},
@@ -16,7 +16,9 @@ const std::map<std::string, std::vector<std::string>>& Examples() {
        {"duckpart run --db analytics.db --table events --by \"day(ts)\" --to out/events "
         "--memory-limit 1GB",
         "duckpart run --db analytics.db --table events --by \"month(ts)\" --to-db analytics.db",
-        "duckpart run --from 'data/*.csv' --by \"bucket(16, user_id)\" --to out/users --replace"}},
+        "duckpart run --from 'data/*.csv' --by \"bucket(16, user_id)\" --to out/users --replace",
+        "duckpart run --db analytics.db --table events --by \"day(ts)\" --to out/events --dry-run",
+        "duckpart run ... --to out/events --log-file run.log --quiet   # unattended: JSON lines"}},
       {"repartition",
        {"duckpart repartition out/events --by \"day(ts)\"",
         "duckpart repartition --to-db analytics.db --schema events_parts --by \"bucket(8, "

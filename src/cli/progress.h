@@ -2,8 +2,8 @@
 //
 // SignalCancel: while it lives, SIGINT and SIGTERM cancel one CancelToken (the driver
 // then interrupts DuckDB and stops before the next phase).
-// ProgressLine: draws the driver's progress snapshots on one line of stderr (only on a
-// terminal).
+// ProgressLine: draws the driver's progress snapshots as a bar on one line of stderr
+// on a terminal (cli/progress_model.h says what it shows), or one plain line per phase.
 // ProgressReporter: the same for commands that do not run through the driver yet
 // (backup, restore, the demo): it interrupts its connection once Ctrl-C was pressed.
 #pragma once
@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/progress_model.h"
 #include "duckpart/operation.h"
 
 namespace duckpart::db {
@@ -34,23 +35,37 @@ class SignalCancel {
 
 class ProgressLine {
  public:
-  explicit ProgressLine(bool show) : show_(show) {}
+  enum class Mode {
+    kNone,      // nothing (--quiet, --json)
+    kTerminal,  // a bar on one line of stderr, redrawn in place
+    kLines,     // one plain line per phase as it ends (stderr is not a terminal)
+  };
+  explicit ProgressLine(Mode mode) : mode_(mode) {}
   ~ProgressLine() { Clear(); }
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
 
-  // Redraws the line (thread-safe).
+  // Redraws the line from a running phase's snapshot (thread-safe).
   void Draw(const ProgressSnapshot& snapshot);
+  // A phase ended: the terminal's bar shows its 100%; kLines prints its line.
+  void PhaseDone(const ProgressSnapshot& snapshot);
   // Prints a warning on a line of its own, above the progress line.
   void Warn(const std::string& line);
   // Clears the line.
   void Clear();
 
  private:
-  const bool show_;
+  void DrawLocked(const ProgressView& view);
+
+  const Mode mode_;
   std::mutex mu_;
-  bool drawn_ = false;  // guarded by mu_
+  ProgressModel model_;  // guarded by mu_
+  bool drawn_ = false;   // guarded by mu_
+  int frame_ = 0;        // guarded by mu_
 };
+
+// The progress mode for a command's global flags and its stderr.
+ProgressLine::Mode ProgressModeFor(bool quiet, bool json);
 
 class ProgressReporter {
  public:
@@ -77,6 +92,7 @@ class ProgressReporter {
   std::mutex mu_;
   std::string phase_;                                  // guarded by mu_
   std::chrono::steady_clock::time_point phase_start_;  // guarded by mu_
+  double shown_ = 0;                                   // guarded by mu_: the fraction shown
   std::thread thread_;
 };
 

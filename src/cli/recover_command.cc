@@ -20,7 +20,8 @@ struct RecoverArgs {
 int RunRecoverDatabase(const RecoverArgs& args, const GlobalOptions& global) {
   const DatabaseRecoverReport r = RecoverDatabase(args.db, args.dry_run);
   if (global.json) {
-    PrintJson({{"database", args.db},
+    PrintJson({{"target", args.db},
+               {"kind", "tables"},
                {"outcome", r.outcome},
                {"summary", r.summary},
                {"actions", r.actions},
@@ -43,6 +44,7 @@ int RunRecover(const RecoverArgs& args, const GlobalOptions& global) {
   const RecoverReport r = Recover(args.dir, args.dry_run);
   if (global.json) {
     PrintJson({{"target", args.dir},
+               {"kind", "parquet"},
                {"outcome", r.outcome},
                {"summary", r.summary},
                {"actions", r.actions},

@@ -55,12 +55,12 @@ int RunRepartition(RepartitionArgs& args, const GlobalOptions& global) {
   PrintWarnings(report.outcome);
   if (!r.database.empty()) {
     if (global.json)
-      PrintJson(TableResultJson(report.tables));
+      PrintOrderedJson(TableResultJson(report.tables, report.outcome));
     else if (!global.quiet)
       PrintTableResult(report.tables, r.verify);
   } else {
     if (global.json)
-      PrintJson(ResultJson(report.parquet, r.dataset));
+      PrintOrderedJson(ResultJson(report.parquet, report.outcome, r.dataset));
     else if (!global.quiet)
       PrintResult(report.parquet, r.dataset, r.verify);
   }

@@ -28,6 +28,7 @@ int RestoreCommand(const RestoreOptions& o, int max_attempts, const GlobalOption
                {"replaced", r.replaced},
                {"from_backup", r.from_backup},
                {"created_database", r.created_database},
+               {"columns", ColumnsJson(r.schema)},
                {"verified", true},
                {"seconds", r.seconds}});
   } else if (!global.quiet) {

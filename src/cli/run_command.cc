@@ -7,7 +7,10 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/failure.h"
+#include "cli/plan_output.h"
 #include "cli/progress.h"
+#include "cli/run_log.h"
 #include "cli/run_output.h"
 #include "cli/version_options.h"
 #include "duckpart/error.h"
@@ -27,9 +30,13 @@ struct RunArgs {
   bool no_verify = false;
   bool compression_given = false;
   int max_attempts = 3;
+  bool dry_run = false;
+  int64_t show = kDefaultShownPartitions;  // with --dry-run
+  std::string log_file;
 };
 
-int RunRun(RunArgs& args, const GlobalOptions& global) {
+// The checks of the arguments that need no work; a dry run makes them too.
+void CheckRunArgs(const RunArgs& args) {
   const bool to_db = !args.tables.database.empty();
   if (args.run.target.empty() == !to_db) {
     throw InputError(
@@ -40,8 +47,11 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
   }
   if (to_db && args.compression_given)
     throw InputError("--compression applies to --to (Parquet) only");
+}
+
+RunRequest MakeRequest(RunArgs& args) {
   RunRequest request{.source = args.source, .engine = args.engine, .spec = ParseSpec(args.by)};
-  if (to_db) {
+  if (!args.tables.database.empty()) {
     TableRunOptions& o = args.tables;
     o.replace = args.run.replace;
     o.verify = !args.no_verify;
@@ -52,26 +62,58 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
     args.run.verify = !args.no_verify;
     request.parquet = args.run;
   }
+  return request;
+}
+
+// What the log's first line says the run works on.
+nlohmann::ordered_json LogStart(const RunArgs& args) {
+  const bool to_db = !args.tables.database.empty();
+  return {{"target", to_db ? args.tables.database : args.run.target},
+          {"kind", to_db ? "tables" : "parquet"},
+          {"spec", args.by}};
+}
+
+int RunRun(RunArgs& args, const GlobalOptions& global) {
+  CheckRunArgs(args);
+  if (args.dry_run) return PlanAndPrint(args.source, args.engine, args.by, args.show, global);
+  const RunRequest request = MakeRequest(args);
+  RunLog log(args.log_file);
+  log.Start("run", LogStart(args));
   SignalCancel signals;
-  ProgressLine line(!global.quiet && !global.json && StderrIsTerminal());
-  const OperationControl control{
-      .cancel = &signals.token(),
-      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
-      .on_warning = [&line](const std::string& w) { line.Warn(w); },
-      .max_attempts = args.max_attempts};
-  const RunReport report = RunDataset(request, control);
-  line.Clear();
-  PrintWarnings(report.outcome);
-  if (to_db) {
+  try {
+    ProgressLine line(ProgressModeFor(global.quiet, global.json));
+    const OperationControl control{
+        .cancel = &signals.token(),
+        .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
+        .on_phase_done =
+            [&line, &log](const ProgressSnapshot& s) {
+              line.PhaseDone(s);
+              log.Phase(s);
+            },
+        .on_warning =
+            [&line, &log](const std::string& w) {
+              line.Warn(w);
+              log.Warning(w);
+            },
+        .max_attempts = args.max_attempts};
+    const RunReport report = RunDataset(request, control);
+    line.Clear();
+    PrintWarnings(report.outcome, &log);
+    const Plan& plan = request.tables ? report.tables.plan : report.parquet.plan;
+    for (const auto& w : plan.balance.warnings) log.Warning(w);  // printed with the result
+    const nlohmann::ordered_json result =
+        request.tables ? TableResultJson(report.tables, report.outcome)
+                       : ResultJson(report.parquet, report.outcome, args.run.target);
+    log.Done(result);
     if (global.json)
-      PrintJson(TableResultJson(report.tables));
-    else if (!global.quiet)
+      PrintOrderedJson(result);
+    else if (!global.quiet && request.tables)
       PrintTableResult(report.tables, !args.no_verify);
-  } else {
-    if (global.json)
-      PrintJson(ResultJson(report.parquet, args.run.target));
     else if (!global.quiet)
       PrintResult(report.parquet, args.run.target, !args.no_verify);
+  } catch (...) {
+    log.Failed(DescribeFailure(std::current_exception(), signals.token().cancelled()));
+    throw;
   }
   return 0;
 }
@@ -123,9 +165,17 @@ Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
                 "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->run.sort_by,
                   "Columns ordering rows inside each partition, e.g. \"ts,id\"");
+  sub->add_flag("--dry-run", args->dry_run,
+                "Change nothing: print what `duckpart plan` prints for the same source and spec "
+                "(text or --json), after checking the arguments");
+  sub->add_option("--show", args->show, "With --dry-run: partitions to list")
+      ->capture_default_str();
+  sub->add_option("--log-file", args->log_file,
+                  "Append one JSON line per phase and per warning (and one at the start and the "
+                  "end) to FILE, for unattended runs");
   auto* compression =
       sub->add_option("--compression", args->run.compression,
-                      "Parquet compression: snappy, zstd, gzip, lz4, uncompressed")
+                      "Parquet compression: snappy, zstd, gzip, lz4, brotli, uncompressed")
           ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}))
           ->capture_default_str();
   return {sub, [args, &global, compression] {

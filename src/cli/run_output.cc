@@ -5,25 +5,32 @@
 #include <iostream>
 
 #include "cli/common_options.h"
+#include "cli/run_log.h"
 
 namespace duckpart::cli {
 
-nlohmann::json ResultJson(const RunResult& r, const std::string& target) {
+nlohmann::ordered_json PhaseSeconds(const Outcome& o) {
+  nlohmann::ordered_json phases = nlohmann::ordered_json::object();
+  for (Phase p : {Phase::kPlan, Phase::kStage, Phase::kWrite, Phase::kVerify, Phase::kCommit})
+    phases[PhaseName(p)] = o.seconds(p);
+  return phases;
+}
+
+nlohmann::ordered_json ResultJson(const RunResult& r, const Outcome& o, const std::string& target) {
   return {{"target", target},
+          {"kind", "parquet"},
           {"version", r.manifest.version},
-          {"strategy", r.strategy},
-          {"partitions", r.manifest.partitions.size()},
-          {"files", r.files},
-          {"rewritten_partitions", r.merged_partitions},
           {"rows", r.manifest.total_rows},
           {"bytes", r.manifest.total_bytes},
+          {"partitions", r.manifest.partitions.size()},
+          {"files", r.files},
           {"checksum", r.manifest.total_checksum},
           {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
-          {"seconds",
-           {{"plan", r.plan_seconds},
-            {"write", r.write_seconds},
-            {"verify", r.verify_seconds},
-            {"total", r.total_seconds}}}};
+          {"strategy", r.strategy},
+          {"rewritten_partitions", r.merged_partitions},
+          {"attempts", o.attempts},
+          {"seconds", r.total_seconds},
+          {"phase_seconds", PhaseSeconds(o)}};
 }
 
 void PrintResult(const RunResult& r, const std::string& target, bool verified) {
@@ -37,23 +44,23 @@ void PrintResult(const RunResult& r, const std::string& target, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
-nlohmann::json TableResultJson(const TableRunResult& r) {
-  return {{"target", {{"database", r.database}, {"schema", r.schema}, {"view", r.view}}},
-          {"version", r.manifest.version},
-          {"strategy", r.strategy},
+nlohmann::ordered_json TableResultJson(const TableRunResult& r, const Outcome& o) {
+  return {{"target", r.database},
+          {"kind", "tables"},
+          {"schema", r.schema},
+          {"view", r.view},
           {"same_file", r.same_file},
+          {"version", r.manifest.version},
+          {"rows", r.manifest.total_rows},
+          {"bytes", nullptr},
           {"partitions", r.tables.size()},
           {"tables", r.tables.size()},
-          {"rows", r.manifest.total_rows},
           {"checksum", r.manifest.total_checksum},
           {"verified", r.verify_seconds > 0 || r.manifest.total_rows == 0},
-          {"seconds",
-           {{"plan", r.plan_seconds},
-            {"stage", r.stage_seconds},
-            {"write", r.write_seconds},
-            {"verify", r.verify_seconds},
-            {"commit", r.commit_seconds},
-            {"total", r.total_seconds}}}};
+          {"strategy", r.strategy},
+          {"attempts", o.attempts},
+          {"seconds", r.total_seconds},
+          {"phase_seconds", PhaseSeconds(o)}};
 }
 
 void PrintTableResult(const TableRunResult& r, bool verified) {
@@ -70,11 +77,15 @@ void PrintTableResult(const TableRunResult& r, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
-void PrintWarnings(const Outcome& outcome) {
-  for (const auto& w : outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
+void PrintWarnings(const Outcome& outcome, RunLog* log) {
+  for (const auto& w : outcome.warnings) {
+    std::cerr << "duckpart: warning: " << w << "\n";
+    if (log) log->Warning(w);
+  }
   if (outcome.cancelled_during_commit) {
-    std::cerr
-        << "duckpart: warning: interrupted during the commit; the new version was published\n";
+    const std::string w = "interrupted during the commit; the new version was published";
+    std::cerr << "duckpart: warning: " << w << "\n";
+    if (log) log->Warning(w);
   }
 }
 

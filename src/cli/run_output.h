@@ -11,15 +11,19 @@
 
 namespace duckpart::cli {
 
-// The JSON report of a Parquet run published at `target`.
-nlohmann::json ResultJson(const RunResult& r, const std::string& target);
+class RunLog;
+
+// Seconds per phase, in pipeline order.
+nlohmann::ordered_json PhaseSeconds(const Outcome& o);
+// The JSON report of a Parquet run published at `target` (README: Output contract).
+nlohmann::ordered_json ResultJson(const RunResult& r, const Outcome& o, const std::string& target);
 // "Published TARGET (version N): ..." and the plan's balance warnings, on stdout.
 void PrintResult(const RunResult& r, const std::string& target, bool verified);
 // The JSON report of a partition-tables run.
-nlohmann::json TableResultJson(const TableRunResult& r);
+nlohmann::ordered_json TableResultJson(const TableRunResult& r, const Outcome& o);
 // "Published schema S in FILE (version N): ..." and the balance warnings, on stdout.
 void PrintTableResult(const TableRunResult& r, bool verified);
-// The outcome's warnings (and an interrupt during the commit), on stderr.
-void PrintWarnings(const Outcome& outcome);
+// The outcome's warnings (and an interrupt during the commit) on stderr, and into `log`.
+void PrintWarnings(const Outcome& outcome, RunLog* log = nullptr);
 
 }  // namespace duckpart::cli

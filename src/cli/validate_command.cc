@@ -52,15 +52,17 @@ int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
                                  : (args.source.table.empty() ? "" : args.source.table + "_parts");
   const ValidationReport r = ValidateTables(args.to_db, schema, ws.get(), args.engine);
   if (global.json) {
-    PrintJson({{"dataset", r.dataset},
-               {"version", r.version},
-               {"ok", r.ok()},
-               {"partitions", r.partitions},
-               {"tables", r.files},
-               {"rows", r.rows},
-               {"checksum", r.checksum},
-               {"compared_with_source", r.compared_with_source},
-               {"problems", ProblemsJson(r)}});
+    PrintOrderedJson({{"target", args.to_db},
+                      {"kind", "tables"},
+                      {"schema", r.schema},
+                      {"version", r.version},
+                      {"ok", r.ok()},
+                      {"rows", r.rows},
+                      {"partitions", r.partitions},
+                      {"tables", r.files},
+                      {"checksum", r.checksum},
+                      {"compared_with_source", r.compared_with_source},
+                      {"problems", ProblemsJson(r)}});
   } else {
     std::cout << fmt::format("{} (version {}): {} partitions, {} tables, {} rows read back\n",
                              r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
@@ -118,17 +120,18 @@ int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
   }();
   if (!note.empty() && !global.quiet) std::cerr << "duckpart: warning: " << note << "\n";
   if (global.json) {
-    PrintJson({{"dataset", r.dataset},
-               {"version", r.version},
-               {"ok", r.ok()},
-               {"partitions", r.partitions},
-               {"files", r.files},
-               {"rows", r.rows},
-               {"checksum", r.checksum},
-               {"compared_with_source", r.compared_with_source},
-               {"problems", ProblemsJson(r)},
-               {"leftovers", leftovers},
-               {"writer_pid", writer ? nlohmann::json(*writer) : nlohmann::json(nullptr)}});
+    PrintOrderedJson({{"target", args.dir},
+                      {"kind", "parquet"},
+                      {"version", r.version},
+                      {"ok", r.ok()},
+                      {"rows", r.rows},
+                      {"partitions", r.partitions},
+                      {"files", r.files},
+                      {"checksum", r.checksum},
+                      {"compared_with_source", r.compared_with_source},
+                      {"problems", ProblemsJson(r)},
+                      {"leftovers", leftovers},
+                      {"writer_pid", writer ? nlohmann::json(*writer) : nlohmann::json(nullptr)}});
   } else {
     std::cout << fmt::format("{} (version {}): {} partitions, {} files, {} rows read back\n",
                              r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),

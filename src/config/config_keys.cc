@@ -100,6 +100,12 @@ std::vector<ConfigKey> MakeKeys() {
        .flag = "--version-grace",
        .min = 0,
        .max = kMaxSeconds},
+      {.name = "log_file",
+       .section = "writing",
+       .type = ConfigType::kString,
+       .description = "file that writing commands append JSON lines to: one per phase and per "
+                      "warning (unset: none)",
+       .flag = "--log-file"},
       Ratio("cv_warn", "0.5", 100, "partition row-count CV above which balance warns"),
       Ratio("cv_critical", "1.5", 100, "partition row-count CV above which balance is critical"),
       Size("small_file_size", "thresholds", "8MiB", "", "files smaller than this count as small"),

@@ -51,7 +51,8 @@ double Since(Clock::time_point t) {
 // returns, no Interrupt() reaches the connection, so the commit is never cut short.
 class Watcher {
  public:
-  Watcher(db::Connection& conn, const OperationControl& control) : conn_(conn), control_(control) {
+  Watcher(db::Connection& conn, const OperationControl& control, const WorkMeter& meter)
+      : conn_(conn), control_(control), meter_(meter) {
     if (control_.cancel || control_.on_progress) thread_ = std::thread([this] { Loop(); });
   }
   ~Watcher() {
@@ -81,7 +82,8 @@ class Watcher {
     while (!stop_) {
       if (armed_ && control_.cancel && control_.cancel->cancelled()) conn_.Interrupt();
       if (control_.on_progress) {
-        const ProgressSnapshot snap{phase_, Since(phase_start_), conn_.Progress()};
+        ProgressSnapshot snap{phase_, Since(phase_start_), conn_.Progress()};
+        meter_.Fill(snap);
         lock.unlock();
         control_.on_progress(snap);
         lock.lock();
@@ -92,6 +94,7 @@ class Watcher {
 
   db::Connection& conn_;
   const OperationControl& control_;
+  const WorkMeter& meter_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;                             // guarded by mu_
@@ -108,13 +111,17 @@ bool Cancelled(const OperationControl& control) {
 // Runs the phases of one attempt in order and records their times.
 class Attempt {
  public:
-  Attempt(Workspace& ws, const DriveOptions& options)
-      : options_(options), watcher_(WorkspaceConnection(ws), options.control) {}
+  Attempt(Workspace& ws, const DriveOptions& options, Target& target)
+      : options_(options),
+        meter_(target.meter()),
+        watcher_(WorkspaceConnection(ws), options.control, target.meter()) {}
 
+  // Runs one phase that works through `rows` rows (0: one that counts none).
   template <typename F>
-  void Run(Phase phase, F&& work) {
+  void Run(Phase phase, int64_t rows, F&& work) {
     if (Cancelled(options_.control))
       throw Interrupted(std::string("interrupted before ") + PhaseName(phase));
+    meter_.Begin(rows);
     watcher_.Enter(phase);
     if (options_.control.on_phase) options_.control.on_phase(phase);
     const auto start = Clock::now();
@@ -123,13 +130,23 @@ class Attempt {
     } catch (...) {
       ThrowTranslated(std::current_exception(), options_.control.cancel);
     }
-    outcome_.phases.push_back({phase, Since(start)});
+    Done(phase, Since(start));
   }
+  // Records a finished phase and tells the caller, with the phase's last counters.
+  void Done(Phase phase, double seconds) {
+    outcome_.phases.push_back({phase, seconds});
+    if (!options_.control.on_phase_done) return;
+    ProgressSnapshot snap{phase, seconds, std::nullopt};
+    meter_.Fill(snap);
+    options_.control.on_phase_done(snap);
+  }
+  WorkMeter& meter() { return meter_; }
   Watcher& watcher() { return watcher_; }
   Outcome& outcome() { return outcome_; }
 
  private:
   const DriveOptions& options_;
+  WorkMeter& meter_;
   Watcher watcher_;
   Outcome outcome_;
 };
@@ -139,6 +156,7 @@ void CommitPhase(Attempt& attempt, Target& target, Change& change,
   // Cancels are honoured up to here: from now on the publish runs to its end.
   attempt.watcher().Disarm();
   if (Cancelled(control)) throw Interrupted("interrupted before commit");
+  attempt.meter().Begin(0);
   attempt.watcher().Enter(Phase::kCommit);
   if (control.on_phase) control.on_phase(Phase::kCommit);
   const auto start = Clock::now();
@@ -150,7 +168,7 @@ void CommitPhase(Attempt& attempt, Target& target, Change& change,
     attempt.outcome().warnings.push_back(
         "the commit reported a failure after publishing; the new version is in place");
   }
-  attempt.outcome().phases.push_back({Phase::kCommit, Since(start)});
+  attempt.Done(Phase::kCommit, Since(start));
 }
 
 }  // namespace
@@ -158,7 +176,7 @@ void CommitPhase(Attempt& attempt, Target& target, Change& change,
 Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptions& options,
                   Change* committed) {
   const auto start = Clock::now();
-  Attempt attempt(ws, options);
+  Attempt attempt(ws, options, target);
   Change change;
   // Before any phase: bad input changes nothing and reports no progress.
   try {
@@ -166,11 +184,12 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
   } catch (...) {
     ThrowTranslated(std::current_exception(), options.control.cancel);
   }
-  attempt.Run(Phase::kPlan, [&] { change = op.Plan(ws); });
+  attempt.Run(Phase::kPlan, 0, [&] { change = op.Plan(ws); });
   change.started = start;
-  attempt.Run(Phase::kStage, [&] { target.Stage(change); });
-  attempt.Run(Phase::kWrite, [&] { target.Write(change); });
-  if (options.verify) attempt.Run(Phase::kVerify, [&] { target.Verify(change); });
+  attempt.Run(Phase::kStage, 0, [&] { target.Stage(change); });
+  const int64_t rows = change.plan.total_rows;
+  attempt.Run(Phase::kWrite, rows, [&] { target.Write(change); });
+  if (options.verify) attempt.Run(Phase::kVerify, rows, [&] { target.Verify(change); });
   CommitPhase(attempt, target, change, options.control);
   Outcome& out = attempt.outcome();
   out.committed = true;

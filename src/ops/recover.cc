@@ -77,24 +77,29 @@ RecoverReport Recover(const std::string& target, bool dry_run) {
   const std::string at =
       r.version ? fmt::format("is at version {}", *r.version) : "holds no dataset";
   const std::string q = "'" + target + "'";
+  // A dry run says what recover would do, in the conditional: nothing was done.
+  const auto say = [dry_run](const char* done, const char* would) {
+    return std::string(dry_run ? would : done);
+  };
   if (remove.empty()) {
     r.outcome = "nothing to recover";
     r.summary = "nothing to recover: " + q + " " + at;
   } else if (rolled_back && completed) {
     r.outcome = "rolled back and completed";
-    r.summary = "rolled back an unfinished run and completed an earlier one: " + q + " " + at;
+    r.summary = say("rolled back", "would roll back") + " an unfinished run and " +
+                say("completed", "complete") + " an earlier one: " + q + " " + at;
   } else if (rolled_back) {
     r.outcome = "rolled back";
     r.summary =
-        "rolled back an unfinished run: " + q +
+        say("rolled back", "would roll back") + " an unfinished run: " + q +
         (r.version ? fmt::format(" stays at version {}, its last committed version", *r.version)
                    : std::string(" holds no dataset, as before the run"));
   } else if (completed) {
     r.outcome = "completed";
-    r.summary = "completed an interrupted run: " + q + " " + at;
+    r.summary = say("completed", "would complete") + " an interrupted run: " + q + " " + at;
   } else {
     r.outcome = "cleaned up";
-    r.summary = "cleaned up after an interrupted run: " + q + " " + at +
+    r.summary = say("cleaned up", "would clean up") + " after an interrupted run: " + q + " " + at +
                 (r.version ? ", its last committed version" : "");
   }
   if (dry_run && !remove.empty()) r.summary += " (dry run: nothing was changed)";

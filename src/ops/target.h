@@ -14,6 +14,7 @@
 #include "duckpart/history.h"
 #include "duckpart/plan.h"
 #include "duckpart/source.h"
+#include "ops/work_meter.h"
 
 namespace duckpart::ops {
 
@@ -78,6 +79,13 @@ class Target {
   // After the commit point: housekeeping (superseded versions, staging). Problems are
   // appended to `warnings`, never thrown: the new version is already published.
   virtual void Finish(const Change& change, std::vector<std::string>& warnings) noexcept = 0;
+
+  // Where the target counts the work of the running phase (the driver begins each phase
+  // on it and reads it for progress; see ops/work_meter.h).
+  WorkMeter& meter() { return meter_; }
+
+ private:
+  WorkMeter meter_;
 };
 
 // Computes the change of one command (run, append, retain, ...) from the workspace's

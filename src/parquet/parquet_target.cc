@@ -1,7 +1,11 @@
 #include "parquet/parquet_target.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -13,6 +17,7 @@
 #include "parquet/user_files.h"
 #include "parquet/shared_version.h"
 #include "parquet/verify.h"
+#include "parquet/write_probe.h"
 #include "plan/path_limits.h"
 #include "plan/type_table.h"
 #include "plan/workspace_access.h"
@@ -26,12 +31,22 @@ namespace fs = std::filesystem;
 namespace parquet {
 namespace {
 
+// The rows of the plan's partitions of ids first..last.
+int64_t RowsOf(const Plan& plan, int64_t first, int64_t last) {
+  int64_t rows = 0;
+  for (const auto& p : plan.partitions) {
+    if (p.id >= first && p.id <= last) rows += p.rows;
+  }
+  return rows;
+}
+
 // One pass of the change's rows per budget pass: every row to the folder of its dense
 // partition id. The settings and the passes come from the memory budget
 // (plan/write_budget.h): a write whose partitions' buffers do not fit at once is split into
 // passes over ranges of partition ids.
 void WritePartitions(db::Connection& conn, const ops::Change& change, const RunOptions& options,
-                     const plan::WriteBudget& budget, bool sorted, const fs::path& raw) {
+                     const plan::WriteBudget& budget, bool sorted, const fs::path& raw,
+                     ops::WorkMeter& meter) {
   conn.Execute(plan::SettingsSql(budget));
   const std::string version = store::DatasetStore::VersionName(change.version);
   const bool passes = budget.passes.size() > 1;
@@ -46,11 +61,15 @@ void WritePartitions(db::Connection& conn, const ops::Change& change, const RunO
     const std::string pattern =
         "part-" + version + (passes ? "-p" + std::to_string(i) : "") + "-{i}";
     store::Step(store::StepKind::kWrite, "partitioned COPY into " + raw.string());
+    meter.StartStep(passes ? "pass" : "copy", static_cast<int64_t>(i),
+                    static_cast<int64_t>(budget.passes.size()), RowsOf(change.plan, first, last));
+    WriteProbe probe(meter, raw, change.plan, first, last, sorted);
     conn.Execute("COPY (" + rows + ") TO " + db::QuoteLiteral(raw.string()) +
                  " (FORMAT parquet, PARTITION_BY (__dp_pid), FILENAME_PATTERN " +
                  db::QuoteLiteral(pattern) + ", COMPRESSION " +
                  db::QuoteIdent(options.compression) + (passes ? ", OVERWRITE_OR_IGNORE" : "") +
                  ")");
+    meter.FinishStep();
   }
 }
 
@@ -112,15 +131,28 @@ void RewritePartition(db::Connection& conn, Partition& p, const fs::path& root,
 // COPY with ORDER BY does. Returns how many partitions it rewrote.
 int64_t CompactPartitions(db::Connection& conn, std::vector<Partition>& parts, const fs::path& root,
                           const RunOptions& options, const std::vector<std::string>& sort_columns,
-                          int64_t version) {
+                          int64_t version, ops::WorkMeter& meter) {
   const std::string file_name =
       "part-" + store::DatasetStore::VersionName(version) + "-all.parquet";
+  auto rewrite = [&](const Partition& p) {
+    return !sort_columns.empty() || (p.files.size() > 1 && p.bytes < options.target_file_size);
+  };
+  int64_t count = 0, merge_rows = 0;
+  for (const auto& p : parts) {
+    if (!rewrite(p)) continue;
+    ++count;
+    merge_rows += p.rows;
+  }
+  // A sort's rewrite was counted as work from the start (every row); merges only now.
+  if (sort_columns.empty()) meter.AddWork(merge_rows);
   int64_t rewritten = 0;
   if (!sort_columns.empty()) conn.Execute("SET preserve_insertion_order = true");
   for (auto& p : parts) {
-    const bool merge = p.files.size() > 1 && p.bytes < options.target_file_size;
-    if (!merge && sort_columns.empty()) continue;
+    if (!rewrite(p)) continue;
+    meter.StartStep(sort_columns.empty() ? "merge" : "sort", rewritten, count, p.rows);
     RewritePartition(conn, p, root, options, sort_columns, file_name);
+    meter.AddBytes(p.bytes);
+    meter.FinishStep();
     ++rewritten;
   }
   if (!sort_columns.empty()) conn.Execute("SET preserve_insertion_order = false");
@@ -229,12 +261,16 @@ void ParquetTarget::Write(ops::Change& change) {
   db::Connection& conn = WorkspaceConnection(ws_);
   const fs::path raw = staging_ / "raw";
   std::vector<Partition> parts;
+  ops::WorkMeter& work = meter();
+  const auto sort_columns = ws_.ColumnList(options_.sort_by, "--sort-by");
+  // Rewriting partitions is work too: a sort (--sort-by) rewrites every row.
+  if (!sort_columns.empty()) work.AddWork(change.plan.total_rows);
   if (!change.plan.partitions.empty()) {
-    WritePartitions(conn, change, options_, budget_, change.strategy == "sorted", raw);
+    WritePartitions(conn, change, options_, budget_, change.strategy == "sorted", raw, work);
+    work.StartStep("place", 0, 1, 0);
     parts = PlacePartitions(change.plan, raw, data_);
   }
-  rewritten_ = CompactPartitions(conn, parts, data_, options_,
-                                 ws_.ColumnList(options_.sort_by, "--sort-by"), change.version);
+  rewritten_ = CompactPartitions(conn, parts, data_, options_, sort_columns, change.version, work);
   fs::remove_all(raw);
   manifest_ = ManifestFromPlan(change.plan, std::move(parts), change.version);
   RecordHistory(change, manifest_.total_bytes);
@@ -256,7 +292,13 @@ void ParquetTarget::Verify(ops::Change& change) {
       read.total_checksum = util::AddChecksums(read.total_checksum, p.checksum);
     }
   }
-  const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), read);
+  ops::WorkMeter& work = meter();
+  const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), read,
+                                            [&work](size_t batch, size_t batches, int64_t rows) {
+                                              if (batch > 0) work.FinishStep();
+                                              work.StartStep("batch", static_cast<int64_t>(batch),
+                                                             static_cast<int64_t>(batches), rows);
+                                            });
   if (!report.ok()) {
     std::string what = "the written data does not match the source; nothing was published: " +
                        report.problems.front().message;
@@ -337,6 +379,12 @@ void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) 
   }
   if (!fs::exists(store.target().parent_path())) {
     throw InputError("the folder of target '" + options.target + "' does not exist");
+  }
+  // The store and the link live in that folder: found here, before any work.
+  if (::access(store.target().parent_path().c_str(), W_OK) != 0 &&
+      (errno == EACCES || errno == EPERM || errno == EROFS)) {
+    throw InputError("cannot write in the folder of '" + options.target +
+                     "': " + std::strerror(errno));
   }
   if (!store.IsOurs()) {
     throw InputError("'" + store.store().string() +

@@ -131,6 +131,24 @@ std::vector<std::string> FileBatches(const std::string& root, const Manifest& m)
   return batches;
 }
 
+// The rows each batch of FileBatches is expected to hold (a partition's rows spread
+// evenly over its files where the files' own counts are not known yet).
+std::vector<int64_t> BatchRows(const Manifest& m) {
+  std::vector<int64_t> rows;
+  size_t in_batch = 0;
+  for (const auto& p : m.partitions) {
+    const auto files = static_cast<int64_t>(p.files.size());
+    for (size_t i = 0; i < p.files.size(); ++i) {
+      if (in_batch == 0) rows.push_back(0);
+      rows.back() += p.files[i].rows > 0
+                         ? p.files[i].rows
+                         : p.rows / files + (static_cast<int64_t>(i) < p.rows % files);
+      in_batch = (in_batch + 1) % kFilesPerScan;
+    }
+  }
+  return rows;
+}
+
 void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files) {
   conn.Execute(
       "INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
@@ -148,7 +166,8 @@ std::vector<std::string> ManifestFileBatches(const std::string& root, const Mani
   return FileBatches(root, m);
 }
 
-VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& m) {
+VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& m,
+                           const VerifyBatchCallback& on_batch) {
   VerifyReport report;
   const auto batches = FileBatches(root, m);
   if (batches.empty()) {
@@ -163,7 +182,11 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
       "CREATE OR REPLACE TEMP TABLE __dp_found (file VARCHAR, __dp_pid BIGINT, n BIGINT, "
       "c HUGEINT, bad BIGINT)");
   try {
-    for (const auto& batch : batches) ScanBatch(conn, m, batch);
+    const std::vector<int64_t> rows = on_batch ? BatchRows(m) : std::vector<int64_t>{};
+    for (size_t i = 0; i < batches.size(); ++i) {
+      if (on_batch) on_batch(i, batches.size(), rows[i]);
+      ScanBatch(conn, m, batches[i]);
+    }
   } catch (const db::DbError& e) {
     if (e.kind() == db::ErrorKind::kInterrupt || e.kind() == db::ErrorKind::kOutOfMemory) throw;
     ReportUnreadable(conn, root, m, report);

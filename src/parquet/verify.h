@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,7 +39,11 @@ struct VerifyReport {
 // not thrown; an interrupt or running out of memory while reading is thrown (db::DbError),
 // since neither says anything about the files. Row counts per file in the manifest are
 // checked when non-zero.
-VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& expected);
+// `on_batch`, when given, is called before each scan with the batch's index, the number
+// of batches and the rows its files are expected to hold (for progress).
+using VerifyBatchCallback = std::function<void(size_t batch, size_t batches, int64_t rows)>;
+VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const Manifest& expected,
+                           const VerifyBatchCallback& on_batch = {});
 
 // The manifest's files as absolute SQL literals, in comma-separated batches small
 // enough to read in one scan within the memory limit.

@@ -333,6 +333,7 @@ void TablesTarget::Stage(ops::Change& change) {
   db::Connection& conn = WorkspaceConnection(ws_);
   tables_ = NameTables(change.plan);
   CheckTransactionMemory(conn, change.plan);
+  meter().Begin(change.plan.total_rows);  // staging reads every row once (one query)
   const StagingChoice choice = StageChange(ws_, change, options_);
   scan_amplification_ = choice.amplification;
   change.strategy = choice.sorted ? "sorted" : "scan";
@@ -369,9 +370,13 @@ void TablesTarget::Write(ops::Change& change) {
     conn.Execute("DROP SCHEMA " + cat + "." + db::QuoteIdent(old.stored_schema) + " CASCADE");
   }
   conn.Execute("CREATE SCHEMA " + schema_q);
+  ops::WorkMeter& work = meter();
+  int64_t written = 0;
   auto write_table = [&](const Partition& p) {
+    work.StartStep("table", written++, static_cast<int64_t>(tables_.size()), p.rows);
     conn.Execute("CREATE TABLE " + schema_q + "." + db::QuoteIdent(p.table) + " AS SELECT " + cols +
                  " FROM " + kStageTable + " WHERE __dp_pid = " + std::to_string(p.id) + order);
+    work.FinishStep();
   };
   // Small tables are written first on one thread: their statements are dominated by
   // scheduling, which one thread does ~1.5x faster; large ones then use all threads.
@@ -383,6 +388,7 @@ void TablesTarget::Write(ops::Change& change) {
   for (const auto& p : tables_) {
     if (p.rows >= kSmallTableRows) write_table(p);
   }
+  work.StartStep("catalog", 0, 1, 0);
   std::vector<std::string> names;
   for (const auto& p : tables_) names.push_back(p.table);
   for (const auto& sql : CatalogSql(state_->target.alias(), o.schema, SpecRows(manifest_, o),

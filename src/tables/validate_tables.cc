@@ -137,6 +137,7 @@ ValidationReport ValidateTables(const std::string& database, const std::string& 
   ValidationReport r{.dataset = database + " schema " + stored,
                      .version = cat.manifest.version,
                      .partitions = static_cast<int64_t>(cat.partitions.size())};
+  r.schema = stored;
   for (const auto& p : cat.problems)
     r.problems.push_back(ValidationProblem::Make("catalog", "", p));
   CompareCatalog(cat, r);

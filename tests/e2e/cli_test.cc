@@ -77,6 +77,19 @@ TEST(Demo, DataHasTheAdvertisedShape) {
   for (uint64_t c = 0; c < r.ColumnCount(); ++c) EXPECT_TRUE(r.GetBool(0, c)) << "check " << c;
 }
 
+TEST(Demo, AnExistingDemoIsReplacedOnlyWithReplace) {
+  TempDir dir;
+  ASSERT_EQ(RunDuckpart({"demo", "--rows", "3000", "--dir", dir / "d", "--quiet"}).exit_code, 0);
+  const std::string before = ReadFile(dir / "d/demo.db");
+  RunResult r = RunDuckpart({"demo", "--rows", "2000", "--dir", dir / "d"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--replace"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(dir / "d/demo.db"), before) << "refused, and left as it was";
+  r = RunDuckpart({"demo", "--rows", "2000", "--dir", dir / "d", "--replace", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["rows"], 2000);
+}
+
 TEST(Demo, NegativeRowsIsAUsageError) {
   TempDir dir;
   RunResult r = RunDuckpart({"demo", "--rows", "-5", "--dir", dir / "d"});

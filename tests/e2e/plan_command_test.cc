@@ -47,9 +47,10 @@ TEST_F(PlanCommand, JsonListsEveryPartitionWithTheSourcesRowCounts) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto plan = nlohmann::json::parse(r.out);
   EXPECT_EQ(plan["spec"], "month(ts)");
-  EXPECT_EQ(plan["total_rows"].get<int64_t>(), SourceContent(db_).rows);
+  EXPECT_EQ(plan["rows"].get<int64_t>(), SourceContent(db_).rows);
   std::vector<int64_t> counts;
-  for (const auto& p : plan["partitions"]) {
+  EXPECT_EQ(plan["partitions"], plan["partition_list"].size());
+  for (const auto& p : plan["partition_list"]) {
     counts.push_back(p["rows"].get<int64_t>());
     EXPECT_EQ(p["path"].get<std::string>().rfind("ts_month=", 0), 0u) << p["path"];
   }
@@ -67,7 +68,7 @@ TEST_F(PlanCommand, TextShowsPartitionsTotalsAndBalanceAndCutsTheListAtShow) {
   RunResult r = RunDuckpart(Args({"--show", "3"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("Plan for ", 0), 0u) << r.out;
-  const auto& parts = plan["partitions"];
+  const auto& parts = plan["partition_list"];
   for (size_t i = 0; i < parts.size(); ++i) {
     const bool listed = r.out.find(parts[i]["path"].get<std::string>() + " ") != std::string::npos;
     EXPECT_EQ(listed, i < 3) << parts[i]["path"];
@@ -91,12 +92,12 @@ TEST_F(PlanCommand, TheRunWritesExactlyThePartitionsThePlanListed) {
                 .exit_code,
             0);
   const auto manifest = ManifestJson(dir_ / "ds");
-  ASSERT_EQ(manifest["partitions"].size(), plan["partitions"].size());
-  for (size_t i = 0; i < plan["partitions"].size(); ++i) {
-    const auto& planned = plan["partitions"][i];
+  ASSERT_EQ(manifest["partitions"].size(), plan["partition_list"].size());
+  for (size_t i = 0; i < plan["partition_list"].size(); ++i) {
+    const auto& planned = plan["partition_list"][i];
     EXPECT_EQ(PartitionFiles(manifest, planned["path"]).empty(), false) << planned["path"];
   }
-  EXPECT_EQ(manifest["total_rows"], plan["total_rows"]);
+  EXPECT_EQ(manifest["total_rows"], plan["rows"]);
 }
 
 TEST_F(PlanCommand, ASpecThatDoesNotFitIsAnInputErrorAndChangesNothing) {

@@ -96,7 +96,7 @@ TEST_F(RunPromises, NoVerifyPublishesTheRowsAndSaysItDidNotVerify) {
   ASSERT_EQ(json.exit_code, 0) << json.err;
   const auto j = nlohmann::json::parse(json.out);
   EXPECT_EQ(j["verified"], false);
-  EXPECT_EQ(j["seconds"]["verify"].get<double>(), 0.0);
+  EXPECT_EQ(j["phase_seconds"]["verify"].get<double>(), 0.0);
   EXPECT_EQ(ParquetContent(ds_), SourceContent(db_));
   RunResult v = RunDuckpart({"validate", ds_, "--db", db_, "--table", "events"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;

@@ -301,6 +301,11 @@ TEST(Crash, RecoverRefusesWhileAnotherProcessHoldsTheLock) {
   EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_NE(v.err.find("an interrupted operation left 1 leftover"), std::string::npos) << v.err;
   EXPECT_NE(v.err.find("duckpart recover"), std::string::npos) << v.err;
+  RunResult dry = RunDuckpart({"recover", target, "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("would roll back an unfinished run"), std::string::npos) << dry.out;
+  EXPECT_EQ(dry.out.find("rolled back"), std::string::npos) << "the past tense: " << dry.out;
+  EXPECT_TRUE(fs::exists(store.store() / "staging-1-1"));
   RunResult r = RunDuckpart({"recover", target});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("rolled back an unfinished run"), std::string::npos) << r.out;

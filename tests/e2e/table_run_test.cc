@@ -125,8 +125,9 @@ TEST_P(TableRunSpecs, WritesVerifiesAndValidatesAgainstTheSource) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["rows"], 20'000);
   EXPECT_EQ(j["verified"], true);
-  EXPECT_EQ(j["target"]["schema"], "events_parts");
-  EXPECT_EQ(j["target"]["view"], "main.events_partitioned");
+  EXPECT_EQ(j["target"], to);
+  EXPECT_EQ(j["schema"], "events_parts");
+  EXPECT_EQ(j["view"], "main.events_partitioned");
   EXPECT_EQ(ContentOf(to, "events_partitioned"), SourceContent(src));
   EXPECT_EQ(std::stoll(Scalar(to, "SELECT count(*) FROM events_parts._duckpart_partitions")),
             j["partitions"].get<int64_t>());
