@@ -23,10 +23,10 @@ struct RepartitionRequest {
   std::string schema;    // the partition schema in `database`
   Spec spec;             // the new spec
   EngineOptions engine;
-  bool verify = true;
-  std::string sort_by;
-  std::string compression = "snappy";  // Parquet only
-  PlanOptions plan;
+  // How to write: verify, sort_by, plan for both targets; compression, retention and the
+  // writer's thresholds for a Parquet dataset. `target` and `replace` are set by
+  // RepartitionRun (the dataset itself, replaced).
+  RunOptions write;
 };
 
 // The run that repartitions: its source is the dataset's current version, its target the

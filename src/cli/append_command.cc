@@ -56,12 +56,8 @@ void PrintAppend(const AppendReport& r, const std::string& target, bool verified
 int RunAppend(AppendArgs& args, const GlobalOptions& global) {
   args.request.parquet.verify = !args.no_verify;
   SignalCancel signals;
-  ProgressLine line(!global.quiet && !global.json && StderrIsTerminal());
-  const OperationControl control{
-      .cancel = &signals.token(),
-      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
-      .on_warning = [&line](const std::string& w) { line.Warn(w); },
-      .max_attempts = args.max_attempts};
+  ProgressLine line(ProgressModeFor(global.quiet, global.json));
+  const OperationControl control = LineControl(line, signals, args.max_attempts);
   const AppendReport report = AppendDataset(args.request, control);
   line.Clear();
   for (const auto& w : report.outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";

@@ -76,8 +76,7 @@ int RunCleanup(const CleanupArgs& args, const GlobalOptions& global) {
          {"orphans_removed", r.orphans_removed},
          {"manifest_problem", r.manifest_problem.empty() ? nlohmann::json(nullptr)
                                                          : nlohmann::json(r.manifest_problem)},
-         {"store_removed", r.store_removed},
-         {"temporary_tables", nlohmann::json::array()}});
+         {"store_removed", r.store_removed}});
     return 0;
   }
   if (global.quiet) return 0;

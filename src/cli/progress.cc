@@ -65,6 +65,15 @@ ProgressLine::Mode ProgressModeFor(bool quiet, bool json) {
   return StderrIsTerminal() ? ProgressLine::Mode::kTerminal : ProgressLine::Mode::kLines;
 }
 
+OperationControl LineControl(ProgressLine& line, SignalCancel& signals, int max_attempts) {
+  return OperationControl{
+      .cancel = &signals.token(),
+      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
+      .on_phase_done = [&line](const ProgressSnapshot& s) { line.PhaseDone(s); },
+      .on_warning = [&line](const std::string& w) { line.Warn(w); },
+      .max_attempts = max_attempts};
+}
+
 void ProgressLine::Draw(const ProgressSnapshot& s) {
   if (mode_ != Mode::kTerminal) return;
   std::lock_guard<std::mutex> lock(mu_);

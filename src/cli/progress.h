@@ -67,6 +67,10 @@ class ProgressLine {
 // The progress mode for a command's global flags and its stderr.
 ProgressLine::Mode ProgressModeFor(bool quiet, bool json);
 
+// The control of a writing command: cancelled by `signals`, its progress and warnings drawn
+// on `line` (which must outlive the operation), retried up to `max_attempts`.
+OperationControl LineControl(ProgressLine& line, SignalCancel& signals, int max_attempts);
+
 class ProgressReporter {
  public:
   // `show` false: no output, but Ctrl-C still interrupts.

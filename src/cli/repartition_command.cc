@@ -5,6 +5,7 @@
 #include "cli/common_options.h"
 #include "cli/progress.h"
 #include "cli/run_output.h"
+#include "cli/version_options.h"
 #include "duckpart/error.h"
 #include "duckpart/operation.h"
 #include "duckpart/repartition.h"
@@ -41,15 +42,11 @@ int RunRepartition(RepartitionArgs& args, const GlobalOptions& global) {
   if (!r.database.empty() && args.compression_given)
     throw InputError("--compression applies to a Parquet dataset only");
   r.spec = ParseSpec(args.by);
-  r.verify = !args.no_verify;
+  r.write.verify = !args.no_verify;
   if (!r.database.empty() && r.schema.empty()) r.schema = OnlySchema(r);
   SignalCancel signals;
-  ProgressLine line(!global.quiet && !global.json && StderrIsTerminal());
-  const OperationControl control{
-      .cancel = &signals.token(),
-      .on_progress = [&line](const ProgressSnapshot& s) { line.Draw(s); },
-      .on_warning = [&line](const std::string& w) { line.Warn(w); },
-      .max_attempts = args.max_attempts};
+  ProgressLine line(ProgressModeFor(global.quiet, global.json));
+  const OperationControl control = LineControl(line, signals, args.max_attempts);
   const RunReport report = RepartitionDataset(r, control);
   line.Clear();
   PrintWarnings(report.outcome);
@@ -57,12 +54,12 @@ int RunRepartition(RepartitionArgs& args, const GlobalOptions& global) {
     if (global.json)
       PrintOrderedJson(TableResultJson(report.tables, report.outcome));
     else if (!global.quiet)
-      PrintTableResult(report.tables, r.verify);
+      PrintTableResult(report.tables, r.write.verify);
   } else {
     if (global.json)
       PrintOrderedJson(ResultJson(report.parquet, report.outcome, r.dataset));
     else if (!global.quiet)
-      PrintResult(report.parquet, r.dataset, r.verify);
+      PrintResult(report.parquet, r.dataset, r.write.verify);
   }
   return 0;
 }
@@ -91,12 +88,13 @@ Command AddRepartitionCommand(CLI::App& root, const GlobalOptions& global) {
                   "Attempts when out of memory, each with half the threads and more spilling")
       ->check(CLI::Range(1, kMaxAttempts))
       ->capture_default_str();
+  AddVersionOptions(*sub, args->request.write);
   sub->add_flag("--no-verify", args->no_verify,
                 "Skip reading the written data back before publishing");
-  sub->add_option("--sort-by", args->request.sort_by,
+  sub->add_option("--sort-by", args->request.write.sort_by,
                   "Columns ordering rows inside each partition, e.g. \"ts,id\"");
   auto* compression =
-      sub->add_option("--compression", args->request.compression,
+      sub->add_option("--compression", args->request.write.compression,
                       "Parquet compression: snappy, zstd, gzip, lz4, brotli, uncompressed")
           ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "uncompressed", "brotli"}))
           ->capture_default_str();

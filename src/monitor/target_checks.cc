@@ -93,7 +93,9 @@ class Attachment {
 HealthCheck Validate(const std::function<ValidationReport()>& validate,
                      const std::string& command) {
   try {
-    return CheckValidate(validate().problems, command);
+    std::vector<std::string> problems;
+    for (const auto& p : validate().problems) problems.push_back(p.message);
+    return CheckValidate(problems, command);
   } catch (...) {
     try {
       ops::ThrowTranslated(std::current_exception(), nullptr);

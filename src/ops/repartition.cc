@@ -93,6 +93,7 @@ class RepartitionOperation : public ops::Operation {
 
   ops::Change Plan(Workspace& ws) override {
     ops::Change change = run_.Plan(ws);
+    change.record.operation = "repartition";
     if (change.plan.total_rows != old_.total_rows ||
         change.plan.total_checksum != old_.total_checksum) {
       throw CheckFailed(fmt::format(
@@ -120,12 +121,9 @@ RunRequest RunFor(const RepartitionRequest& r, const VersionSource& v) {
   RunRequest run{.engine = r.engine, .spec = r.spec};
   if (!r.dataset.empty()) {
     run.source = SourceOptions{.query = v.sql, .description = Described(r, v)};
-    run.parquet = RunOptions{.target = r.dataset,
-                             .replace = true,
-                             .verify = r.verify,
-                             .sort_by = r.sort_by,
-                             .compression = r.compression,
-                             .plan = r.plan};
+    run.parquet = r.write;
+    run.parquet->target = r.dataset;
+    run.parquet->replace = true;
   } else {
     run.source =
         SourceOptions{.db_path = r.database, .query = v.sql, .description = Described(r, v)};
@@ -133,9 +131,9 @@ RunRequest RunFor(const RepartitionRequest& r, const VersionSource& v) {
                                  .schema = r.schema,
                                  .view = v.view,
                                  .replace = true,
-                                 .verify = r.verify,
-                                 .sort_by = r.sort_by,
-                                 .plan = r.plan};
+                                 .verify = r.write.verify,
+                                 .sort_by = r.write.sort_by,
+                                 .plan = r.write.plan};
   }
   return run;
 }

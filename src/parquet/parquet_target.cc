@@ -241,11 +241,13 @@ void ParquetTarget::WriteOnBase(ops::Change& change) {
   std::vector<Partition> fresh;
   if (!written.partitions.empty()) {
     ops::Change w{.plan = written, .rows_sql = change.rows_sql, .version = change.version};
-    WritePartitions(conn, w, options_, budget_, change.strategy == "sorted", raw);
+    ops::WorkMeter& work = meter();
+    WritePartitions(conn, w, options_, budget_, change.strategy == "sorted", raw, work);
+    work.StartStep("place", 0, 1, 0);
     fresh = PlacePartitions(written, raw, data_);
     RunOptions one_file = options_;
     one_file.target_file_size = std::numeric_limits<int64_t>::max();
-    rewritten_ = CompactPartitions(conn, fresh, data_, one_file, {}, change.version);
+    rewritten_ = CompactPartitions(conn, fresh, data_, one_file, {}, change.version, work);
   }
   fs::remove_all(raw);
   int64_t bytes_added = 0;

@@ -85,6 +85,11 @@ TEST_F(JsonContract, WritingCommandsMatchTheirSchemas) {
   Json({"recover", "--db", tdb_}, "recover");
   Json({"cleanup", ds_, "--dry-run"}, "cleanup");
   Json({"cleanup", "--db", tdb_, "--dry-run"}, "cleanup");
+  // repartition publishes a whole new version and reports it as run does.
+  Json({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to", t / "rp"}, "run");
+  Json({"repartition", t / "rp", "--by", "day(ts)"}, "run");
+  Json({"run", "--db", db_, "--table", "events", "--by", "tag", "--to-db", t / "rp.db"}, "run");
+  Json({"repartition", "--to-db", t / "rp.db", "--by", "bucket(3, id)"}, "run");
 }
 
 TEST_F(JsonContract, ReadingCommandsMatchTheirSchemas) {
