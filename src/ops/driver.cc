@@ -184,7 +184,10 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
   } catch (...) {
     ThrowTranslated(std::current_exception(), options.control.cancel);
   }
-  attempt.Run(Phase::kPlan, 0, [&] { change = op.Plan(ws); });
+  attempt.Run(Phase::kPlan, 0, [&] {
+    change = op.Plan(ws);
+    target.CheckPlan(change);
+  });
   change.started = start;
   attempt.Run(Phase::kStage, 0, [&] { target.Stage(change); });
   const int64_t rows = change.plan.total_rows;

@@ -64,6 +64,9 @@ class Target {
   // Before any work: throws InputError when the target cannot take the operation
   // (exists without replace, is not duckpart's, is unusable). Changes nothing.
   virtual void Check() = 0;
+  // Right after the operation planned, inside the plan phase: throws InputError when the
+  // target cannot hold the planned partitions (e.g. a folder name too long). Changes nothing.
+  virtual void CheckPlan(const Change& /*change*/) {}
   // Takes the target's lock and prepares a place no reader sees; sets change.version.
   virtual void Stage(Change& change) = 0;
   // Writes every partition of the change into the staging place.

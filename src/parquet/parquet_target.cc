@@ -14,8 +14,8 @@
 #include "duckpart/error.h"
 #include "manifest/from_plan.h"
 #include "parquet/nested_targets.h"
-#include "parquet/user_files.h"
 #include "parquet/shared_version.h"
+#include "parquet/user_files.h"
 #include "parquet/verify.h"
 #include "parquet/write_probe.h"
 #include "plan/path_limits.h"
@@ -185,8 +185,11 @@ void ParquetTarget::Check() {
   plan::CheckParquetTypes(ws_);  // values the Parquet writer would lose: refused before work
 }
 
+void ParquetTarget::CheckPlan(const ops::Change& change) {
+  plan::CheckPathSegments(change.plan);  // every partition's folder name fits the filesystem
+}
+
 void ParquetTarget::Stage(ops::Change& change) {
-  plan::CheckPathSegments(change.plan);  // before the lock: a refused run changes nothing
   std::error_code ec;
   made_store_ = !fs::exists(store_.store(), ec);
   lock_ = std::make_unique<store::StoreLock>(store_);

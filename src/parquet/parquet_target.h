@@ -38,6 +38,7 @@ class ParquetTarget : public ops::Target {
   ~ParquetTarget() override;
 
   void Check() override;
+  void CheckPlan(const ops::Change& change) override;
   void Stage(ops::Change& change) override;
   void Write(ops::Change& change) override;
   void Verify(ops::Change& change) override;

@@ -121,10 +121,10 @@ TEST_F(BeforeWork, TablesAreFoundAsDuckDbFindsThem) {
   RunResult r =
       RunDuckpart({"plan", "--db", db(), "--table", "s2.t", "--by", "bucket(2, id)", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["total_rows"], 7) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["rows"], 7) << r.out;
   r = RunDuckpart({"plan", "--db", db(), "--table", "EVENTS", "--by", "bucket(2, id)", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["total_rows"], 9) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["rows"], 9) << r.out;
   ExpectRefused({"plan", "--db", db(), "--table", "s2.nope", "--by", "bucket(2, id)"},
                 "'s2.nope' does not exist");
 }

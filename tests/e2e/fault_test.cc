@@ -14,6 +14,7 @@
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/recover.h"
+#include "support/fault_trace.h"
 #include "support/run_binary.h"
 
 namespace duckpart::testing {
@@ -72,16 +73,6 @@ Sources MakeSources(const TempDir& dir) {
   }
   EXPECT_NE(s.stats[0], s.stats[1]);
   return s;
-}
-
-// The durable steps a run takes, from its trace (one line each).
-int CountSteps(const std::vector<std::string>& args, const std::string& trace) {
-  const RunResult r = RunDuckpart(args, {"DUCKPART_FAULT_TRACE=" + trace});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::istringstream in(ReadFile(trace));
-  int n = 0;
-  for (std::string line; std::getline(in, line);) ++n;
-  return n;
 }
 
 std::vector<std::string> ParquetRun(const std::string& db, const std::string& spec,

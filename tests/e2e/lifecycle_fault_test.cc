@@ -12,6 +12,7 @@
 
 #include "duckpart/recover.h"
 #include "support/dataset.h"
+#include "support/fault_trace.h"
 #include "support/lifecycle.h"
 #include "support/run_binary.h"
 
@@ -28,15 +29,6 @@ std::string CopyDataset(const std::string& from, const std::string& to) {
                                                           "." + t.filename().string()),
                      t);
   return to;
-}
-
-int CountSteps(const std::vector<std::string>& args, const std::string& trace) {
-  const RunResult r = RunDuckpart(args, {"DUCKPART_FAULT_TRACE=" + trace});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::istringstream in(ReadFile(trace));
-  int n = 0;
-  for (std::string line; std::getline(in, line);) ++n;
-  return n;
 }
 
 // Every step of `command(target)` over copies of `base`, failed and crashed.

@@ -10,6 +10,7 @@
 
 #include "duckpart/recover.h"
 #include "support/dataset.h"
+#include "support/fault_trace.h"
 #include "support/listing.h"
 #include "support/run_binary.h"
 
@@ -112,16 +113,6 @@ TEST(Repartition, PartitionTablesAreRewrittenInOneTransaction) {
   const RunResult v = RunDuckpart({"validate", "--to-db", parts, "--schema", "events_parts", "--db",
                                    source, "--table", "events"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-}
-
-// The durable steps of a run, from its trace.
-int CountSteps(const std::vector<std::string>& args, const std::string& trace) {
-  const RunResult r = RunDuckpart(args, {"DUCKPART_FAULT_TRACE=" + trace});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::istringstream in(ReadFile(trace));
-  int n = 0;
-  for (std::string line; std::getline(in, line);) ++n;
-  return n;
 }
 
 // The dataset's spec, as its manifest records it.
