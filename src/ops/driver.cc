@@ -190,9 +190,9 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
   });
   change.started = start;
   attempt.Run(Phase::kStage, 0, [&] { target.Stage(change); });
-  const int64_t rows = change.plan.total_rows;
-  attempt.Run(Phase::kWrite, rows, [&] { target.Write(change); });
-  if (options.verify) attempt.Run(Phase::kVerify, rows, [&] { target.Verify(change); });
+  attempt.Run(Phase::kWrite, RowsToWrite(change), [&] { target.Write(change); });
+  if (options.verify)
+    attempt.Run(Phase::kVerify, RowsToVerify(change), [&] { target.Verify(change); });
   CommitPhase(attempt, target, change, options.control);
   Outcome& out = attempt.outcome();
   out.committed = true;

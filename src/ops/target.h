@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "duckpart/history.h"
@@ -51,6 +52,28 @@ struct Change {
   // Set by the driver: when the attempt began (for the record's duration).
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
+
+// The rows a target's write handles: the whole plan for a new version, the new rows alone
+// for one built on a base version. Progress counts them.
+inline int64_t RowsToWrite(const Change& change) {
+  if (!change.base_version) return change.plan.total_rows;
+  int64_t rows = 0;
+  for (const auto& p : change.written) rows += p.rows;
+  return rows;
+}
+
+// The rows the verification reads: the whole plan, or the written partitions of the new
+// version whole (their old rows and the new ones; shared files are proved by identity).
+inline int64_t RowsToVerify(const Change& change) {
+  if (!change.base_version) return change.plan.total_rows;
+  std::unordered_set<int64_t> written;
+  for (const auto& w : change.written) written.insert(w.id);
+  int64_t rows = 0;
+  for (const auto& p : change.plan.partitions) {
+    if (written.count(p.id)) rows += p.rows;
+  }
+  return rows;
+}
 
 // A place partitions are published to. One object serves one attempt of one operation,
 // over the attempt's workspace. The driver calls, in order: Check, (the operation plans),
