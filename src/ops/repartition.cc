@@ -11,6 +11,8 @@
 #include "duckpart/manifest.h"
 #include "ops/run_drive.h"
 #include "ops/run_operation.h"
+#include "plan/type_table.h"
+#include "store/version_pin.h"
 #include "tables/table_layout.h"
 
 namespace duckpart {
@@ -18,23 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// SELECT of every column, cast back to the manifest's types (Parquet stores some types
-// as others: ENUM as VARCHAR, TIMESTAMP_S as TIMESTAMP, ...), from `relation`.
-std::string TypedSelect(const std::vector<ColumnInfo>& schema, const std::string& relation) {
-  std::string cols;
-  for (const auto& c : schema) {
-    cols += (cols.empty() ? "" : ", ") +
-            fmt::format("CAST({0} AS {1}) AS {0}", db::QuoteIdent(c.name), c.type);
-  }
-  return "SELECT " + cols + " FROM " + relation;
-}
-
-// The files of the version the link points to now, by their resolved paths: a replace
-// that publishes meanwhile does not move the read to another version.
-std::string ParquetVersionSql(const std::string& dataset, const Manifest& m) {
-  std::error_code ec;
-  const fs::path root = fs::canonical(dataset, ec);
-  if (ec) throw InputError("'" + dataset + "' holds no dataset: " + ec.message());
+// The files the manifest of the pinned version lists, by their paths under its own folder,
+// read back in the manifest's types (plan/type_table: ENUM from VARCHAR, ...).
+std::string ParquetVersionSql(const std::string& dataset, const fs::path& root, const Manifest& m) {
   std::string files;
   for (const auto& p : m.partitions) {
     for (const auto& f : p.files) {
@@ -42,8 +30,8 @@ std::string ParquetVersionSql(const std::string& dataset, const Manifest& m) {
     }
   }
   if (files.empty()) throw InputError("dataset '" + dataset + "' holds no rows to repartition");
-  return TypedSelect(
-      m.schema, "read_parquet([" + files + "], hive_partitioning = false, union_by_name = true)");
+  return "SELECT " + plan::ReadBackSelectSql(m.schema) + " FROM read_parquet([" + files +
+         "], hive_partitioning = false, union_by_name = true)";
 }
 
 struct VersionSource {
@@ -75,13 +63,15 @@ VersionSource TablesVersion(const RepartitionRequest& r) {
   std::vector<std::string> names;
   for (const auto& p : cat.partitions) names.push_back(p.table);
   if (names.empty()) throw InputError("schema " + stored + " holds no rows to repartition");
-  const std::string rows = "(" + tables::ViewSelectSql(stored, names, cat.manifest.schema) + ")";
-  return {cat.manifest, TypedSelect(cat.manifest.schema, rows), cat.view_name};
+  // Partition tables keep every type exactly: their union is the rows as recorded.
+  return {cat.manifest, tables::ViewSelectSql(stored, names, cat.manifest.schema), cat.view_name};
 }
 
 VersionSource ParquetVersion(const RepartitionRequest& r) {
-  Manifest m = ReadManifest(r.dataset);
-  std::string sql = ParquetVersionSql(r.dataset, m);
+  // The link is resolved once: a replace publishing meanwhile does not move the read.
+  const fs::path root = store::PinVersion(r.dataset).root;
+  Manifest m = ReadManifest(root.string());
+  std::string sql = ParquetVersionSql(r.dataset, root, m);
   return {std::move(m), std::move(sql), ""};
 }
 
