@@ -193,6 +193,15 @@ TEST(Crash, KillNineAtRandomMomentsThenRecoverGivesTheOldOrTheNewVersionNeverAMi
     }
 
     RunResult rec = RunDuckpart({"recover", target});
+    if (state == -1 && killed && !fs::exists(fs::symlink_status(target)) &&
+        !fs::exists(store::DatasetStore(target).store())) {
+      // A first run killed before it made its store left nothing: recover says so and
+      // fails, as it does for any path that holds no dataset.
+      EXPECT_EQ(rec.exit_code, 2) << rec.out << rec.err;
+      EXPECT_NE(rec.err.find("does not exist"), std::string::npos) << rec.err;
+      ++old_seen;
+      continue;
+    }
     ASSERT_EQ(rec.exit_code, 0) << rec.err;
     const StoreStatus st = InspectStore(target);
     EXPECT_TRUE(st.leftovers.empty()) << rec.out;
