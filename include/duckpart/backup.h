@@ -45,6 +45,8 @@ struct BackupResult {
   int64_t bytes = 0;
   std::vector<ColumnInfo> schema;
   double seconds = 0;
+  // Problems after the file was renamed into place (it is whole): the folder's fsync.
+  std::vector<std::string> warnings;
 };
 
 // Throws InputError (missing database, table, or target folder; an existing file

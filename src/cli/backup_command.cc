@@ -19,6 +19,7 @@ int BackupCommand(const BackupOptions& o, int max_attempts, const GlobalOptions&
     std::cerr << "duckpart: warning: " << line << "\n";
   };
   const BackupResult r = duckpart::RunBackup(o, control);
+  for (const auto& w : r.warnings) control.on_warning(w);
   if (global.json) {
     PrintJson({{"table", o.table},
                {"database", o.db_path},
@@ -28,7 +29,8 @@ int BackupCommand(const BackupOptions& o, int max_attempts, const GlobalOptions&
                {"bytes", r.bytes},
                {"columns", ColumnsJson(r.schema)},
                {"verified", true},
-               {"seconds", r.seconds}});
+               {"seconds", r.seconds},
+               {"warnings", r.warnings}});
   } else if (!global.quiet) {
     std::cout << fmt::format("Backed up table {} of {} to {}: {} rows, {} columns, {}\n", o.table,
                              o.db_path, r.file, FormatCount(r.rows), r.schema.size(),

@@ -120,42 +120,49 @@ int RunRun(RunArgs& args, const GlobalOptions& global) {
 
 }  // namespace
 
+// The target's options: the folder or the database, its schema and view, and replacing.
+void AddRunTargetOptions(CLI::App& sub, RunArgs& args) {
+  sub.add_option("--to", args.run.target, "Target dataset folder (Parquet, Hive layout)");
+  sub.add_option("--to-db", args.tables.database,
+                 "Target DuckDB database file for partition tables (created if missing; may be "
+                 "the --db file)");
+  sub.add_option("--schema", args.tables.schema,
+                 "With --to-db: schema of the partition tables (default: <table>_parts)");
+  sub.add_option("--view", args.tables.view,
+                 "With --to-db: name of the view over all partitions, in schema main (default: "
+                 "<table>_partitioned, or "
+                 "<schema>_partitioned when --schema is given)");
+  sub.add_flag("--replace", args.run.replace,
+               "Replace the dataset at --to, or the schema and view at --to-db (the old one stays "
+               "until the new one "
+               "is published; refused while the dataset holds files duckpart did not write)");
+}
+
+std::string RunFooter() {
+  return "--to-db FILE writes one table per partition into schema <table>_parts of FILE (which "
+         "may be the source's own database; the source table is only read), catalog tables "
+         "<schema>._duckpart_spec and <schema>._duckpart_partitions, and the view "
+         "main.<table>_partitioned over all of them, in one transaction that is verified before "
+         "COMMIT: a failure or a kill leaves the database as it was.\n" +
+         std::string(kVersionRetentionHelp) +
+         "\n--replace never deletes files duckpart did not write: when the current version holds "
+         "any (a README.txt, a Parquet file put into a partition folder, a dataset inside it), "
+         "the replace is refused before any work, naming them; move them out of the dataset and "
+         "run again.";
+}
+
 Command AddRunCommand(CLI::App& root, const GlobalOptions& global) {
   auto* sub = root.add_subcommand("run",
                                   "Write the partitions as a Parquet dataset (--to) or as "
                                   "partition tables in a DuckDB database "
                                   "(--to-db), verify, publish atomically");
-  sub->footer(
-      "--to-db FILE writes one table per partition into schema <table>_parts of FILE (which may be "
-      "the source's "
-      "own database; the source table is only read), catalog tables <schema>._duckpart_spec and "
-      "<schema>._duckpart_partitions, and the view main.<table>_partitioned over all of them, in "
-      "one transaction "
-      "that is verified before COMMIT: a failure or a kill leaves the database as it was.\n" +
-      std::string(kVersionRetentionHelp) +
-      "\n--replace never deletes files duckpart did not write: when the current version holds "
-      "any (a README.txt, a Parquet file put into a partition folder, a dataset inside it), the "
-      "replace is refused before any work, naming them; move them out of the dataset and run "
-      "again.");
+  sub->footer(RunFooter());
   auto args = std::make_shared<RunArgs>();
   AddSourceOptions(*sub, args->source);
   AddEngineOptions(*sub, args->engine);
   sub->add_option("--by", args->by, "Partition spec, e.g. \"month(ts), bucket(8, user_id)\"")
       ->required();
-  sub->add_option("--to", args->run.target, "Target dataset folder (Parquet, Hive layout)");
-  sub->add_option("--to-db", args->tables.database,
-                  "Target DuckDB database file for partition tables (created if missing; may be "
-                  "the --db file)");
-  sub->add_option("--schema", args->tables.schema,
-                  "With --to-db: schema of the partition tables (default: <table>_parts)");
-  sub->add_option("--view", args->tables.view,
-                  "With --to-db: name of the view over all partitions, in schema main (default: "
-                  "<table>_partitioned, or "
-                  "<schema>_partitioned when --schema is given)");
-  sub->add_flag("--replace", args->run.replace,
-                "Replace the dataset at --to, or the schema and view at --to-db (the old one stays "
-                "until the new one "
-                "is published; refused while the dataset holds files duckpart did not write)");
+  AddRunTargetOptions(*sub, *args);
   sub->add_option("--max-attempts", args->max_attempts,
                   "Attempts when out of memory, each with half the threads and more spilling")
       ->check(CLI::Range(1, kMaxAttempts))

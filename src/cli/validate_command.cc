@@ -37,6 +37,21 @@ nlohmann::json ProblemsJson(const ValidationReport& r) {
 }
 
 // Partition tables in a DuckDB database (`run --to-db`).
+// The text report: what was read back, each problem, and the verdict; `units` names what
+// holds the rows (files, tables) and `held` what else was proved.
+void PrintReportText(const ValidationReport& r, const char* units, const char* held) {
+  std::cout << fmt::format("{} (version {}): {} partitions, {} {}, {} rows read back\n", r.dataset,
+                           r.version, FormatCount(r.partitions), FormatCount(r.files), units,
+                           FormatCount(r.rows));
+  for (const auto& p : r.problems) std::cout << "FAIL " << p.message << "\n";
+  if (r.ok()) {
+    std::cout << "OK: rows, checksums, placement, " << held << " hold"
+              << (r.compared_with_source ? ", and equal the source" : "") << "\n";
+  } else {
+    std::cout << r.problems.size() << " problem(s) found\n";
+  }
+}
+
 int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
   if (!args.dir.empty()) throw InputError("give either a dataset folder or --to-db FILE, not both");
   // --table without --db names the schema only (<table>_parts), as --schema's help says;
@@ -64,18 +79,60 @@ int RunValidateTables(const ValidateArgs& args, const GlobalOptions& global) {
                       {"compared_with_source", r.compared_with_source},
                       {"problems", ProblemsJson(r)}});
   } else {
-    std::cout << fmt::format("{} (version {}): {} partitions, {} tables, {} rows read back\n",
-                             r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
-                             FormatCount(r.rows));
-    for (const auto& p : r.problems) std::cout << "FAIL " << p.message << "\n";
-    if (r.ok()) {
-      std::cout << "OK: rows, checksums, placement, tables, schema and view hold"
-                << (r.compared_with_source ? ", and equal the source" : "") << "\n";
-    } else {
-      std::cout << r.problems.size() << " problem(s) found\n";
-    }
+    PrintReportText(r, "tables", "tables, schema and view");
   }
   return r.ok() ? 0 : static_cast<int>(ExitCode::kCheckFailed);
+}
+
+// An operation in progress, or the leftovers of one that was interrupted: named in a
+// note, since validate checks the version published before it.
+struct StoreNote {
+  std::string note;
+  nlohmann::json leftovers = nlohmann::json::array();
+  std::optional<int64_t> writer;
+};
+
+StoreNote NoteStore(const std::string& dir) {
+  StoreNote n;
+  try {
+    const StoreStatus st = InspectStore(dir);
+    for (const auto& i : st.Interrupted()) n.leftovers.push_back(i.name);
+    if (st.locked) {
+      n.writer = st.lock_pid.value_or(0);
+      n.note = fmt::format(
+          "a duckpart process{} is writing to '{}' now; this checks the version published before "
+          "it",
+          st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), dir);
+    } else if (!n.leftovers.empty()) {
+      n.note = fmt::format(
+          "an interrupted operation left {} leftover{} in {}; run `duckpart recover {}`",
+          n.leftovers.size(), n.leftovers.size() == 1 ? "" : "s", st.store, dir);
+    }
+  } catch (const Error&) {
+    // The dataset check names the problem.
+  }
+  return n;
+}
+
+void PrintDatasetReport(const ValidateArgs& args, const ValidationReport& r, const StoreNote& n,
+                        bool json) {
+  if (json) {
+    PrintOrderedJson(
+        {{"target", args.dir},
+         {"kind", "parquet"},
+         {"version", r.version},
+         {"ok", r.ok()},
+         {"rows", r.rows},
+         {"partitions", r.partitions},
+         {"files", r.files},
+         {"checksum", r.checksum},
+         {"compared_with_source", r.compared_with_source},
+         {"problems", ProblemsJson(r)},
+         {"leftovers", n.leftovers},
+         {"writer_pid", n.writer ? nlohmann::json(*n.writer) : nlohmann::json(nullptr)}});
+    return;
+  }
+  PrintReportText(r, "files", "files and schema");
 }
 
 int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
@@ -89,61 +146,17 @@ int RunValidate(const ValidateArgs& args, const GlobalOptions& global) {
   if (!with_source && !args.source.db_path.empty())
     throw InputError("--db needs --table or --query");
   if (with_source) ws = std::make_unique<Workspace>(args.source, args.engine);
-  // An operation in progress, or the leftovers of one that was interrupted.
-  std::string note;
-  nlohmann::json leftovers = nlohmann::json::array();
-  std::optional<int64_t> writer;
-  try {
-    const StoreStatus st = InspectStore(args.dir);
-    for (const auto& i : st.Interrupted()) leftovers.push_back(i.name);
-    if (st.locked) {
-      writer = st.lock_pid.value_or(0);
-      note = fmt::format(
-          "a duckpart process{} is writing to '{}' now; this checks the version published before "
-          "it",
-          st.lock_pid ? fmt::format(" (pid {})", *st.lock_pid) : std::string(), args.dir);
-    } else if (!leftovers.empty()) {
-      note = fmt::format(
-          "an interrupted operation left {} leftover{} in {}; run `duckpart recover {}`",
-          leftovers.size(), leftovers.size() == 1 ? "" : "s", st.store, args.dir);
-    }
-  } catch (const Error&) {
-    // The dataset check below names the problem.
-  }
+  const StoreNote n = NoteStore(args.dir);
   const ValidationReport r = [&] {
     try {
       return ValidateDataset(args.dir, ws.get(), args.engine);
     } catch (const InputError& e) {
-      if (note.empty()) throw;
-      throw InputError(std::string(e.what()) + "; " + note);
+      if (n.note.empty()) throw;
+      throw InputError(std::string(e.what()) + "; " + n.note);
     }
   }();
-  if (!note.empty() && !global.quiet) std::cerr << "duckpart: warning: " << note << "\n";
-  if (global.json) {
-    PrintOrderedJson({{"target", args.dir},
-                      {"kind", "parquet"},
-                      {"version", r.version},
-                      {"ok", r.ok()},
-                      {"rows", r.rows},
-                      {"partitions", r.partitions},
-                      {"files", r.files},
-                      {"checksum", r.checksum},
-                      {"compared_with_source", r.compared_with_source},
-                      {"problems", ProblemsJson(r)},
-                      {"leftovers", leftovers},
-                      {"writer_pid", writer ? nlohmann::json(*writer) : nlohmann::json(nullptr)}});
-  } else {
-    std::cout << fmt::format("{} (version {}): {} partitions, {} files, {} rows read back\n",
-                             r.dataset, r.version, FormatCount(r.partitions), FormatCount(r.files),
-                             FormatCount(r.rows));
-    for (const auto& p : r.problems) std::cout << "FAIL " << p.message << "\n";
-    if (r.ok()) {
-      std::cout << "OK: rows, checksums, placement, files and schema hold"
-                << (r.compared_with_source ? ", and equal the source" : "") << "\n";
-    } else {
-      std::cout << r.problems.size() << " problem(s) found\n";
-    }
-  }
+  if (!n.note.empty() && !global.quiet) std::cerr << "duckpart: warning: " << n.note << "\n";
+  PrintDatasetReport(args, r, n, global.json);
   return r.ok() ? 0 : static_cast<int>(ExitCode::kCheckFailed);
 }
 

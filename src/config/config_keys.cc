@@ -55,8 +55,9 @@ ConfigKey Feature(const std::string& name, bool on, std::vector<std::string> dep
           .depends_on = std::move(deps)};
 }
 
-std::vector<ConfigKey> MakeKeys() {
-  std::vector<ConfigKey> keys = {
+// The engine: memory, threads, spilling, the time zone.
+std::vector<ConfigKey> EngineKeys() {
+  return {
       Size("memory_limit", "engine", "1GB", "--memory-limit", "DuckDB memory limit"),
       Int("threads", "engine", "0", "--threads", 0, 1024, "worker threads (0 = all cores)"),
       {.name = "temp_dir",
@@ -72,6 +73,12 @@ std::vector<ConfigKey> MakeKeys() {
        .default_value = "UTC",
        .description = "zone for time transforms of TIMESTAMPTZ columns",
        .flag = "--timezone"},
+  };
+}
+
+// How the writing commands write, verify, retry and keep versions.
+std::vector<ConfigKey> WritingKeys() {
+  return {
       {.name = "compression",
        .section = "writing",
        .type = ConfigType::kChoice,
@@ -106,6 +113,12 @@ std::vector<ConfigKey> MakeKeys() {
        .description = "file that writing commands append JSON lines to: one per phase and per "
                       "warning (unset: none)",
        .flag = "--log-file"},
+  };
+}
+
+// The thresholds of plan, analyze, doctor and monitor, and the monitor's interval.
+std::vector<ConfigKey> ThresholdKeys() {
+  return {
       Ratio("cv_warn", "0.5", 100, "partition row-count CV above which balance warns"),
       Ratio("cv_critical", "1.5", 100, "partition row-count CV above which balance is critical"),
       Size("small_file_size", "thresholds", "8MiB", "", "files smaller than this count as small"),
@@ -151,6 +164,12 @@ std::vector<ConfigKey> MakeKeys() {
        .flag = "--interval",
        .min = 1,
        .max = 86400},
+  };
+}
+
+// The feature flags and their dependencies.
+std::vector<ConfigKey> FeatureKeys() {
+  return {
       Feature("analysis", true, {}, "balance statistics and recommendations"),
       Feature("monitoring", true, {"features.analysis"}, "health checks and alerts"),
       Feature("auto_rebalance", false, {"features.analysis"}, "rebalance when analysis says so"),
@@ -160,6 +179,13 @@ std::vector<ConfigKey> MakeKeys() {
       Feature("history", true, {}, "record committed operations"),
       Feature("backup_before_replace", false, {}, "back up a dataset before --replace"),
   };
+}
+
+std::vector<ConfigKey> MakeKeys() {
+  std::vector<ConfigKey> keys;
+  for (auto group : {EngineKeys, WritingKeys, ThresholdKeys, FeatureKeys}) {
+    for (auto& k : group()) keys.push_back(std::move(k));
+  }
   return keys;
 }
 

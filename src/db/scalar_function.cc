@@ -133,10 +133,10 @@ auto NanosAt(void* data) {
   };
 }
 
-// Dispatches on the value type (checked at bind time, so every case here is supported).
-void BucketChunk(duckdb_function_info info, const Chunk& c, duckdb_logical_type type) {
+// The integer, date and time types, hashed as Iceberg's long; false for any other type.
+bool BucketIntegerChunk(duckdb_function_info info, const Chunk& c, duckdb_type type_id) {
   void* d = c.values;
-  switch (duckdb_get_type_id(type)) {
+  switch (type_id) {
     case DUCKDB_TYPE_TINYINT:
       BucketRows(info, c, LongAt<int8_t>(d));
       break;
@@ -173,6 +173,18 @@ void BucketChunk(duckdb_function_info info, const Chunk& c, duckdb_logical_type 
     case DUCKDB_TYPE_TIMESTAMP_NS:
       BucketRows(info, c, NanosAt(d));
       break;
+    default:
+      return false;
+  }
+  return true;
+}
+
+// Dispatches on the value type (checked at bind time, so every case here is supported).
+void BucketChunk(duckdb_function_info info, const Chunk& c, duckdb_logical_type type) {
+  void* d = c.values;
+  const duckdb_type type_id = duckdb_get_type_id(type);
+  if (BucketIntegerChunk(info, c, type_id)) return;
+  switch (type_id) {
     case DUCKDB_TYPE_DECIMAL: {
       const duckdb_type internal = duckdb_decimal_internal_type(type);
       BucketRows(info, c, [&](idx_t row) { return DecimalHashAt(internal, d, row); });

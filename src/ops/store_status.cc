@@ -9,6 +9,7 @@
 #include <set>
 
 #include "duckpart/error.h"
+#include "store/fault.h"
 #include "store/fs.h"
 #include "store/version_retention.h"
 #include "util/format.h"
@@ -105,6 +106,7 @@ void Measure(const fs::path& path, StoreItem& item) {
 }
 
 void Remove(const StoreItem& item) {
+  store::Step(store::StepKind::kRemove, item.path);
   std::error_code ec;
   if (item.kind == Kind::kSpill) {
     for (auto it = fs::directory_iterator(item.path, ec); !ec && it != fs::directory_iterator();
@@ -118,11 +120,91 @@ void Remove(const StoreItem& item) {
   if (ec) throw RuntimeFailure("cannot remove '" + item.path + "': " + ec.message());
 }
 
+namespace {
+
+// The versions that another link beside the target publishes: never leftovers.
+std::set<int64_t> OtherLinks(const DatasetStore& ds, StoreStatus& st) {
+  std::set<int64_t> kept;
+  const fs::path parent = ds.target().parent_path();
+  const std::string link_temp_name = ds.target().filename().string() + store::kLinkTempSuffix;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->path() == ds.target() || name == link_temp_name) continue;
+    std::error_code link_ec;
+    if (!it->is_symlink(link_ec)) continue;
+    if (const auto v = LinkedVersion(ds, it->path())) {
+      kept.insert(*v);
+      st.other_links.push_back(name);
+    }
+  }
+  return kept;
+}
+
+// The link a killed publish made beside the target and never renamed into place.
+std::optional<StoreItem> LinkTemp(const DatasetStore& ds) {
+  const std::string name = ds.target().filename().string() + store::kLinkTempSuffix;
+  const fs::path link_temp = ds.target().parent_path() / name;
+  std::error_code ec;
+  const auto lt = fs::symlink_status(link_temp, ec);
+  if (ec || !(lt.type() == fs::file_type::symlink ||
+              (lt.type() == fs::file_type::directory && fs::is_empty(link_temp, ec))))
+    return std::nullopt;
+  StoreItem item{.kind = Kind::kLinkTemp, .path = link_temp.string(), .name = name};
+  item.version = LinkedVersion(ds, link_temp);
+  item.files = 1;
+  return item;
+}
+
+// What a version folder of the store is: nothing to report (current, published by another
+// link, kept by the retention policy, or published once and whole) or a leftover.
+std::optional<Kind> VersionKind(int64_t v, const StoreStatus& st, const std::set<int64_t>& kept,
+                                std::optional<int64_t> last_published) {
+  if (st.current_version && v == *st.current_version) return std::nullopt;
+  if (kept.contains(v) || st.kept_versions.contains(v)) return std::nullopt;
+  // A version the store's marker says was published, with no link left to it: the link
+  // was removed or moved away, the data is whole; never taken for unfinished work.
+  if (!st.current_version && last_published && v <= *last_published) return std::nullopt;
+  return st.current_version && v < *st.current_version ? Kind::kSupersededVersion
+                                                       : Kind::kUnpublishedVersion;
+}
+
+// One entry of the store folder as a leftover, or nothing when it is the store's own.
+std::optional<StoreItem> Classify(const fs::path& path, const StoreStatus& st,
+                                  const std::set<int64_t>& kept,
+                                  std::optional<int64_t> last_published) {
+  const std::string name = path.filename().string();
+  StoreItem item{.path = path.string(),
+                 .name = fs::path(st.store).filename().string() + "/" + name};
+  std::error_code ec;
+  const bool dir = fs::symlink_status(path, ec).type() == fs::file_type::directory;
+  if (name == "lock" || name == "_duckpart_store") return std::nullopt;
+  if (name == "tmp" && dir) {
+    item.kind = Kind::kSpill;
+  } else if (!dir && name == "_duckpart_store.tmp") {
+    item.kind = Kind::kTempFile;
+  } else if (dir && name.starts_with("staging-")) {
+    item.kind = Kind::kStaging;
+  } else if (const auto v = dir ? DatasetStore::ParseVersionName(name) : std::nullopt) {
+    const auto kind = VersionKind(*v, st, kept, last_published);
+    if (!kind) return std::nullopt;
+    item.version = v;
+    item.kind = *kind;
+  } else {
+    item.kind = Kind::kUnknown;
+  }
+  Measure(path, item);
+  if (item.kind == Kind::kSpill && item.files == 0) return std::nullopt;  // empty: no leftover
+  return item;
+}
+
+}  // namespace
+
 StoreStatus Inspect(const std::string& target, bool probe_lock) {
   const DatasetStore ds(target);
-  const fs::path parent = ds.target().parent_path();
   std::error_code ec;
-  if (!fs::is_directory(parent, ec)) {
+  if (!fs::is_directory(ds.target().parent_path(), ec)) {
     throw InputError("the folder of '" + target + "' does not exist");
   }
   StoreStatus st;
@@ -137,74 +219,19 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
     st.lock_pid = h.pid;
     st.lock_pid_alive = h.pid && ProcessAlive(*h.pid);
   }
-
-  // Versions that another link beside the target publishes are never leftovers.
-  std::set<int64_t> kept;
-  const std::string link_temp_name = ds.target().filename().string() + store::kLinkTempSuffix;
-  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (it->path() == ds.target() || name == link_temp_name) continue;
-    std::error_code link_ec;
-    if (!it->is_symlink(link_ec)) continue;
-    if (const auto v = LinkedVersion(ds, it->path())) {
-      kept.insert(*v);
-      st.other_links.push_back(name);
-    }
-  }
-
-  const fs::path link_temp = parent / link_temp_name;
-  const auto lt = fs::symlink_status(link_temp, ec);
-  if (!ec && (lt.type() == fs::file_type::symlink ||
-              (lt.type() == fs::file_type::directory && fs::is_empty(link_temp, ec)))) {
-    StoreItem item{.kind = Kind::kLinkTemp, .path = link_temp.string(), .name = link_temp_name};
-    item.version = LinkedVersion(ds, link_temp);
-    item.files = 1;
-    st.leftovers.push_back(item);
-  }
+  const std::set<int64_t> kept = OtherLinks(ds, st);
+  if (auto item = LinkTemp(ds)) st.leftovers.push_back(*item);
   if (!st.store_exists) return st;
-
   std::vector<fs::path> entries;
   for (auto it = fs::directory_iterator(ds.store(), ec); !ec && it != fs::directory_iterator();
        it.increment(ec)) {
     entries.push_back(it->path());
   }
   std::sort(entries.begin(), entries.end());
-  const std::string store_name = ds.store().filename().string();
   const std::optional<int64_t> last_published = ds.LastPublished();
   if (st.current_version) st.kept_versions = store::KeptVersions(ds, store::RecordedPolicy(ds));
   for (const auto& path : entries) {
-    const std::string name = path.filename().string();
-    StoreItem item{.path = path.string(), .name = store_name + "/" + name};
-    std::error_code type_ec;
-    const bool dir = fs::symlink_status(path, type_ec).type() == fs::file_type::directory;
-    if (name == "lock" || name == "_duckpart_store") continue;
-    if (name == "tmp" && dir) {
-      item.kind = Kind::kSpill;
-      Measure(path, item);
-      if (item.files == 0) continue;  // an empty spill folder is no leftover
-    } else if (!dir && name == "_duckpart_store.tmp") {
-      item.kind = Kind::kTempFile;
-      Measure(path, item);
-    } else if (dir && name.rfind("staging-", 0) == 0) {
-      item.kind = Kind::kStaging;
-      Measure(path, item);
-    } else if (const auto v = dir ? DatasetStore::ParseVersionName(name) : std::nullopt) {
-      if (st.current_version && *v == *st.current_version) continue;
-      if (kept.count(*v)) continue;
-      if (st.kept_versions.count(*v)) continue;  // kept by the retention policy
-      // A version the store's marker says was published, with no link left to it: the
-      // link was removed or moved away, the data is whole; never taken for unfinished work.
-      if (!st.current_version && last_published && *v <= *last_published) continue;
-      item.version = v;
-      item.kind = st.current_version && *v < *st.current_version ? Kind::kSupersededVersion
-                                                                 : Kind::kUnpublishedVersion;
-      Measure(path, item);
-    } else {
-      item.kind = Kind::kUnknown;
-      Measure(path, item);
-    }
-    st.leftovers.push_back(item);
+    if (auto item = Classify(path, st, kept, last_published)) st.leftovers.push_back(*item);
   }
   return st;
 }

@@ -50,6 +50,11 @@ void WriteFileDurably(const std::string& path, const std::string& content) {
   SyncDirectory(std::filesystem::path(path).parent_path().string());
 }
 
+void RenameFile(const std::string& from, const std::string& to) {
+  Step(StepKind::kRename, from + " -> " + to);
+  if (::rename(from.c_str(), to.c_str()) != 0) Fail("cannot rename onto", to);
+}
+
 void SyncDirectory(const std::string& dir) {
   Step(StepKind::kSync, dir);
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

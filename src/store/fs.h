@@ -8,6 +8,8 @@ namespace duckpart::store {
 // Writes `content` to a temporary file beside `path`, fsyncs it, renames it over `path`
 // and fsyncs the folder. Throws RuntimeFailure on an IO error.
 void WriteFileDurably(const std::string& path, const std::string& content);
+// Renames `from` over `to` (one step of the fault seam). Throws RuntimeFailure.
+void RenameFile(const std::string& from, const std::string& to);
 // fsync of a folder, so that renames inside it survive a crash.
 void SyncDirectory(const std::string& dir);
 // The name suffix of the new link that ReplaceSymlink makes beside `link` before renaming
