@@ -94,6 +94,7 @@ struct CleanupReport {
   StoreStatus before;
   std::vector<StoreItem> removed;    // removed (or, dry run, to remove)
   int64_t bytes = 0;                 // their size
+  std::vector<StoreItem> kept;       // unknown entries of the store: not duckpart's, kept
   std::vector<std::string> orphans;  // relative to the dataset root
   int64_t orphan_bytes = 0;
   bool orphans_removed = false;
@@ -103,9 +104,9 @@ struct CleanupReport {
 };
 
 // Lists, then removes, staging folders, unpublished versions, superseded versions past the
-// retention policy the last write recorded (kept versions stay, see StoreStatus), link temps,
-// spill files and unknown entries of the store; lists orphan files in the current
-// version and removes them only with `orphans`. When the target holds no dataset, the
+// retention policy the last write recorded (kept versions stay, see StoreStatus), link temps
+// and spill files; names the store's unknown entries and keeps them; lists orphan files in the
+// current version and removes them only with `orphans`. When the target holds no dataset, the
 // emptied store (its lock file) is removed too. Under the store's lock; throws like Recover.
 CleanupReport Cleanup(const std::string& target, const CleanupOptions& options);
 

@@ -40,8 +40,9 @@ void PrintRetain(const RetainReport& r, const std::string& target) {
     return;
   }
   std::cout << (r.dry_run ? "Would drop" : "Dropped")
-            << fmt::format(" {} partitions ({} rows, {}) from {}", r.dropped.size(),
-                           FormatCount(r.rows_dropped), FormatBytes(r.bytes_dropped), target)
+            << fmt::format(" {} partition{} ({} rows, {}) from {}", r.dropped.size(),
+                           r.dropped.size() == 1 ? "" : "s", FormatCount(r.rows_dropped),
+                           FormatBytes(r.bytes_dropped), target)
             << (r.dry_run ? "" : fmt::format(" (now version {})", r.manifest.version)) << ":\n";
   for (const auto& p : r.dropped) {
     std::cout << fmt::format("  {}  {} rows, {}\n", p.path, FormatCount(p.rows),

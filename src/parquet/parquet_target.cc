@@ -383,7 +383,9 @@ void CheckParquetTarget(const RunOptions& options, const SourceOptions& source) 
       break;
   }
   if (!fs::exists(store.target().parent_path())) {
-    throw InputError("the folder of target '" + options.target + "' does not exist");
+    throw InputError("the folder of target '" + options.target +
+                     "' does not exist; create it (mkdir -p " +
+                     store.target().parent_path().string() + ") and run again");
   }
   // The store and the link live in that folder: found here, before any work.
   if (::access(store.target().parent_path().c_str(), W_OK) != 0 &&

@@ -49,7 +49,13 @@ std::string FormatHint(Workspace& ws, const std::string& column) {
   if (const auto format = plan::GuessDateFormat(ws, column)) {
     return "; --date-format '" + column + "=" + *format + "' parses the sampled values";
   }
-  return "; give their format with --date-format " + column + "=FORMAT (DuckDB strptime)";
+  return "; give their format with --date-format '" + column +
+         "=FORMAT' (DuckDB strptime), or partition a --query that reads them as NULL (TRY_CAST)";
+}
+
+// One or two examples of the values: 'a' and 'b', or 'a' when they are the same.
+std::string Examples(const std::string& a, const std::string& b) {
+  return "'" + Cut80(a) + "'" + (a == b ? "" : " and '" + Cut80(b) + "'");
 }
 
 // One scan: NULLs, distinct estimate, min and max of each spec column, and for VARCHAR
@@ -86,9 +92,9 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
     if (NeedsTimeCast(spec, name, col->type)) {
       if (const int64_t bad = r.GetInt64(0, i); bad > 0) {
         throw InputError("column '" + name + "' has " + std::to_string(bad) +
-                         " values that are not dates or timestamps, e.g. '" +
-                         Cut80(r.GetString(0, i + 1)) + "' and '" + Cut80(r.GetString(0, i + 2)) +
-                         "'" + FormatHint(ws, name));
+                         " values that are not dates or timestamps, e.g. " +
+                         Examples(r.GetString(0, i + 1), r.GetString(0, i + 2)) +
+                         FormatHint(ws, name));
       }
       i += 3;
     }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/database.h"
+#include "support/read_only_dir.h"
 #include "support/run_configured.h"
 
 namespace duckpart::testing {
@@ -101,14 +102,9 @@ TEST_F(Doctor, AnUnwritableTempDirectoryFromTheEnvironmentFails) {
 }
 
 TEST_F(Doctor, AReadOnlyTempDirectoryFails) {
-  fs::create_directories(work_.path() / "ro");
-  fs::permissions(work_.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec);
-  if (::access((work_ / "ro").c_str(), W_OK) == 0) {
-    fs::permissions(work_.path() / "ro", fs::perms::owner_all);
-    GTEST_SKIP() << "running as root: a mode-500 folder is still writable";
-  }
-  const RunResult r = Diagnose({"--temp-dir", work_ / "ro", "--json"});
-  fs::permissions(work_.path() / "ro", fs::perms::owner_all);
+  ReadOnlyDir ro(work_.path() / "ro");  // a read-only tmpfs as root
+  if (!ro.ok()) GTEST_SKIP() << ro.why();
+  const RunResult r = Diagnose({"--temp-dir", ro.path().string(), "--json"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(Check(r, "temp-dir")["status"], "FAIL");
 }

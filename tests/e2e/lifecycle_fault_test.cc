@@ -32,42 +32,20 @@ std::string CopyDataset(const std::string& from, const std::string& to) {
 }
 
 // Every step of `command(target)` over copies of `base`, failed and crashed.
-void TrialEveryStep(const TempDir& dir, const std::string& base,
-                    const std::function<std::vector<std::string>(const std::string&)>& command,
-                    const Content& old_content, const Content& new_content) {
+void TrialEveryStepOf(const TempDir& dir, const std::string& base,
+                      const std::function<std::vector<std::string>(const std::string&)>& command,
+                      const Content& old_content, const Content& new_content) {
   ASSERT_NE(old_content, new_content);
-  const int steps = CountSteps(command(CopyDataset(base, dir / "traced")), dir / "trace");
-  ASSERT_GE(steps, 8) << ReadFile(dir / "trace");
-  int old_seen = 0, new_seen = 0;
-  for (int n = 1; n <= steps; ++n) {
-    for (const std::string action : {"crash", "fail"}) {
-      SCOPED_TRACE(action + " at step " + std::to_string(n));
-      const std::string target = CopyDataset(base, dir / ("t" + std::to_string(n) + action));
-      const RunResult r = RunDuckpart(command(target), {"DUCKPART_FAULT_AT=" + std::to_string(n),
-                                                        "DUCKPART_FAULT_ACTION=" + action});
-      if (action == "crash") {
-        ASSERT_EQ(r.exit_code, 128 + 9) << r.err;
-      } else {
-        ASSERT_TRUE(r.exit_code == 3 || r.exit_code == 0) << r.exit_code << " " << r.err;
-      }
-      const Content seen = ParquetContent(target);  // before any recover
-      ASSERT_TRUE(seen == old_content || seen == new_content) << "a mix: " << seen;
-      const bool is_new = seen == new_content;
-      (is_new ? new_seen : old_seen)++;
-      if (action == "fail") EXPECT_EQ(is_new, r.exit_code == 0) << r.err;
-      const RunResult rec = RunDuckpart({"recover", target});
-      ASSERT_EQ(rec.exit_code, 0) << rec.err;
-      EXPECT_EQ(ParquetContent(target), seen) << rec.out;
-      const RunResult val = RunDuckpart({"validate", target, "--json"});
-      ASSERT_EQ(val.exit_code, 0) << val.out << val.err;
-      EXPECT_EQ(nlohmann::json::parse(val.out)["rows"].get<int64_t>(), seen.rows);
-      ASSERT_EQ(RunDuckpart({"cleanup", target}).exit_code, 0);
-      for (const auto& item : InspectStore(target).leftovers)
-        ADD_FAILURE() << "left behind: " << item.name;
-    }
-  }
-  EXPECT_GT(old_seen, 0);
-  EXPECT_GT(new_seen, 0);
+  const auto seen = [&](const std::string& target) {
+    const Content c = ParquetContent(target);
+    return c == old_content ? Seen::kOld : c == new_content ? Seen::kNew : Seen::kMix;
+  };
+  TrialEveryStep(dir,
+                 {.fresh = [&](const std::string& name) { return CopyDataset(base, dir / name); },
+                  .command = command,
+                  .seen = seen,
+                  .settle = RecoverValidateCleanup(seen),
+                  .min_steps = 8});
 }
 
 TEST(FaultSeam, EveryDurableStepOfAnAppendFailsOrDiesLeavingOneWholeVersion) {
@@ -88,8 +66,8 @@ TEST(FaultSeam, EveryDurableStepOfAnAppendFailsOrDiesLeavingOneWholeVersion) {
                                        "'2023-04-01' AND ts < TIMESTAMP '2023-05-01')")),
                {"--threads", "1", "--batch-id", "b", "--quiet"});
   };
-  TrialEveryStep(dir, base, append, ParquetContent(base),
-                 SourceContent(db, "ts < TIMESTAMP '2023-05-01'"));
+  TrialEveryStepOf(dir, base, append, ParquetContent(base),
+                   SourceContent(db, "ts < TIMESTAMP '2023-05-01'"));
 }
 
 TEST(FaultSeam, EveryDurableStepOfARetainFailsOrDiesLeavingOneWholeVersion) {
@@ -103,8 +81,9 @@ TEST(FaultSeam, EveryDurableStepOfARetainFailsOrDiesLeavingOneWholeVersion) {
   const auto retain = [](const std::string& target) {
     return std::vector<std::string>{"retain", target, "--older-than", "2023-03-01", "--quiet"};
   };
-  TrialEveryStep(dir, base, retain, ParquetContent(base),
-                 SourceContent(db, "ts >= TIMESTAMP '2023-03-01' AND ts < TIMESTAMP '2023-05-01'"));
+  TrialEveryStepOf(
+      dir, base, retain, ParquetContent(base),
+      SourceContent(db, "ts >= TIMESTAMP '2023-03-01' AND ts < TIMESTAMP '2023-05-01'"));
 }
 
 }  // namespace

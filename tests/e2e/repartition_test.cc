@@ -136,32 +136,17 @@ TEST(FaultSeam, EveryDurableStepOfARepartitionFailsOrDiesLeavingOneWholeVersion)
     return std::vector<std::string>{"repartition", t,   "--by", "bucket(3, id)",
                                     "--threads",   "1", "-q"};
   };
-  const int steps = CountSteps(repartition(fresh("traced")), dir / "trace");
-  ASSERT_GE(steps, 5) << ReadFile(dir / "trace");
-  int old_seen = 0, new_seen = 0;
-  for (int n = 1; n <= steps; ++n) {
-    for (const char* action : {"crash", "fail"}) {
-      SCOPED_TRACE(std::string(action) + " at step " + std::to_string(n));
-      const std::string target = fresh("t" + std::to_string(n) + action);
-      const RunResult r =
-          RunDuckpart(repartition(target), {"DUCKPART_FAULT_AT=" + std::to_string(n),
-                                            std::string("DUCKPART_FAULT_ACTION=") + action});
-      if (std::string(action) == "crash") ASSERT_EQ(r.exit_code, 128 + 9) << r.err;
-      // Old and new hold the same rows under other files: a mix would miss or double some.
-      ASSERT_EQ(ParquetContent(target), rows) << "a mix, before any recover";
-      const bool is_new = SpecOf(target) == "bucket(3, id)";
-      (is_new ? new_seen : old_seen)++;
-      ASSERT_EQ(RunDuckpart({"recover", target}).exit_code, 0);
-      EXPECT_EQ(ParquetContent(target), rows);
-      EXPECT_EQ(RunDuckpart({"validate", target, "--db", source, "--table", "events"}).exit_code,
-                0);
-      ASSERT_EQ(RunDuckpart({"cleanup", target}).exit_code, 0);
-      for (const auto& item : InspectStore(target).leftovers)
-        ADD_FAILURE() << "left behind: " << item.name;
-    }
-  }
-  EXPECT_GT(old_seen, 0);
-  EXPECT_GT(new_seen, 0);
+  // Old and new hold the same rows under other files: a mix would miss or double some.
+  const auto seen = [&](const std::string& target) {
+    if (ParquetContent(target) != rows) return Seen::kMix;
+    return SpecOf(target) == "bucket(3, id)" ? Seen::kNew : Seen::kOld;
+  };
+  TrialEveryStep(dir,
+                 {.fresh = fresh,
+                  .command = repartition,
+                  .seen = seen,
+                  .settle = RecoverValidateCleanup(seen, {"--db", source, "--table", "events"}),
+                  .min_steps = 5});
 }
 
 }  // namespace
