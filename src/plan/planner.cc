@@ -60,7 +60,25 @@ std::string Examples(const std::string& a, const std::string& b) {
 
 // One scan: NULLs, distinct estimate, min and max of each spec column, and for VARCHAR
 // columns under time transforms, the values that do not parse as timestamps.
-std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t* total) {
+// Values with a UTC offset other than zero ('2024-03-10T01:00:00+05:00'): a cast to
+// TIMESTAMP keeps their wall-clock time and drops the offset (the session is in UTC, so
+// the TIMESTAMPTZ cast differs exactly for those). Their count and one example.
+std::string OffsetCountSql(const std::string& c) {
+  const std::string offset = " FILTER (WHERE CAST(TRY_CAST(" + c +
+                             " AS TIMESTAMPTZ) AS TIMESTAMP) <> TRY_CAST(" + c + " AS TIMESTAMP))";
+  return ", count(*)" + offset + ", min(" + c + ")" + offset;
+}
+
+std::string OffsetWarning(const std::string& column, int64_t count, const std::string& example) {
+  return "column '" + column + "' has " + std::to_string(count) +
+         " timestamps with a UTC offset other than zero (e.g. '" + Cut80(example) +
+         "'): time transforms take their wall-clock time and drop the offset; to partition by "
+         "the instant, use --query with CAST(" +
+         db::QuoteIdent(column) + " AS TIMESTAMPTZ) (--timezone then picks the zone of the days)";
+}
+
+std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t* total,
+                                        std::vector<std::string>& warnings) {
   const auto columns = SpecColumns(spec);
   std::string sql = "SELECT count(*)";
   for (const auto& name : columns) {
@@ -70,10 +88,11 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
     sql += ", count(*) - count(" + c + "), approx_count_distinct(" + c + "), CAST(min(" + c +
            ") AS VARCHAR), CAST(max(" + c + ") AS VARCHAR)";
     if (NeedsTimeCast(spec, name, col->type)) {
+      const auto format = plan::DateFormatOf(ws.source(), name);
       const std::string bad = " FILTER (WHERE " + c + " IS NOT NULL AND " +
-                              plan::TryParseTimeSql(c, plan::DateFormatOf(ws.source(), name)) +
-                              " IS NULL)";
+                              plan::TryParseTimeSql(c, format) + " IS NULL)";
       sql += ", count(*)" + bad + ", min(" + c + ")" + bad + ", max(" + c + ")" + bad;
+      sql += format ? std::string(", 0, NULL") : OffsetCountSql(c);
     }
   }
   db::Result r = WorkspaceConnection(ws).Query(sql + " FROM " + ws.relation());
@@ -96,7 +115,9 @@ std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t
                          Examples(r.GetString(0, i + 1), r.GetString(0, i + 2)) +
                          FormatHint(ws, name));
       }
-      i += 3;
+      if (const int64_t offsets = r.GetInt64(0, i + 3); offsets > 0)
+        warnings.push_back(OffsetWarning(name, offsets, r.GetString(0, i + 4)));
+      i += 5;
     }
     stats.push_back(std::move(s));
   }
@@ -234,7 +255,8 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
   plan::CheckDateFormats(ws);
   Plan plan{.spec = spec, .source = ws.source().Describe(), .schema = ws.columns()};
   plan.transform_version = options.transform_version;
-  plan.stats = AnalyseColumns(ws, spec, &plan.total_rows);
+  std::vector<std::string> column_warnings;
+  plan.stats = AnalyseColumns(ws, spec, &plan.total_rows, column_warnings);
   for (const auto& f : spec.fields) {
     int64_t nonnull = plan.total_rows;
     for (const auto& s : plan.stats) {
@@ -261,6 +283,7 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
       "SELECT CAST(coalesce(sum(checksum), 0) AS VARCHAR) FROM __duckpart_keys");
   plan.total_checksum = total.GetString(0, 0);
   plan.balance = ComputeBalance(rows, options);
+  for (auto& w : column_warnings) plan.balance.warnings.push_back(std::move(w));
   for (auto& w : plan::ReaderWarnings(ws, plan.fields))
     plan.balance.warnings.push_back(std::move(w));
   return plan;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -106,6 +107,34 @@ TEST_F(PlanCommand, ASpecThatDoesNotFitIsAnInputErrorAndChangesNothing) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("no_such_column"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");
+}
+
+// Text timestamps with offsets from several zones: the day is their wall-clock day, and the
+// plan says so, naming the column, how many, an example and how to partition by instant.
+TEST_F(PlanCommand, TextTimestampsWithUtcOffsetsAreNamedInAWarning) {
+  // Mixed spellings: DuckDB's JSON reader keeps the column VARCHAR.
+  std::ofstream(dir_ / "tz.json") << R"({"id": 1, "ts": "2024-03-10T01:00:00+05:00"}
+{"id": 2, "ts": "2024-03-10T23:00:00-05:00"}
+{"id": 3, "ts": "2024-03-10 12:00:00"}
+{"id": 4, "ts": "2024-03-10T12:00:00Z"}
+)";
+  const auto warnings = [&](const std::string& file) {
+    const RunResult r = RunDuckpart({"plan", "--from", dir_ / file, "--by", "day(ts)", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto plan = nlohmann::json::parse(r.out);
+    EXPECT_EQ(plan["columns"][1]["type"], "VARCHAR") << r.out;
+    return plan["balance"]["warnings"];
+  };
+  const auto with_offsets = warnings("tz.json");
+  ASSERT_EQ(with_offsets.size(), 1u) << with_offsets;
+  const std::string w = with_offsets[0].get<std::string>();
+  EXPECT_NE(w.find("column 'ts' has 2 timestamps with a UTC offset"), std::string::npos) << w;
+  EXPECT_NE(w.find("AS TIMESTAMPTZ"), std::string::npos) << w;
+  std::ofstream(dir_ / "utc.json") << R"({"id": 1, "ts": "2024-03-10T01:00:00Z"}
+{"id": 2, "ts": "2024-03-10 23:00:00"}
+{"id": 3, "ts": "2024-03-10T05:00:00+00:00"}
+)";
+  EXPECT_TRUE(warnings("utc.json").empty());
 }
 
 }  // namespace
