@@ -75,7 +75,9 @@ ResolvedField WithCuts(const ResolvedField& field, std::vector<Cut> cuts) {
   f.key_sql = plan::RangeKeySql(db::QuoteIdent(f.field.column), f.cuts, f.column_type);
   f.label_sql = plan::IndexLabelSql(f.cuts.size());
   if (f.field.transform == Transform::kQuantile) {
-    f.field.param = std::min<int64_t>(static_cast<int64_t>(f.cuts.size()) + 1, plan::kMaxQuantiles);
+    // quantile(N, c) asks for N >= 2 ranges, whatever its cuts now hold.
+    f.field.param =
+        std::clamp<int64_t>(static_cast<int64_t>(f.cuts.size()) + 1, 2, plan::kMaxQuantiles);
     return f;
   }
   const Literal::Kind kind =

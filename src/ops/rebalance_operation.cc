@@ -168,6 +168,12 @@ void Recut(Build& b, const std::vector<LayoutGroup>& groups, int64_t target_rows
                     "have; give a larger --target-rows",
                     cuts.size(), b.m.fields[0].field.Name(), limit, range ? "range" : "quantile"));
   }
+  if (range && cuts.empty()) {
+    throw InputError(
+        fmt::format("a target of {} rows would merge every partition of {} into one, "
+                    "and a range field needs a bound; give a smaller target",
+                    target_rows, b.m.fields[0].field.Name()));
+  }
   b.field = WithCuts(b.m.fields[0], std::move(cuts));
 }
 

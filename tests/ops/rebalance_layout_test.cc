@@ -44,7 +44,7 @@ TEST(RebalanceLayout, SplitsAPartitionOverTwiceTheTargetIntoRoundedPieces) {
 TEST(RebalanceLayout, MergesARunOfSmallPartitionsUntilEachHoldsHalfTheTarget) {
   const Manifest m = Of({100, 200, 300, 100, 1000});
   const auto groups = PlanLayout(m, Target(m, 1000));
-  ASSERT_EQ(Kinds(groups), (std::vector<std::string>{"merge", "merge", "keep"}));
+  ASSERT_EQ(Kinds(groups), (std::vector<std::string>{"merge", "merge"}));
   EXPECT_EQ(groups[0].members, (std::vector<size_t>{0, 1, 2}));
   EXPECT_EQ(groups[0].rows, 600);
   // The small tail joined the partition after it (then 1100 rows, in band).
