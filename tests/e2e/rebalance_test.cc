@@ -238,23 +238,27 @@ TEST(FaultSeam, EveryDurableStepOfARebalanceFailsOrDiesLeavingOneWholeVersion) {
   const Content rows = SourceContent(source);
   auto fresh = [&](const std::string& name) {
     const std::string t = dir / name;
-    EXPECT_EQ(
-        RunDuckpart({"run", "--db", source, "--query", "SELECT * FROM events WHERE id < 2500",
-                     "--by", "range(id, [100, 200, 1000])", "--to", t, "--threads", "1", "-q"})
-            .exit_code,
-        0);
+    EXPECT_EQ(RunDuckpart({"run", "--db", source, "--query", "SELECT * FROM events WHERE id < 2500",
+                           "--by", "range(id, [200, 400, 800])", "--to", t, "--threads", "1", "-q"})
+                  .exit_code,
+              0);
     EXPECT_EQ(RunDuckpart({"append", t, "--db", source, "--query",
                            "SELECT * FROM events WHERE id >= 2500", "-q"})
                   .exit_code,
               0);
     return t;
   };
-  // Merges [0, 100) and [100, 200), splits [1000, +inf) (with an appended file), keeps one.
+  // Merges [0, 200) and [200, 400), keeps [400, 800) (shared, under a new folder name),
+  // splits [800, +inf) (with an appended file) into three, each written as two files.
   auto rebalance = [](const std::string& t) {
-    return std::vector<std::string>{"rebalance", t, "--target-rows", "700", "--threads", "1", "-q"};
+    return std::vector<std::string>{
+        "rebalance", t,   "--target-rows", "700", "--target-file-size", "8KB", "--threads",
+        "1",         "-q"};
   };
   const int steps = CountSteps(rebalance(fresh("traced")), dir / "trace");
-  ASSERT_GE(steps, 5) << ReadFile(dir / "trace");
+  const std::string trace = ReadFile(dir / "trace");
+  EXPECT_NE(trace.find("shared files of id_range=1"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("files of about the target size"), std::string::npos) << trace;
   int old_seen = 0, new_seen = 0;
   for (int n = 1; n <= steps; ++n) {
     for (const char* action : {"crash", "fail"}) {
