@@ -23,18 +23,27 @@ Cut Exclusive(const std::string& text, const std::string& type) {
   return {false, "CAST(" + db::QuoteLiteral(text) + " AS " + type + ")", text};
 }
 
+// quantile_disc holds every value in memory: above the planner's exact limit, numbers and
+// times take approx_quantile (bounded memory), strings stay exact as in the planner.
+std::string QuantileFunction(const ResolvedField& field, int64_t rows) {
+  const bool text = field.column_type == "VARCHAR" || field.column_type.rfind("ENUM", 0) == 0;
+  return rows > PlanOptions{}.exact_quantile_max_rows && !text ? "approx_quantile"
+                                                               : "quantile_disc";
+}
+
 }  // namespace
 
 std::vector<Cut> SplitCuts(db::Connection& conn, const std::string& rows_sql,
-                           const ResolvedField& field, int64_t pieces, int64_t heavy_rows) {
+                           const ResolvedField& field, int64_t rows, int64_t pieces,
+                           int64_t heavy_rows) {
   const std::string c = db::QuoteIdent(field.field.column);
   // The candidates: quantiles, heavy values and the value after each; a cut at the smallest
   // value would leave an empty first range.
   db::Result r = conn.Query(
       "WITH s AS MATERIALIZED (SELECT " + c + " AS v FROM (" + rows_sql + ") WHERE " + c +
       " IS NOT NULL), h AS (SELECT v FROM s GROUP BY v HAVING count(*) >= " +
-      std::to_string(heavy_rows) + "), cand AS (SELECT unnest(quantile_disc(v, " +
-      Fractions(pieces) +
+      std::to_string(heavy_rows) + "), cand AS (SELECT unnest(" + QuantileFunction(field, rows) +
+      "(v, " + Fractions(pieces) +
       ")) AS v FROM s UNION SELECT v FROM h UNION SELECT (SELECT min(s.v) FROM s WHERE s.v > h.v) "
       "FROM h) SELECT CAST(v AS VARCHAR) FROM cand WHERE v IS NOT NULL AND v > (SELECT min(v) "
       "FROM s) ORDER BY v");

@@ -12,12 +12,14 @@
 
 namespace duckpart::ops {
 
-// The cuts that split `rows_sql` (typed rows of one group) into about `pieces` ranges of
-// the field's column: at its quantiles, and around every value holding `heavy_rows` or
-// more rows (a range of its own, between a cut at the value and one at the next value).
-// All exclusive, ascending, strictly inside the rows' values (no empty first range).
+// The cuts that split `rows_sql` (typed rows of one group, `rows` of them) into about
+// `pieces` ranges of the field's column: at its quantiles (exact up to the planner's
+// exact_quantile_max_rows, approximate above except for strings), and around every value
+// holding `heavy_rows` or more rows (a range of its own, between a cut at the value and one
+// at the next value). All exclusive, ascending, strictly inside the rows' values.
 std::vector<Cut> SplitCuts(db::Connection& conn, const std::string& rows_sql,
-                           const ResolvedField& field, int64_t pieces, int64_t heavy_rows);
+                           const ResolvedField& field, int64_t rows, int64_t pieces,
+                           int64_t heavy_rows);
 
 // The field's cuts for the new layout: for each group of non-NULL partitions in order its
 // `inner` cuts, then (except after the last) the old upper cut of its last member; empty

@@ -115,20 +115,33 @@ void WriteWhole(Build& b, const LayoutGroup& g, int64_t index) {
   Write(b, std::move(p));
 }
 
+// Per new range index of a split group's rows: rows and content checksum.
+db::Result PieceFigures(const Build& b, const std::string& rows) {
+  return b.conn.Query(
+      "SELECT __dp_rk, count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) "
+      "FROM (SELECT " +
+      b.field.key_sql + " AS __dp_rk, " + RowHashSql(b.m.schema, "s") + " AS __dp_h FROM (" + rows +
+      ") AS s) GROUP BY 1 ORDER BY 1");
+}
+
+// The pieces read must hold what the manifest records for the group's partitions.
+void CheckPieces(const Build& b, const LayoutGroup& g, int64_t rows, const std::string& sum) {
+  std::string expected = "0";
+  for (size_t i : g.members) expected = util::AddChecksums(expected, b.m.partitions[i].checksum);
+  if (rows == g.rows && sum == expected) return;
+  throw CheckFailed(fmt::format(
+      "the files of {} do not match the manifest ({} rows, checksum {}; read {} rows, checksum "
+      "{}); nothing was changed: run `duckpart validate` on the dataset",
+      b.m.partitions[g.members[0]].path, g.rows, expected, rows, sum));
+}
+
 // A split group: the rows and checksum of each piece from its files, held to the
 // manifest's figures for the group.
 void WritePieces(Build& b, const LayoutGroup& g, const std::string& rows) {
-  db::Result r = b.conn.Query(
-      "SELECT __dp_rk, count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS "
-      "VARCHAR) FROM (SELECT " +
-      b.field.key_sql + " AS __dp_rk, " + RowHashSql(b.m.schema, "s") + " AS __dp_h FROM (" + rows +
-      ") AS s) GROUP BY 1 ORDER BY 1");
+  db::Result r = PieceFigures(b, rows);
   int64_t total_rows = 0, bytes = 0;
-  std::string total = "0", expected = "0";
-  for (size_t i : g.members) {
-    expected = util::AddChecksums(expected, b.m.partitions[i].checksum);
-    bytes += b.m.partitions[i].bytes;
-  }
+  std::string total = "0";
+  for (size_t i : g.members) bytes += b.m.partitions[i].bytes;
   for (uint64_t row = 0; row < r.RowCount(); ++row) {
     Partition p = NewPartition(b, b.m.partitions[g.members[0]], r.GetInt64(row, 0));
     p.rows = r.GetInt64(row, 1);
@@ -139,12 +152,7 @@ void WritePieces(Build& b, const LayoutGroup& g, const std::string& rows) {
     b.ids.emplace_back(r.GetString(row, 0), p.id);
     Write(b, std::move(p));
   }
-  if (total_rows != g.rows || total != expected) {
-    throw CheckFailed(fmt::format(
-        "the files of {} do not match the manifest ({} rows, checksum {}; read {} rows, checksum "
-        "{}); nothing was changed: run `duckpart validate` on the dataset",
-        b.m.partitions[g.members[0]].path, g.rows, expected, total_rows, total));
-  }
+  CheckPieces(b, g, total_rows, total);
 }
 
 }  // namespace
@@ -157,7 +165,7 @@ void Recut(Build& b, const std::vector<LayoutGroup>& groups, int64_t target_rows
   for (size_t g = 0; g < groups.size(); ++g) {
     if (groups[g].pieces < 2) continue;
     inner[g] = SplitCuts(b.conn, RowsOf(b.m, b.root, groups[g].members, false), b.m.fields[0],
-                         groups[g].pieces, target_rows);
+                         groups[g].rows, groups[g].pieces, target_rows);
   }
   std::vector<Cut> cuts = LayoutCuts(b.m, groups, inner, b.first_index);
   const bool range = b.m.fields[0].field.transform == Transform::kRange;

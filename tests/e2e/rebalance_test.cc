@@ -84,6 +84,18 @@ std::string ThousandRowsFileSize(const Skewed& d) {
   return "65536";
 }
 
+// The distinct rebalance commands of an analysis' findings, in order.
+std::vector<std::string> RebalanceCommands(const json& report) {
+  std::vector<std::string> commands;
+  for (const auto& f : report["findings"]) {
+    const std::string c = f["command"].is_string() ? f["command"].get<std::string>() : "";
+    if (c.rfind("duckpart rebalance", 0) == 0 &&
+        std::find(commands.begin(), commands.end(), c) == commands.end())
+      commands.push_back(c);
+  }
+  return commands;
+}
+
 ino_t InodeOf(const fs::path& file) {
   struct stat st {};
   EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
@@ -111,13 +123,7 @@ TEST(Rebalance, TheCommandsAnalyzePrintsBalanceASkewedDatasetAndKeepEveryRow) {
   const fs::path kept =
       fs::path(d.target) / PartitionFiles(ManifestJson(d.target), "id_range=4")[0];
   const ino_t kept_inode = InodeOf(kept);
-  std::vector<std::string> commands;
-  for (const auto& f : before["findings"]) {
-    const std::string c = f["command"].is_string() ? f["command"].get<std::string>() : "";
-    if (c.rfind("duckpart rebalance", 0) == 0 &&
-        std::find(commands.begin(), commands.end(), c) == commands.end())
-      commands.push_back(c);
-  }
+  const std::vector<std::string> commands = RebalanceCommands(before);
   for (const auto& c : commands) {
     const RunResult r = RunDuckpart(Words(c));
     ASSERT_EQ(r.exit_code, 0) << c << ": " << r.err;
@@ -162,6 +168,13 @@ TEST(Rebalance, DryRunListsTheChangeAndChangesNothing) {
   std::set<std::string> kinds;
   for (const auto& g : j["groups"]) kinds.insert(g["kind"]);
   EXPECT_EQ(kinds, (std::set<std::string>{"split", "merge", "compact"}));
+  // --target-size is rows at the dataset's bytes per row: 23 KB is about 1,000 demo rows.
+  const RunResult sized =
+      RunDuckpart({"rebalance", d.target, "--target-size", "23KB", "--dry-run", "--json"});
+  ASSERT_EQ(sized.exit_code, 0) << sized.err;
+  const int64_t rows = json::parse(sized.out)["target_rows"];
+  EXPECT_GT(rows, 700);
+  EXPECT_LT(rows, 1400);
   EXPECT_EQ(Snapshot(d.dir.path()), before);
 }
 
