@@ -157,6 +157,31 @@ TEST(Rebalance, EveryNewPartitionLandsWithinHalfAndTwiceTheTarget) {
             0);
 }
 
+TEST(Rebalance, AValueHoldingMoreThanTheTargetGetsARangeOfItsOwn) {
+  TempDir dir;
+  const std::string source = MakeDemo(dir / "src", 4'000);
+  const std::string target = dir / "ds";
+  // user_id: 6% of the rows on ids 1..3 (about 80 each), the rest spread thin.
+  ASSERT_EQ(RunDuckpart({"run", "--db", source, "--table", "events", "--by", "quantile(2, user_id)",
+                         "--to", target, "-q"})
+                .exit_code,
+            0);
+  const RunResult r = RunDuckpart({"rebalance", target, "--target-rows", "60", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto m = ManifestJson(target);
+  EXPECT_EQ(m["spec"].get<std::string>().rfind("quantile(", 0), 0u) << m["spec"];
+  int own = 0;
+  for (const auto& p : m["partitions"]) {
+    const std::string range = p["ranges"][0];
+    if (range == "(-inf, 2)" || range == "[2, 3)" || range == "[3, 10)") ++own;
+    EXPECT_GE(p["rows"].get<int64_t>(), 30) << range;
+    EXPECT_LE(p["rows"].get<int64_t>(), 120) << range;
+  }
+  EXPECT_EQ(own, 3) << m["partitions"].dump();
+  EXPECT_EQ(ParquetContent(target), SourceContent(source));
+  EXPECT_EQ(RunDuckpart({"validate", target, "--db", source, "--table", "events"}).exit_code, 0);
+}
+
 TEST(Rebalance, DryRunListsTheChangeAndChangesNothing) {
   Skewed d(4);  // [7000, +inf): two appended files
   const TreeSnapshot before = Snapshot(d.dir.path());
