@@ -155,10 +155,6 @@ void WritePieces(Build& b, const LayoutGroup& g, const std::string& rows) {
   CheckPieces(b, g, total_rows, total);
 }
 
-}  // namespace
-
-namespace {
-
 // The cuts of the new layout (recut): a split group's from its rows, the others none.
 void Recut(Build& b, const std::vector<LayoutGroup>& groups, int64_t target_rows) {
   std::vector<std::vector<Cut>> inner(groups.size());
