@@ -7,7 +7,8 @@ bin=$1
 out=$2
 include=$(mktemp)
 trap 'rm -f "$include"' EXIT
-commands=$("$bin" --help | awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}')
+# awk reads to the end: exiting early would SIGPIPE a help longer than one 4 KiB write
+commands=$("$bin" --help | awk '/^Subcommands:/ {on = 1; next} on && !NF {on = 0} on {print $1}')
 {
   echo "[COMMANDS]"
   for c in $commands; do

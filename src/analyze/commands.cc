@@ -21,12 +21,19 @@ std::string TargetArgs(const AnalysisReport& r) {
   return ShellQuote(r.dir);
 }
 
+// rebalance's --target-file-size when the analysis used another than the default.
+std::string FileSizeArg(const AnalysisReport& r) {
+  if (r.target_file_bytes == AnalyzeOptions{}.target_file_bytes) return "";
+  return " --target-file-size " + std::to_string(r.target_file_bytes);
+}
+
 std::string RebalanceRowsCommand(const AnalysisReport& r) {
-  return "duckpart rebalance " + TargetArgs(r) + " --target-rows " + std::to_string(r.target_rows);
+  return "duckpart rebalance " + TargetArgs(r) + " --target-rows " + std::to_string(r.target_rows) +
+         FileSizeArg(r);
 }
 
 std::string CompactCommand(const AnalysisReport& r, const std::string& partition) {
-  std::string cmd = "duckpart rebalance " + TargetArgs(r) + " --compact";
+  std::string cmd = "duckpart rebalance " + TargetArgs(r) + " --compact" + FileSizeArg(r);
   if (!partition.empty()) cmd += " --partition " + ShellQuote(partition);
   return cmd;
 }

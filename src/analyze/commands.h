@@ -13,9 +13,9 @@ namespace duckpart::analyze {
 std::string ShellQuote(const std::string& text);
 // How a command names the report's target: DIR, or --to-db FILE --schema S.
 std::string TargetArgs(const AnalysisReport& r);
-// duckpart rebalance <target> --target-rows N
+// duckpart rebalance <target> --target-rows N [--target-file-size BYTES unless the default]
 std::string RebalanceRowsCommand(const AnalysisReport& r);
-// duckpart rebalance <target> --compact [--partition PATH]
+// duckpart rebalance <target> --compact [--target-file-size BYTES] [--partition PATH]
 std::string CompactCommand(const AnalysisReport& r, const std::string& partition);
 // duckpart repartition <target> --by "SPEC"
 std::string RepartitionCommand(const AnalysisReport& r, const Spec& spec);

@@ -64,6 +64,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, GlobalOptions& global) {
   commands.push_back(AddPlanCommand(app, global));
   commands.push_back(AddRunCommand(app, global));
   commands.push_back(AddRepartitionCommand(app, global));
+  commands.push_back(AddRebalanceCommand(app, global));
   commands.push_back(AddAppendCommand(app, global));
   commands.push_back(AddRetainCommand(app, global));
   commands.push_back(AddHistoryCommand(app, global));

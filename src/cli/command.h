@@ -39,6 +39,7 @@ Command AddDemoCommand(CLI::App& root, const GlobalOptions& global);
 Command AddPlanCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRunCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRepartitionCommand(CLI::App& root, const GlobalOptions& global);
+Command AddRebalanceCommand(CLI::App& root, const GlobalOptions& global);
 Command AddValidateCommand(CLI::App& root, const GlobalOptions& global);
 Command AddQueryCommand(CLI::App& root, const GlobalOptions& global);
 Command AddRecoverCommand(CLI::App& root, const GlobalOptions& global);

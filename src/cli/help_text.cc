@@ -23,6 +23,10 @@ const std::map<std::string, std::vector<std::string>>& Examples() {
        {"duckpart repartition out/events --by \"day(ts)\"",
         "duckpart repartition --to-db analytics.db --schema events_parts --by \"bucket(8, "
         "user_id)\""}},
+      {"rebalance",
+       {"duckpart rebalance out/events --target-rows 2000000 --dry-run",
+        "duckpart rebalance out/events --target-size 512MB",
+        "duckpart rebalance out/events --compact --partition ts_month=2024-05"}},
       {"append",
        {"duckpart append out/events --db analytics.db --table events_today --batch-id 2024-06-01",
         "duckpart append out/events --from 'incoming/*.parquet' --batch-id b42 --if-new"}},

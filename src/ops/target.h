@@ -43,6 +43,12 @@ struct Change {
   // With base_version: the partitions rows_sql writes into (ids of plan.partitions), each
   // with the rows and checksum of the new rows alone; empty when nothing is written.
   std::vector<Partition> written;
+  // With base_version: shared files whose path in the new version differs from the base's
+  // (rebalance renumbers range partitions), new path -> base path, both relative.
+  std::map<std::string, std::string> moved_files;
+  // With base_version: when set, the written partitions' files are about this size
+  // (parquet/file_split.h: rebalance); 0 writes one file per written partition.
+  int64_t file_bytes = 0;
 
   // The history of the base version and this operation's record (duckpart/history.h):
   // the operation fills operation, source, batch id, rows and partitions; the target

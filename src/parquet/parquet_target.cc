@@ -13,6 +13,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "manifest/from_plan.h"
+#include "parquet/file_split.h"
 #include "parquet/nested_targets.h"
 #include "parquet/shared_version.h"
 #include "parquet/user_files.h"
@@ -250,7 +251,10 @@ void ParquetTarget::WriteOnBase(ops::Change& change) {
     fresh = PlacePartitions(written, raw, data_);
     RunOptions one_file = options_;
     one_file.target_file_size = std::numeric_limits<int64_t>::max();
-    rewritten_ = CompactPartitions(conn, fresh, data_, one_file, {}, change.version, work);
+    rewritten_ = change.file_bytes > 0
+                     ? SplitFiles(conn, fresh, change.plan.schema, data_,
+                                  {change.file_bytes, options_.compression, change.version}, work)
+                     : CompactPartitions(conn, fresh, data_, one_file, {}, change.version, work);
   }
   fs::remove_all(raw);
   int64_t bytes_added = 0;

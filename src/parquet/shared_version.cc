@@ -34,6 +34,12 @@ bool SameFile(const fs::path& a, const fs::path& b, int64_t bytes) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && sb.st_size == bytes;
 }
 
+// Where a shared file of the new version lies in the base version.
+std::string BasePath(const ops::Change& change, const std::string& path) {
+  const auto it = change.moved_files.find(path);
+  return it == change.moved_files.end() ? path : it->second;
+}
+
 }  // namespace
 
 std::vector<Partition> ShareFiles(const ops::Change& change, const std::vector<Partition>& fresh,
@@ -50,7 +56,7 @@ std::vector<Partition> ShareFiles(const ops::Change& change, const std::vector<P
         store::Step(store::StepKind::kLink,
                     std::to_string(it->second.size()) + " shared files of " + p.path);
       }
-      for (const auto& f : it->second) LinkOrCopy(base / f.path, root / f.path);
+      for (const auto& f : it->second) LinkOrCopy(base / BasePath(change, f.path), root / f.path);
       p.files = it->second;
     }
     if (auto it = written.find(p.id); it != written.end()) {
@@ -82,7 +88,7 @@ std::vector<int64_t> PartitionsToRead(const ops::Change& change, const Manifest&
     const auto it = change.shared_files.find(p.id);
     if (it == change.shared_files.end() || read.count(p.id)) continue;
     for (const auto& f : it->second) {
-      if (!SameFile(base / f.path, root / f.path, f.bytes)) read.insert(p.id);
+      if (!SameFile(base / BasePath(change, f.path), root / f.path, f.bytes)) read.insert(p.id);
     }
   }
   return {read.begin(), read.end()};

@@ -109,9 +109,11 @@ TEST(Findings, RangeSpecsAreRebalancedToTheTarget) {
   const AnalysisReport r =
       Analyze(MakeManifest("quantile(8, amount)", "DOUBLE"), parts, Options(1000));
   ASSERT_NE(Find(r, "split"), nullptr);
-  EXPECT_EQ(Find(r, "split")->command, "duckpart rebalance ds --target-rows 1000");
+  EXPECT_EQ(Find(r, "split")->command,
+            "duckpart rebalance ds --target-rows 1000 --target-file-size 65536");
   ASSERT_NE(Find(r, "merge"), nullptr);
-  EXPECT_EQ(Find(r, "merge")->command, "duckpart rebalance ds --target-rows 1000");
+  EXPECT_EQ(Find(r, "merge")->command,
+            "duckpart rebalance ds --target-rows 1000 --target-file-size 65536");
 }
 
 TEST(Findings, SmallFilesSharingOnePartitionAreCompactedThere) {
@@ -125,7 +127,8 @@ TEST(Findings, SmallFilesSharingOnePartitionAreCompactedThere) {
   const Finding* c = Find(r, "compact");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->count, 3);  // c's lone small file cannot be merged with anything
-  EXPECT_EQ(c->command, "duckpart rebalance ds --compact --partition category=a");
+  EXPECT_EQ(c->command,
+            "duckpart rebalance ds --compact --target-file-size 65536 --partition category=a");
 }
 
 TEST(Findings, OversizedFilesAnywhereCompactTheWholeDataset) {
@@ -135,7 +138,7 @@ TEST(Findings, OversizedFilesAnywhereCompactTheWholeDataset) {
   const Finding* c = Find(r, "compact");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->count, 3);
-  EXPECT_EQ(c->command, "duckpart rebalance ds --compact");
+  EXPECT_EQ(c->command, "duckpart rebalance ds --compact --target-file-size 65536");
 }
 
 TEST(Findings, FilesWithinTheBandNeedNoCompaction) {

@@ -161,7 +161,8 @@ TEST_F(AnalyzeE2e, HeavyIdentityValueAndSmallFilesFromMergedRuns) {
   const json* compact = FindingOf(r, "compact");
   ASSERT_NE(compact, nullptr) << r["findings"].dump(2);
   EXPECT_EQ((*compact)["count"], 30);
-  EXPECT_EQ((*compact)["command"], "duckpart rebalance " + by_category_ + " --compact");
+  EXPECT_EQ((*compact)["command"],
+            "duckpart rebalance " + by_category_ + " --compact --target-file-size 1048576");
   for (const auto& p : r["partition_stats"]) {
     EXPECT_EQ(p["files"], 3);
     EXPECT_LE(p["smallest_file"].get<int64_t>(), p["largest_file"].get<int64_t>());

@@ -161,3 +161,22 @@ TEST_F(JsonContract, TheSameThingHasTheSameNameTypeAndValueEverywhere) {
 
 }  // namespace
 }  // namespace duckpart::testing
+
+namespace duckpart::testing {
+namespace {
+
+TEST_F(JsonContract, RebalanceMatchesItsSchema) {
+  TempDir t;
+  Json({"run", "--db", db_, "--table", "events", "--by", "quantile(4, id)", "--to", t / "rb"},
+       "run");
+  const json dry = Json({"rebalance", t / "rb", "--target-rows", "500", "--dry-run"}, "rebalance");
+  EXPECT_TRUE(dry["dry_run"].get<bool>());
+  EXPECT_FALSE(dry["groups"].empty());
+  const json done = Json({"rebalance", t / "rb", "--target-rows", "500"}, "rebalance");
+  EXPECT_TRUE(done["committed"].get<bool>());
+  Json({"rebalance", t / "rb", "--compact"}, "rebalance");                     // nothing left to do
+  Json({"rebalance", ds_, "--target-rows", "500", "--dry-run"}, "rebalance");  // month: a note
+}
+
+}  // namespace
+}  // namespace duckpart::testing
