@@ -121,6 +121,42 @@ TEST_F(LifecycleDb, AppendCreatesTablesForNewPartitionsAndTheViewShowsThem) {
   ExpectValid(to, SourceContent(src_, "ts < TIMESTAMP '2023-05-01'").rows);
 }
 
+// Paths of the partitions in id order, from the catalog of a --to-db dataset.
+std::vector<std::string> CatalogPaths(const std::string& database) {
+  Session s;
+  s.AttachReadOnly(database, "t");
+  db::Result r = s.conn().Query("SELECT path FROM t.ev._duckpart_partitions ORDER BY id");
+  std::vector<std::string> out;
+  for (uint64_t i = 0; i < r.RowCount(); ++i) out.push_back(r.GetString(i, 0));
+  return out;
+}
+
+TEST_F(LifecycleDb, AppendedPartitionsTakeTheirPlaceInKeyOrderOnBothTargets) {
+  const std::string skip =
+      "NOT (ts >= TIMESTAMP '2023-02-01' AND ts < TIMESTAMP '2023-03-01') "
+      "AND ts < TIMESTAMP '2023-05-01'";
+  const std::string feb = "ts >= TIMESTAMP '2023-02-01' AND ts < TIMESTAMP '2023-03-01'";
+  const std::vector<std::string> months = {"ts_month=2023-01", "ts_month=2023-02",
+                                           "ts_month=2023-03", "ts_month=2023-04"};
+  const std::string to = Made("t.db", skip, "month(ts)");
+  ASSERT_EQ(RunDuckpart(AppendToDb(to, src_, feb)).exit_code, 0);
+  EXPECT_EQ(CatalogPaths(to), months);
+  ExpectValid(to, SourceContent(src_, "ts < TIMESTAMP '2023-05-01'").rows);
+  const std::string ds = dir_ / "ds";
+  ASSERT_EQ(RunDuckpart(Cat(Cat({"run"}, EventsWhere(src_, skip)),
+                            {"--by", "month(ts)", "--to", ds, "--quiet"}))
+                .exit_code,
+            0);
+  ASSERT_EQ(RunDuckpart(Cat(Cat({"append", ds}, EventsWhere(src_, feb)), {"--quiet"})).exit_code,
+            0);
+  std::vector<std::string> paths;
+  const json manifest = ManifestJson(ds);
+  for (const auto& p : manifest["partitions"]) paths.push_back(p["path"]);
+  EXPECT_EQ(paths, months);
+  EXPECT_EQ(ParquetContent(ds), SourceContent(src_, "ts < TIMESTAMP '2023-05-01'"));
+  EXPECT_EQ(RunDuckpart({"validate", ds}).exit_code, 0);
+}
+
 TEST_F(LifecycleDb, AppendFromATableOfTheSameDatabaseFile) {
   const std::string db = dir_ / "same.db";
   fs::copy_file(src_, db);
