@@ -80,8 +80,9 @@ void RefuseForeignObjects(db::Connection& conn, const std::string& alias, const 
   throw InputError("schema " + schema + " in " + where + " holds " +
                    std::to_string(foreign.size()) + " object" + (foreign.size() == 1 ? "" : "s") +
                    " duckpart did not make (" + names +
-                   "); a replace would drop them: move them to another schema, or write to "
-                   "another --schema");
+                   "); duckpart rewrites only schemas it holds whole (a replace drops the schema, "
+                   "append and retain remake its catalog): move them to another schema, or "
+                   "write to another --schema");
 }
 
 // The SQL DuckDB stores for main.<view>, or nullopt when there is no such view.
