@@ -29,6 +29,9 @@ struct AppendRequest {
   EngineOptions engine;  // an empty temp_directory means the dataset's own spill folder
   // The dataset: `target` (its folder), `verify`, `compression`; `replace` is implied.
   RunOptions parquet;
+  // Or partition tables (run --to-db): the database file and the dataset's schema (empty:
+  // the database's only duckpart schema); parquet.target stays empty then.
+  std::string to_db, schema;
   std::string batch_id;  // recorded in the history; a batch id seen before is refused
   bool if_new = false;   // a batch id seen before: do nothing and succeed
   // A partition holding more than this many files under small_file_bytes gets a warning.

@@ -40,11 +40,25 @@ struct RetainWindow {
 
 struct RetainRequest {
   std::string target;  // the dataset folder
+  // Or partition tables (run --to-db): the database file and the dataset's schema (empty:
+  // the database's only duckpart schema); target stays empty then.
+  std::string to_db, schema;
   EngineOptions engine;
   RetainWindow window;
+  // Another Parquet dataset the dropped partitions' rows go to, verified and published
+  // there before they leave (created with the dataset's spec when missing); see --help.
+  std::string archive;
   bool allow_empty = false;  // may drop every partition
   bool dry_run = false;      // say what would go; change nothing
   bool verify = true;
+};
+
+// What retain --archive did.
+struct ArchiveReport {
+  std::string dest;
+  bool skipped = false;  // the batch was archived before (a re-run after a crash)
+  int64_t version = 0;   // DEST's version holding the batch
+  std::string batch_id;
 };
 
 struct RetainReport {
@@ -52,7 +66,8 @@ struct RetainReport {
   bool dry_run = false;
   std::vector<Partition> dropped;  // as the base version's manifest lists them
   int64_t rows_dropped = 0, bytes_dropped = 0;
-  Manifest manifest;  // the new version (the current one for a dry run or nothing dropped)
+  Manifest manifest;      // the new version (the current one for a dry run or nothing dropped)
+  ArchiveReport archive;  // with request.archive (not for a dry run)
 };
 
 // Checks the request and the window before any work; throws InputError (exit 2, nothing

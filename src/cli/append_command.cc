@@ -37,21 +37,24 @@ nlohmann::json AppendJson(const AppendReport& r, const std::string& target) {
           {"seconds", r.outcome.total_seconds}};
 }
 
-void PrintAppend(const AppendReport& r, const std::string& target, bool verified) {
+void PrintAppend(const AppendReport& r, const std::string& target, bool verified, bool tables) {
   if (r.skipped) {
     std::cout << fmt::format("Skipped: batch already appended to {} in version {}\n", target,
                              r.skipped_version);
     return;
   }
+  const char* added = tables ? "tables created" : "files added";
   std::cout << fmt::format(
-      "Appended {} rows to {} (version {}): {} partitions touched, {} new, {} files added\n"
+      "Appended {} rows to {} (version {}): {} partitions touched, {} new, {} {}\n"
       "  now {} partitions, {} rows, {}; {} in {:.1f} s\n",
       FormatCount(r.rows_added), target, r.manifest.version, FormatCount(r.partitions_touched),
-      FormatCount(r.partitions_created), FormatCount(r.files_added),
+      FormatCount(r.partitions_created), FormatCount(r.files_added), added,
       FormatCount(static_cast<int64_t>(r.manifest.partitions.size())),
       FormatCount(r.manifest.total_rows), FormatBytes(r.manifest.total_bytes),
       verified ? "verified" : "NOT verified (--no-verify)", r.outcome.total_seconds);
 }
+
+std::string Target(const AppendRequest& r) { return r.to_db.empty() ? r.parquet.target : r.to_db; }
 
 int RunAppend(AppendArgs& args, const GlobalOptions& global) {
   args.request.parquet.verify = !args.no_verify;
@@ -65,9 +68,9 @@ int RunAppend(AppendArgs& args, const GlobalOptions& global) {
     for (const auto& w : report.warnings) std::cerr << "duckpart: warning: " << w << "\n";
   }
   if (global.json)
-    PrintJson(AppendJson(report, args.request.parquet.target));
+    PrintJson(AppendJson(report, Target(args.request)));
   else if (!global.quiet)
-    PrintAppend(report, args.request.parquet.target, !args.no_verify);
+    PrintAppend(report, Target(args.request), !args.no_verify, !args.request.to_db.empty());
   return 0;
 }
 
@@ -82,11 +85,18 @@ Command AddAppendCommand(CLI::App& root, const GlobalOptions& global) {
       "The new rows must have the dataset's columns (names and types; a type that casts "
       "without loss is accepted). Range and quantile fields keep the dataset's cuts: values "
       "beyond the outer cuts go to the outer ranges. Each touched partition gets one new "
-      "file; the others are shared with the previous version (hard links in the store).");
+      "file; the others are shared with the previous version (hard links in the store). "
+      "With --to-db, one transaction inserts into the touched partition tables, creates the "
+      "new ones and rewrites the catalog and the view; the touched tables are read back and "
+      "the others counted before COMMIT, and the history is kept in the catalog.");
   auto args = std::make_shared<AppendArgs>();
   AppendRequest& r = args->request;
-  sub->add_option("dir", r.parquet.target, "The dataset folder (written by `run --to`)")
-      ->required();
+  sub->add_option("dir", r.parquet.target, "The dataset folder (written by `run --to`)");
+  sub->add_option("--to-db", r.to_db,
+                  "Instead of DIR: partition tables written by `run --to-db FILE`; the new rows "
+                  "go into them in one transaction, proved before COMMIT");
+  sub->add_option("--schema", r.schema,
+                  "With --to-db: the dataset's schema (default: the database's only one)");
   AddSourceOptions(*sub, r.source);
   AddEngineOptions(*sub, r.engine);
   sub->add_option("--batch-id", r.batch_id,

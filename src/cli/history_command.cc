@@ -9,12 +9,13 @@
 #include "cli/common_options.h"
 #include "duckpart/error.h"
 #include "duckpart/history.h"
+#include "ops/lifecycle_tables.h"
 
 namespace duckpart::cli {
 namespace {
 
 struct HistoryArgs {
-  std::string dir;
+  std::string dir, to_db, schema;
 };
 
 void PrintHistory(const std::vector<HistoryRecord>& history) {
@@ -31,11 +32,14 @@ void PrintHistory(const std::vector<HistoryRecord>& history) {
 }
 
 int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
-  const std::vector<HistoryRecord> history = ReadHistory(args.dir);
+  if (args.dir.empty() == args.to_db.empty())
+    throw InputError("give the dataset: DIR or --to-db FILE, one of them");
+  const std::vector<HistoryRecord> history =
+      args.to_db.empty() ? ReadHistory(args.dir) : ops::ReadTablesHistory(args.to_db, args.schema);
   if (global.json) {
     nlohmann::json records = nlohmann::json::array();
     for (const auto& h : history) records.push_back(ToJson(h));
-    PrintJson({{"target", args.dir}, {"history", records}});
+    PrintJson({{"target", args.to_db.empty() ? args.dir : args.to_db}, {"history", records}});
   } else {
     PrintHistory(history);
   }
@@ -50,7 +54,12 @@ Command AddHistoryCommand(CLI::App& root, const GlobalOptions& global) {
       "The committed operations of a dataset, version by version: operation, time, source, "
       "batch id, rows and bytes added and removed, partitions touched, duration");
   auto args = std::make_shared<HistoryArgs>();
-  sub->add_option("dir", args->dir, "The dataset folder")->required();
+  sub->add_option("dir", args->dir, "The dataset folder");
+  sub->add_option("--to-db", args->to_db,
+                  "Instead of DIR: partition tables written by `run --to-db FILE` (their "
+                  "catalog keeps the history)");
+  sub->add_option("--schema", args->schema,
+                  "With --to-db: the dataset's schema (default: the database's only one)");
   return {sub, [args, &global] { return RunHistory(*args, global); }};
 }
 

@@ -4,6 +4,7 @@
 #include "duckpart/error.h"
 #include "ops/append_operation.h"
 #include "ops/driver.h"
+#include "ops/lifecycle_tables.h"
 #include "ops/parquet_base.h"
 #include "parquet/parquet_target.h"
 #include "store/dataset_store.h"
@@ -12,7 +13,8 @@ namespace duckpart {
 namespace {
 
 void CheckRequest(const AppendRequest& r) {
-  if (r.parquet.target.empty()) throw InputError("give the dataset to append to");
+  if (r.parquet.target.empty() == r.to_db.empty())
+    throw InputError("give the dataset to append to: DIR or --to-db FILE, one of them");
   if (r.small_files_warning < 1 || r.small_files_warning > kMaxSmallFilesWarning) {
     throw InputError("--small-files-warning must be between 1 and " +
                      std::to_string(kMaxSmallFilesWarning) + ", not " +
@@ -35,6 +37,7 @@ int64_t NewFiles(const Manifest& m, int64_t version) {
 
 AppendReport AppendDataset(const AppendRequest& request, const OperationControl& control) {
   CheckRequest(request);
+  if (!request.to_db.empty()) return ops::AppendToTables(request, control);
   AppendReport report;
   const ops::BaseVersion base = ops::CurrentParquetVersion(request.parquet.target);
   if (const HistoryRecord* h = FindBatch(base.manifest.history, request.batch_id);

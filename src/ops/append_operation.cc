@@ -6,6 +6,7 @@
 #include "db/database.h"
 #include "duckpart/error.h"
 #include "duckpart/hive_path.h"
+#include "ops/append_order.h"
 #include "plan/keys.h"
 #include "plan/transform.h"
 #include "plan/workspace_access.h"
@@ -183,7 +184,9 @@ Change AppendOperation::Plan(Workspace& ws) {
   change.plan =
       duckpart::Plan{.spec = m.spec, .source = m.source, .schema = m.schema, .fields = m.fields};
   change.plan.transform_version = m.transform_version;
-  StoreKeyIds(ws, MergeGroups(m, groups, change, touched_, created_));
+  std::vector<int64_t> ids = MergeGroups(m, groups, change, touched_, created_);
+  if (created_ > 0) RenumberInKeyOrder(WorkspaceConnection(ws), m.fields, change, ids);
+  StoreKeyIds(ws, ids);
   change.rows_sql = RowsWithPartitionSql(rows, m.fields);
   HistoryRecord& r = change.record;
   r = HistoryRecord{.operation = "append",

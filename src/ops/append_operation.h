@@ -9,9 +9,10 @@
 // dataset's keys in one pass. Range and quantile fields keep the dataset's cuts, so a value
 // beyond the outer cuts falls into the outer range. A key the dataset has is a touched
 // partition (its expected rows and checksum are the old ones plus the new rows'); a key it
-// lacks is a new partition, numbered after the existing ones. The change's rows_sql yields
-// only the new rows; the target writes them as one new file per touched partition and
-// shares the base version's files (Change::shared_files).
+// lacks is a new partition; then every partition is numbered again in key order, as a run
+// numbers them (ops/append_order.h), so new ones take their place among the old. The
+// change's rows_sql yields only the new rows; the target writes them as one new file per
+// touched partition and shares the base version's files (Change::shared_files).
 #pragma once
 
 #include <functional>

@@ -4,7 +4,9 @@
 #include "duckpart/error.h"
 #include "duckpart/run.h"
 #include "ops/driver.h"
+#include "ops/lifecycle_tables.h"
 #include "ops/parquet_base.h"
+#include "ops/retain_archive.h"
 #include "ops/retain_operation.h"
 #include "parquet/parquet_target.h"
 #include "plan/workspace_access.h"
@@ -22,6 +24,25 @@ void Sum(RetainReport& report) {
   }
 }
 
+std::vector<Partition> Drops(const Manifest& m, const RetainRequest& r, const EngineOptions& e) {
+  Workspace ws(kNoRows, e);
+  return ops::DroppedPartitions(WorkspaceConnection(ws), m, r.window, r.allow_empty);
+}
+
+// The current version; with `pinned` (after an archive), refused unless it is that one, so the
+// retain drops exactly the partitions that were archived.
+ops::BaseLoader Loader(const std::string& target, std::optional<int64_t> pinned) {
+  return [target, pinned] {
+    ops::BaseVersion b = ops::CurrentParquetVersion(target);
+    if (pinned && b.version != *pinned) {
+      throw BusyError("dataset '" + target + "' changed to version " + std::to_string(b.version) +
+                      " after its partitions of version " + std::to_string(*pinned) +
+                      " were archived; nothing was dropped: check the archive, then retain again");
+    }
+    return b;
+  };
+}
+
 }  // namespace
 
 std::string RetainWindow::Describe() const {
@@ -32,25 +53,29 @@ std::string RetainWindow::Describe() const {
 }
 
 RetainReport RetainDataset(const RetainRequest& request, const OperationControl& control) {
-  if (request.target.empty()) throw InputError("give the dataset to retain");
+  if (request.target.empty() == request.to_db.empty())
+    throw InputError("give the dataset to retain: DIR or --to-db FILE, one of them");
+  if (!request.to_db.empty()) return ops::RetainTables(request, control);
   EngineOptions engine = request.engine;
   if (engine.temp_directory.empty())
     engine.temp_directory = ops::DefaultTempDirectory(request.target);
   RetainReport report;
   report.dry_run = request.dry_run;
   const ops::BaseVersion base = ops::CurrentParquetVersion(request.target);
-  {
-    Workspace ws(kNoRows, engine);
-    report.dropped = ops::DroppedPartitions(WorkspaceConnection(ws), base.manifest, request.window,
-                                            request.allow_empty);
-  }
+  const bool archive = !request.archive.empty();
+  if (archive) ops::CheckArchive(request.target, base.manifest, request.archive);
+  report.dropped = Drops(base.manifest, request, engine);
   Sum(report);
   report.manifest = base.manifest;
   if (request.dry_run || report.dropped.empty()) return report;
+  if (archive) {
+    report.archive = ops::ArchiveDropped(request.target, base, report.dropped, request.archive,
+                                         request.engine, control);
+  }
   const RunOptions options{.target = request.target, .replace = true, .verify = request.verify};
   const std::string target = request.target;
-  ops::RetainOperation op([target] { return ops::CurrentParquetVersion(target); }, request.window,
-                          request.allow_empty);
+  ops::RetainOperation op(Loader(target, archive ? std::optional(base.version) : std::nullopt),
+                          request.window, request.allow_empty);
   ops::DriveOptions drive{.control = control, .verify = request.verify};
   drive.space_path = StoreDirOf(target);
   report.outcome = ops::Drive(

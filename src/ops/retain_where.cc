@@ -77,9 +77,9 @@ std::vector<size_t> TimeDrops(db::Connection& conn, const Manifest& m, size_t fi
   return out;
 }
 
+// Partition values of `type` (the column's; INTEGER for a bucket number) compared as typed.
 std::vector<size_t> IdentityDrops(db::Connection& conn, const Manifest& m, size_t field,
-                                  const Condition& c) {
-  const std::string type = m.fields[field].column_type;
+                                  const Condition& c, const std::string& type) {
   const std::string value = "CAST(" + db::QuoteLiteral(c.value) + " AS " + type + ")";
   if (conn.Query("SELECT TRY_" + value.substr(0) + " IS NULL").GetBool(0, 0)) {
     throw InputError("--where value '" + c.value + "' is not a " + type + " (the type of " +
@@ -112,11 +112,24 @@ std::vector<size_t> WhereDrops(db::Connection& conn, const Manifest& m, const st
   const Condition c = ParseWhere(where);
   const size_t field = FieldIndex(m, c.field);
   const Transform t = m.fields[field].field.transform;
-  if (t == Transform::kIdentity) return IdentityDrops(conn, m, field, c);
+  const ResolvedField& f = m.fields[field];
+  if (t == Transform::kIdentity) return IdentityDrops(conn, m, field, c, f.column_type);
   if (plan::IsTimeTransform(t)) return TimeDrops(conn, m, field, c);
-  throw InputError("--where works on identity and time fields; " + m.fields[field].field.Name() +
-                   " is " + ToString(m.fields[field].field) +
-                   ", whose partitions hold ranges of values");
+  if (t == Transform::kBucket) {
+    if (c.field != f.field.Name()) {
+      throw InputError("--where on " + ToString(f.field) + " compares bucket numbers: name the " +
+                       "field, e.g. \"" + f.field.Name() + " < 4\" (a column value falls in " +
+                       "every bucket)");
+    }
+    return IdentityDrops(conn, m, field, c, "INTEGER");
+  }
+  const bool text = f.column_type == "VARCHAR" || f.column_type == "BLOB";
+  if (t == Transform::kTruncate && text) {
+    throw InputError("--where on " + ToString(f.field) + " of a " + f.column_type +
+                     " column is not supported (its prefixes do not order as ranges); "
+                     "use a time, identity, range or quantile field");
+  }
+  return RangeDrops(conn, m, field, c.op, c.value);
 }
 
 }  // namespace duckpart::ops

@@ -36,6 +36,11 @@ std::optional<Span> SpanOf(db::Connection& conn, const ResolvedField& f,
 // Microseconds of a value as DuckDB casts it to TIMESTAMP, or nullopt when it does not.
 std::optional<int64_t> ParseTime(db::Connection& conn, const std::string& text);
 // The partitions `--where "field OP value"` drops (see duckpart/retain.h).
+// On a range, quantile or truncate field (ranges of values, retain_where_ranges.cc): the
+// partitions whose whole range satisfies "column OP value"; throws InputError when one
+// holds values on both sides or the value is not of the column's type.
+std::vector<size_t> RangeDrops(db::Connection& conn, const Manifest& m, size_t field,
+                               const std::string& op, const std::string& value);
 std::vector<size_t> WhereDrops(db::Connection& conn, const Manifest& m, const std::string& where);
 
 }  // namespace duckpart::ops

@@ -14,6 +14,7 @@
 #include "plan/workspace_access.h"
 #include "plan/write_budget.h"
 #include "store/fault.h"
+#include "tables/table_delta.h"
 #include "tables/table_layout.h"
 #include "tables/table_verify.h"
 #include "tables/target_db.h"
@@ -79,8 +80,9 @@ void RefuseForeignObjects(db::Connection& conn, const std::string& alias, const 
   throw InputError("schema " + schema + " in " + where + " holds " +
                    std::to_string(foreign.size()) + " object" + (foreign.size() == 1 ? "" : "s") +
                    " duckpart did not make (" + names +
-                   "); a replace would drop them: move them to another schema, or write to "
-                   "another --schema");
+                   "); duckpart rewrites only schemas it holds whole (a replace drops the schema, "
+                   "append and retain remake its catalog): move them to another schema, or "
+                   "write to another --schema");
 }
 
 // The SQL DuckDB stores for main.<view>, or nullopt when there is no such view.
@@ -290,6 +292,14 @@ std::string OrderBySql(const std::vector<std::string>& columns) {
   return order;
 }
 
+// The new rows of a change built on a base version (none for retain), sorted by partition
+// id when several partitions get rows, so each INSERT reads only its own row groups.
+StagingChoice StageDelta(db::Connection& conn, const ops::Change& change) {
+  StagingChoice choice{.sorted = change.written.size() > 1};
+  if (!change.written.empty()) StageRows(conn, change.rows_sql, choice.sorted);
+  return choice;
+}
+
 }  // namespace
 
 // Declared in destruction order: the transaction rolls back first, then the settings are
@@ -331,10 +341,12 @@ void TablesTarget::Check() {
 
 void TablesTarget::Stage(ops::Change& change) {
   db::Connection& conn = WorkspaceConnection(ws_);
-  tables_ = NameTables(change.plan);
-  CheckTransactionMemory(conn, change.plan);
-  meter().Begin(change.plan.total_rows);  // staging reads every row once (one query)
-  const StagingChoice choice = StageChange(ws_, change, options_);
+  const bool delta = change.base_version.has_value();
+  if (!delta) tables_ = NameTables(change.plan);
+  CheckTransactionMemory(conn, delta ? DeltaWritePlan(change) : change.plan);
+  meter().Begin(delta ? ops::RowsToWrite(change) : change.plan.total_rows);  // one query
+  const StagingChoice choice =
+      delta ? StageDelta(conn, change) : StageChange(ws_, change, options_);
   scan_amplification_ = choice.amplification;
   change.strategy = choice.sorted ? "sorted" : "scan";
   if (!existed_ && !same_file_) {
@@ -345,22 +357,17 @@ void TablesTarget::Stage(ops::Change& change) {
   state_->inspected =
       InspectTarget(conn, state_->target.alias(), options_);  // again, holding the write lock
   change.version = state_->inspected.old_version + 1;
+  if (delta) StageOnBase(change);
   manifest_ = ManifestFromPlan(change.plan, tables_, change.version);
   for (auto& p : manifest_.partitions) p.table.clear();  // names live in the catalog table
+  if (delta) RecordDeltaHistory(manifest_, change);
 }
 
-void TablesTarget::Write(ops::Change& change) {
+// A new schema (the old one and its view dropped first) with one table per partition.
+void TablesTarget::WriteAllTables(const std::string& cols, const std::string& order) {
   db::Connection& conn = WorkspaceConnection(ws_);
-  const TableRunOptions& o = options_;
   const std::string cat = db::QuoteIdent(state_->target.alias());
-  const std::string schema_q = cat + "." + db::QuoteIdent(o.schema);
-  std::string cols;
-  for (const auto& c : change.plan.schema)
-    cols += (cols.empty() ? "" : ", ") + db::QuoteIdent(c.name);
-  const std::string order = OrderBySql(ws_.ColumnList(o.sort_by, "--sort-by"));
-  // Row order inside a table matters only with --sort-by.
-  state_->settings.Set("preserve_insertion_order", order.empty() ? "false" : "true");
-  state_->tx.emplace(conn);
+  const std::string schema_q = cat + "." + db::QuoteIdent(options_.schema);
   const TargetState& old = state_->inspected;
   if (old.schema_exists) {
     if (!old.old_view_name.empty()) {
@@ -388,6 +395,27 @@ void TablesTarget::Write(ops::Change& change) {
   for (const auto& p : tables_) {
     if (p.rows >= kSmallTableRows) write_table(p);
   }
+}
+
+void TablesTarget::Write(ops::Change& change) {
+  db::Connection& conn = WorkspaceConnection(ws_);
+  const TableRunOptions& o = options_;
+  const std::string cat = db::QuoteIdent(state_->target.alias());
+  const std::string schema_q = cat + "." + db::QuoteIdent(o.schema);
+  std::string cols;
+  for (const auto& c : change.plan.schema)
+    cols += (cols.empty() ? "" : ", ") + db::QuoteIdent(c.name);
+  const std::string order = OrderBySql(ws_.ColumnList(o.sort_by, "--sort-by"));
+  // Row order inside a table matters only with --sort-by.
+  state_->settings.Set("preserve_insertion_order", order.empty() ? "false" : "true");
+  state_->tx.emplace(conn);
+  if (change.base_version) {
+    WriteDeltaTables(conn, Place(), change, tables_, base_tables_, kStageTable, cols, meter());
+    RecordDeltaSeconds(manifest_, change);
+  } else {
+    WriteAllTables(cols, order);
+  }
+  ops::WorkMeter& work = meter();
   work.StartStep("catalog", 0, 1, 0);
   std::vector<std::string> names;
   for (const auto& p : tables_) names.push_back(p.table);
@@ -404,10 +432,12 @@ void TablesTarget::Write(ops::Change& change) {
   if (o.before_verify) o.before_verify(conn, state_->target.alias());
 }
 
-void TablesTarget::Verify(ops::Change&) {
+void TablesTarget::Verify(ops::Change& change) {
+  db::Connection& conn = WorkspaceConnection(ws_);
   const TableVerifyReport report =
-      VerifyTables(WorkspaceConnection(ws_), state_->target.alias(), options_.schema, manifest_,
-                   tables_, "main", options_.view);
+      change.base_version ? VerifyDeltaTables(conn, Place(), manifest_, change, tables_)
+                          : VerifyTables(conn, state_->target.alias(), options_.schema, manifest_,
+                                         tables_, "main", options_.view);
   if (report.ok()) return;
   std::string what =
       "the written tables do not match the source; rolled back, nothing was published: " +
@@ -436,6 +466,30 @@ bool TablesTarget::Committed(const ops::Change& change) noexcept {
   } catch (...) {
     return false;
   }
+}
+
+TablesPlace TablesTarget::Place() const {
+  return {.catalog = state_->target.alias(), .schema = options_.schema, .view = options_.view};
+}
+
+Manifest TablesTarget::ReadBase() {
+  if (!state_ || !state_->target.readable())
+    throw InputError("no database '" + options_.database +
+                     "'; create it with duckpart run --to-db");
+  return ReadTablesBase(WorkspaceConnection(ws_), Place());
+}
+
+// Holding the write lock: the base the operation planned on must still be the current
+// version; its tables are read again for naming and dropping.
+void TablesTarget::StageOnBase(ops::Change& change) {
+  if (state_->inspected.old_version != *change.base_version) {
+    throw BusyError("schema " + options_.schema + " in '" + options_.database +
+                    "' changed to version " + std::to_string(state_->inspected.old_version) +
+                    " while this operation planned on version " +
+                    std::to_string(*change.base_version) + "; run it again");
+  }
+  base_tables_ = ReadTablesBase(WorkspaceConnection(ws_), Place()).partitions;
+  tables_ = NameDeltaTables(change, base_tables_);
 }
 
 void TablesTarget::Finish(const ops::Change&, std::vector<std::string>&) noexcept {}

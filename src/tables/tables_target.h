@@ -9,6 +9,10 @@
 // replaced schema and view and creates the tables, the catalog and the view; Verify
 // proves them inside the transaction; Commit COMMITs. Anything before COMMIT is rolled
 // back by the destructor, and a target file this run created is removed.
+//
+// A change built on a base version (append, retain: Change::base_version) keeps the schema:
+// inside the same one transaction only the written tables get rows, dropped partitions'
+// tables are dropped, and the catalog and view are made again (tables/table_delta.h).
 #pragma once
 
 #include <memory>
@@ -17,6 +21,7 @@
 
 #include "duckpart/table_run.h"
 #include "ops/target.h"
+#include "tables/table_delta.h"
 
 namespace duckpart::tables {
 
@@ -38,8 +43,15 @@ class TablesTarget : public ops::Target {
   const std::vector<Partition>& tables() const { return tables_; }
   bool same_file() const { return same_file_; }
   double scan_amplification() const { return scan_amplification_; }
+  // After Check: the current version as its catalog holds it, each partition with its table
+  // (for operations that build on it). Throws InputError when there is none.
+  Manifest ReadBase();
 
  private:
+  TablesPlace Place() const;
+  void WriteAllTables(const std::string& cols, const std::string& order);
+  void StageOnBase(ops::Change& change);
+
   struct State;  // the attachment, staging, settings and transaction, in destruction order
 
   Workspace& ws_;
@@ -48,6 +60,7 @@ class TablesTarget : public ops::Target {
   bool existed_ = false;
   Manifest manifest_;
   std::vector<Partition> tables_;
+  std::vector<Partition> base_tables_;  // built on a base version: its tables
   double scan_amplification_ = 0;
   std::unique_ptr<State> state_;
 };

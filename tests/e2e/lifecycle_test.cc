@@ -286,7 +286,7 @@ TEST_F(Lifecycle, BadRetainWindowsExitTwoAndLeaveTheDatasetByteIdentical) {
       {{"retain", ds, "--keep", "0"}, "between 1 and"},
       {{"retain", ds, "--keep", "12 months"}, "--keep"},
       {{"retain", ds, "--where", "ts < 2024-01-15"}, "would split"},
-      {{"retain", ds, "--where", "id_bucket < 1"}, "identity and time fields"},
+      {{"retain", ds, "--where", "id < 1"}, "compares bucket numbers"},
       {{"retain", ds, "--where", "nope < 1"}, "not a partition field"},
       {{"retain", ds, "--where", "ts"}, "field OP value"},
       {{"retain", ds, "--older-than", "2100-01-01"}, "--allow-empty"},
