@@ -9,6 +9,7 @@
 #include <set>
 
 #include "duckpart/error.h"
+#include "ops/failure_log.h"
 #include "store/fs.h"
 #include "store/version_retention.h"
 #include "util/format.h"
@@ -178,7 +179,7 @@ StoreStatus Inspect(const std::string& target, bool probe_lock) {
     StoreItem item{.path = path.string(), .name = store_name + "/" + name};
     std::error_code type_ec;
     const bool dir = fs::symlink_status(path, type_ec).type() == fs::file_type::directory;
-    if (name == "lock" || name == "_duckpart_store") continue;
+    if (name == "lock" || name == "_duckpart_store" || name == kFailureLogName) continue;
     if (name == "tmp" && dir) {
       item.kind = Kind::kSpill;
       Measure(path, item);
