@@ -8,7 +8,9 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/logged_command.h"
 #include "cli/progress.h"
+#include "cli/run_output.h"
 #include "duckpart/append.h"
 #include "duckpart/error.h"
 
@@ -19,6 +21,7 @@ struct AppendArgs {
   AppendRequest request;
   bool no_verify = false;
   int max_attempts = 3;
+  std::string log_file;
 };
 
 nlohmann::json AppendJson(const AppendReport& r, const std::string& target) {
@@ -55,20 +58,25 @@ void PrintAppend(const AppendReport& r, const std::string& target, bool verified
 
 int RunAppend(AppendArgs& args, const GlobalOptions& global) {
   args.request.parquet.verify = !args.no_verify;
+  const std::string& target = args.request.parquet.target;
+  RunLog log(args.log_file);
+  log.Start("append", {{"target", target}, {"batch_id", args.request.batch_id}});
   SignalCancel signals;
-  ProgressLine line(ProgressModeFor(global.quiet, global.json));
-  const OperationControl control = LineControl(line, signals, args.max_attempts);
-  const AppendReport report = AppendDataset(args.request, control);
-  line.Clear();
-  for (const auto& w : report.outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
-  if (!global.quiet) {
-    for (const auto& w : report.warnings) std::cerr << "duckpart: warning: " << w << "\n";
-  }
-  if (global.json)
-    PrintJson(AppendJson(report, args.request.parquet.target));
-  else if (!global.quiet)
-    PrintAppend(report, args.request.parquet.target, !args.no_verify);
-  return 0;
+  return Logged(log, signals, [&] {
+    ProgressLine line(ProgressModeFor(global.quiet, global.json));
+    const AppendReport report =
+        AppendDataset(args.request, LoggedControl(line, signals, log, args.max_attempts));
+    line.Clear();
+    PrintWarnings(report.outcome, &log);
+    for (const auto& w : report.warnings) log.Warning(w);
+    if (!global.quiet) PrintWarnings(report.warnings);
+    const nlohmann::json result = AppendJson(report, target);
+    if (global.json)
+      PrintJson(result);
+    else if (!global.quiet)
+      PrintAppend(report, target, !args.no_verify);
+    return result;
+  });
 }
 
 }  // namespace
@@ -105,6 +113,7 @@ Command AddAppendCommand(CLI::App& root, const GlobalOptions& global) {
       ->capture_default_str();
   sub->add_flag("--no-verify", args->no_verify,
                 "Skip reading the new files back before publishing");
+  AddLogFileOption(*sub, args->log_file);
   return {sub, [args, &global] { return RunAppend(*args, global); }};
 }
 
