@@ -232,6 +232,29 @@ void DriveWithRetries(const SourceOptions& source, const EngineOptions& engine, 
       policy, options.control.on_warning);
 }
 
+// DriveWithRetries; a failure once an attempt reached its stage phase is logged in the
+// dataset's store (ops/failure_log.h). One before it (bad input, a refusal of the plan)
+// changed nothing, and leaves nothing behind, not even a log line.
+void DriveAndLog(const SourceOptions& source, const EngineOptions& engine, Operation& op,
+                 const TargetFactory& make_target, const DriveOptions& options,
+                 const CommittedCallback& on_committed, const RetryPolicy& policy,
+                 Outcome& outcome) {
+  const auto start = Clock::now();
+  bool staged = false;
+  DriveOptions watched = options;
+  watched.control.on_phase = [&staged, &options](Phase phase) {
+    if (phase != Phase::kPlan) staged = true;
+    if (options.control.on_phase) options.control.on_phase(phase);
+  };
+  try {
+    DriveWithRetries(source, engine, op, make_target, watched, on_committed, policy, outcome);
+  } catch (const Error& e) {
+    if (staged && !options.failure_log.empty())
+      LogFailure(options.failure_log, options.operation, e, Since(start));
+    throw;
+  }
+}
+
 }  // namespace
 
 Outcome Drive(const SourceOptions& source, const EngineOptions& engine, Operation& op,
@@ -250,13 +273,7 @@ Outcome Drive(const SourceOptions& source, const EngineOptions& engine, Operatio
   policy.space_path = options.space_path;
   policy.outcome_note = options.outcome_note;
   Outcome outcome;
-  try {
-    DriveWithRetries(source, engine, op, make_target, options, on_committed, policy, outcome);
-  } catch (const Error& e) {
-    if (!options.failure_log.empty())
-      LogFailure(options.failure_log, options.operation, e, Since(start));
-    throw;
-  }
+  DriveAndLog(source, engine, op, make_target, options, on_committed, policy, outcome);
   outcome.total_seconds = Since(start);
   return outcome;
 }

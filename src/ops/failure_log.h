@@ -1,7 +1,7 @@
 // The failed operations of a Parquet dataset: a writing command (run, append, retain,
-// repartition) that fails once its work began (a check that failed, a runtime failure, an
-// interrupt: exit 1, 3 or 130) appends one JSON line to `failures.jsonl` in
-// the dataset's store, which `duckpart monitor` reads for its `failures` check.
+// repartition) that fails once its work on the target began (from the stage phase on: a
+// failed check, a runtime failure, an interrupt: exit 1, 3 or 130) appends one JSON line to
+// `failures.jsonl` in the dataset's store, which `duckpart monitor` reads for its `failures` check.
 //
 //   LogFailure("out/events", {.operation = "append", .kind = "runtime", ...});
 //   for (const FailedOperation& f : ReadFailures("out/events")) ...
