@@ -79,8 +79,9 @@ void LogFailure(const std::string& dataset, const FailedOperation& failure) noex
 
 void LogFailure(const std::string& dataset, const std::string& operation, const Error& error,
                 double seconds) noexcept {
-  // Bad input and a busy lock changed nothing, and nothing means nothing: not even this log.
-  if (error.code() == ExitCode::kUsage || error.code() == ExitCode::kBusy) return;
+  // Only failures of the work: bad input and a busy lock changed nothing (and nothing means
+  // nothing, not even this log), and an interrupt is the caller's choice, not a failure.
+  if (error.code() != ExitCode::kCheckFailed && error.code() != ExitCode::kRuntime) return;
   try {
     LogFailure(dataset, {.operation = operation,
                          .time = NowUtcIso(),

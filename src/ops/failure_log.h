@@ -1,6 +1,6 @@
 // The failed operations of a Parquet dataset: a writing command (run, append, retain,
 // repartition) that fails once its work on the target began (from the stage phase on: a
-// failed check, a runtime failure, an interrupt: exit 1, 3 or 130) appends one JSON line to
+// failed check or a runtime failure, exit 1 or 3) appends one JSON line to
 // `failures.jsonl` in the dataset's store, which `duckpart monitor` reads for its `failures` check.
 //
 //   LogFailure("out/events", {.operation = "append", .kind = "runtime", ...});
@@ -49,7 +49,8 @@ void LogFailure(const std::string& dataset, const FailedOperation& failure) noex
 
 // LogFailure of `error`, which ended `operation` after `seconds`, with the time and the
 // dataset's published version now; nothing for bad input (InputError, exit 2) or a busy
-// lock (BusyError, exit 4), which promise to change nothing at all.
+// lock (BusyError, exit 4), which promise to change nothing at all, nor for an interrupt
+// (exit 130: Ctrl-C, SIGTERM), which is the caller's choice.
 void LogFailure(const std::string& dataset, const std::string& operation, const Error& error,
                 double seconds) noexcept;
 

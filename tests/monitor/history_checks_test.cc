@@ -84,6 +84,7 @@ TEST(FailureLog, AppendsWholeLinesIntoAnExistingStoreOnlyAndKeepsTheLastHundred)
   std::filesystem::create_directory(dir / ".ds.duckpart");
   ops::LogFailure(ds, "run", InputError("bad flag"), 0);  // bad input changes nothing
   ops::LogFailure(ds, "run", BusyError("locked"), 0);
+  ops::LogFailure(ds, "run", Interrupted("Ctrl-C"), 0);  // the caller's choice
   EXPECT_TRUE(ops::ReadFailures(ds).empty());
   for (int i = 0; i < 250; ++i) ops::LogFailure(ds, "append", e, i);
   {
