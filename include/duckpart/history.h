@@ -29,6 +29,9 @@ struct HistoryRecord {
   std::string checksum_added = "0";  // content checksum of the rows added
   int64_t partitions_touched = 0;    // partitions written, created or dropped
   double seconds = 0;                // from planning to the commit
+  // Sampled by the driver from planning to the end of verification (ops/memory_sampler.h):
+  // the highest DuckDB memory use and spilled bytes seen, and the memory limit (0: unknown).
+  int64_t peak_memory_bytes = 0, spill_bytes = 0, memory_limit_bytes = 0;
   bool operator==(const HistoryRecord&) const = default;
 };
 

@@ -25,6 +25,14 @@
 //   free_space  free bytes on the target's filesystem: warning under free_space_min,
 //               critical under free_space_critical
 //   versions    versions kept in the store: warning over versions_max (Parquet only)
+//   failures    operations that failed (run, append, retain, repartition, logged in the
+//               store: ops/failure_log.h) since the last successful write: warning from
+//               failures_warn, critical from failures_critical (Parquet only)
+//   slow_operations  the longest of the last recent_operations recorded operations: warning
+//               over slow_operation_warn, critical over slow_operation_critical (Parquet only)
+//   memory      the highest peak memory of those operations against the limit each ran
+//               under: warning over memory_warn_ratio, critical over memory_critical_ratio
+//               (Parquet only; operations recorded before memory was sampled are skipped)
 //   validate    with `deep`: a full `duckpart validate` (critical on any problem)
 //
 // One Monitor holds one DuckDB instance and one connection for its whole life (partition
@@ -64,11 +72,19 @@ struct MonitorThresholds {
   int64_t free_space_min = int64_t{1} << 30, free_space_critical = int64_t{256} << 20;
   int64_t versions_max = 3;
   int64_t lock_max_age = 6 * 3600;  // seconds
+  // The history checks (Parquet only): failed operations since the last successful write,
+  // and the slowest and the most memory-hungry of the last recent_operations operations.
+  int64_t failures_warn = 1, failures_critical = 3;
+  int64_t slow_operation_warn = 3600, slow_operation_critical = 6 * 3600;  // seconds
+  double memory_warn_ratio = 0.8, memory_critical_ratio = 0.95;            // peak / limit
+  int64_t recent_operations = 10;
 };
 
 // The thresholds of `config`. Throws InputError when a critical threshold is milder than
 // its warning one (cv_critical < cv_warn, freshness_critical_age < freshness_max_age,
-// free_space_critical > free_space_min), naming both keys.
+// free_space_critical > free_space_min, failures_critical < failures_warn,
+// slow_operation_critical < slow_operation_warn, memory_critical_ratio < memory_warn_ratio),
+// naming both keys.
 MonitorThresholds ThresholdsFromConfig(const Config& config);
 
 // One dataset to watch: a Parquet dataset folder, or the partition tables of `schema` (empty:
@@ -109,7 +125,12 @@ struct TargetHealth {
   std::optional<int64_t> free_bytes;       // on the target's filesystem
   int64_t versions_kept = 0;
   int64_t leftovers = 0, leftover_bytes = 0;
-  bool locked = false;  // a live process holds the store's lock now
+  bool locked = false;            // a live process holds the store's lock now
+  int64_t failed_operations = 0;  // logged failures since the last successful write
+  // Of the recent recorded operations (Parquet): the newest one's duration, and the highest
+  // peak memory (with its share of that operation's limit) and spill.
+  std::optional<double> last_operation_seconds, peak_memory_ratio;
+  std::optional<int64_t> peak_memory_bytes, spill_bytes;
   std::vector<HealthCheck> checks;
   Health Worst() const;
 };
@@ -151,7 +172,10 @@ nlohmann::json ToJson(const MonitorReport& report);
 // duckpart_small_files, duckpart_partition_rows_cv, duckpart_version,
 // duckpart_versions_kept, duckpart_last_write_timestamp_seconds,
 // duckpart_last_write_age_seconds, duckpart_filesystem_free_bytes, duckpart_leftovers,
-// duckpart_leftover_bytes, duckpart_store_locked, duckpart_check_status{check},
+// duckpart_leftover_bytes, duckpart_store_locked, duckpart_failed_operations,
+// duckpart_last_operation_duration_seconds, duckpart_operation_peak_memory_bytes,
+// duckpart_operation_peak_memory_ratio, duckpart_operation_spill_bytes,
+// duckpart_check_status{check},
 // duckpart_alerts{check,severity}, duckpart_monitor_cycle_seconds,
 // duckpart_monitor_last_check_timestamp_seconds, duckpart_monitor_cycles_total.
 std::string ToPrometheus(const MonitorReport& report);

@@ -8,7 +8,9 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/logged_command.h"
 #include "cli/progress.h"
+#include "cli/run_output.h"
 #include "duckpart/append.h"
 #include "duckpart/error.h"
 
@@ -19,6 +21,7 @@ struct AppendArgs {
   AppendRequest request;
   bool no_verify = false;
   int max_attempts = 3;
+  std::string log_file;
 };
 
 nlohmann::json AppendJson(const AppendReport& r, const std::string& target) {
@@ -58,20 +61,25 @@ std::string Target(const AppendRequest& r) { return r.to_db.empty() ? r.parquet.
 
 int RunAppend(AppendArgs& args, const GlobalOptions& global) {
   args.request.parquet.verify = !args.no_verify;
+  const std::string target = Target(args.request);
+  RunLog log(args.log_file);
+  log.Start("append", {{"target", target}, {"batch_id", args.request.batch_id}});
   SignalCancel signals;
-  ProgressLine line(ProgressModeFor(global.quiet, global.json));
-  const OperationControl control = LineControl(line, signals, args.max_attempts);
-  const AppendReport report = AppendDataset(args.request, control);
-  line.Clear();
-  for (const auto& w : report.outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
-  if (!global.quiet) {
-    for (const auto& w : report.warnings) std::cerr << "duckpart: warning: " << w << "\n";
-  }
-  if (global.json)
-    PrintJson(AppendJson(report, Target(args.request)));
-  else if (!global.quiet)
-    PrintAppend(report, Target(args.request), !args.no_verify, !args.request.to_db.empty());
-  return 0;
+  return Logged(log, signals, [&] {
+    ProgressLine line(ProgressModeFor(global.quiet, global.json));
+    const AppendReport report =
+        AppendDataset(args.request, LoggedControl(line, signals, log, args.max_attempts));
+    line.Clear();
+    PrintWarnings(report.outcome, &log);
+    for (const auto& w : report.warnings) log.Warning(w);
+    if (!global.quiet) PrintWarnings(report.warnings);
+    const nlohmann::json result = AppendJson(report, target);
+    if (global.json)
+      PrintJson(result);
+    else if (!global.quiet)
+      PrintAppend(report, target, !args.no_verify, !args.request.to_db.empty());
+    return result;
+  });
 }
 
 }  // namespace
@@ -115,6 +123,7 @@ Command AddAppendCommand(CLI::App& root, const GlobalOptions& global) {
       ->capture_default_str();
   sub->add_flag("--no-verify", args->no_verify,
                 "Skip reading the new files back before publishing");
+  AddLogFileOption(*sub, args->log_file);
   return {sub, [args, &global] { return RunAppend(*args, global); }};
 }
 

@@ -18,16 +18,23 @@ struct HistoryArgs {
   std::string dir, to_db, schema;
 };
 
+// A sampled figure, or "-" for a record written before memory was sampled.
+std::string Sampled(const HistoryRecord& h, int64_t bytes) {
+  return h.memory_limit_bytes > 0 ? FormatBytes(bytes) : "-";
+}
+
 void PrintHistory(const std::vector<HistoryRecord>& history) {
-  std::cout << fmt::format("{:>7}  {:<8} {:<20} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8}  {}\n",
-                           "version", "op", "time", "rows added", "rows removed", "bytes +",
-                           "bytes -", "parts", "seconds", "batch / source");
+  std::cout << fmt::format(
+      "{:>7}  {:<8} {:<20} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8} {:>10} {:>10}  {}\n", "version",
+      "op", "time", "rows added", "rows removed", "bytes +", "bytes -", "parts", "seconds",
+      "peak mem", "spilled", "batch / source");
   for (const auto& h : history) {
     std::cout << fmt::format(
-        "{:>7}  {:<8} {:<20} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8.1f}  {}\n", h.version,
-        h.operation, h.time, FormatCount(h.rows_added), FormatCount(h.rows_removed),
+        "{:>7}  {:<8} {:<20} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8.1f} {:>10} {:>10}  {}\n",
+        h.version, h.operation, h.time, FormatCount(h.rows_added), FormatCount(h.rows_removed),
         FormatBytes(h.bytes_added), FormatBytes(h.bytes_removed), FormatCount(h.partitions_touched),
-        h.seconds, h.batch_id.empty() ? h.source : h.batch_id + " / " + h.source);
+        h.seconds, Sampled(h, h.peak_memory_bytes), Sampled(h, h.spill_bytes),
+        h.batch_id.empty() ? h.source : h.batch_id + " / " + h.source);
   }
 }
 

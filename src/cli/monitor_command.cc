@@ -168,7 +168,11 @@ Command AddMonitorCommand(CLI::App& root, const GlobalOptions& global) {
       "Checks and thresholds (duckpart config lists the keys): balance (cv_warn, cv_critical), "
       "small_files (small_file_size, small_file_ratio), files, leftovers, lock (lock_max_age), "
       "freshness (freshness_max_age, freshness_critical_age), free_space (free_space_min, "
-      "free_space_critical), versions (versions_max), validate (--deep).\n"
+      "free_space_critical), versions (versions_max), failures (failures_warn, "
+      "failures_critical: failed writes since the last successful one), slow_operations "
+      "(slow_operation_warn, slow_operation_critical), memory (memory_warn_ratio, "
+      "memory_critical_ratio: recorded peak memory against its limit; both over the last "
+      "recent_operations recorded operations), validate (--deep).\n"
       "monitor exits 0 when every check is ok, 1 on any warning or critical, 2 for bad input; "
       "with --listen, 0 after SIGINT or SIGTERM.");
   auto args = std::make_shared<MonitorArgs>();

@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/logged_command.h"
 #include "cli/progress.h"
 #include "cli/run_output.h"
 #include "cli/version_options.h"
@@ -21,6 +22,7 @@ struct RepartitionArgs {
   bool no_verify = false;
   bool compression_given = false;
   int max_attempts = 3;
+  std::string log_file;
 };
 
 // With --to-db and no --schema: the database's only dataset.
@@ -31,6 +33,30 @@ std::string OnlySchema(const RepartitionRequest& r) {
                        ? "'" + r.database + "' holds no partition tables"
                        : "'" + r.database + "' holds " + std::to_string(schemas.size()) +
                              " partition schemas; name one with --schema");
+}
+
+// What the log's first line says the command works on.
+nlohmann::ordered_json LogStart(const RepartitionArgs& args) {
+  const RepartitionRequest& r = args.request;
+  const bool to_db = !r.database.empty();
+  return {{"target", to_db ? r.database : r.dataset},
+          {"kind", to_db ? "tables" : "parquet"},
+          {"spec", args.by}};
+}
+
+// Prints the result (JSON or text) and returns the JSON for the log.
+nlohmann::ordered_json PrintReport(const RunReport& report, const RepartitionRequest& r,
+                                   const GlobalOptions& global) {
+  const bool to_db = !r.database.empty();
+  nlohmann::ordered_json result = to_db ? TableResultJson(report.tables, report.outcome)
+                                        : ResultJson(report.parquet, report.outcome, r.dataset);
+  if (global.json)
+    PrintOrderedJson(result);
+  else if (!global.quiet && to_db)
+    PrintTableResult(report.tables, r.write.verify);
+  else if (!global.quiet)
+    PrintResult(report.parquet, r.dataset, r.write.verify);
+  return result;
 }
 
 int RunRepartition(RepartitionArgs& args, const GlobalOptions& global) {
@@ -44,24 +70,17 @@ int RunRepartition(RepartitionArgs& args, const GlobalOptions& global) {
   r.spec = ParseSpec(args.by);
   r.write.verify = !args.no_verify;
   if (!r.database.empty() && r.schema.empty()) r.schema = OnlySchema(r);
+  RunLog log(args.log_file);
+  log.Start("repartition", LogStart(args));
   SignalCancel signals;
-  ProgressLine line(ProgressModeFor(global.quiet, global.json));
-  const OperationControl control = LineControl(line, signals, args.max_attempts);
-  const RunReport report = RepartitionDataset(r, control);
-  line.Clear();
-  PrintWarnings(report.outcome);
-  if (!r.database.empty()) {
-    if (global.json)
-      PrintOrderedJson(TableResultJson(report.tables, report.outcome));
-    else if (!global.quiet)
-      PrintTableResult(report.tables, r.write.verify);
-  } else {
-    if (global.json)
-      PrintOrderedJson(ResultJson(report.parquet, report.outcome, r.dataset));
-    else if (!global.quiet)
-      PrintResult(report.parquet, r.dataset, r.write.verify);
-  }
-  return 0;
+  return Logged(log, signals, [&] {
+    ProgressLine line(ProgressModeFor(global.quiet, global.json));
+    const RunReport report =
+        RepartitionDataset(r, LoggedControl(line, signals, log, args.max_attempts));
+    line.Clear();
+    PrintWarnings(report.outcome, &log);
+    return PrintReport(report, r, global);
+  });
 }
 
 }  // namespace
@@ -93,6 +112,7 @@ Command AddRepartitionCommand(CLI::App& root, const GlobalOptions& global) {
                 "Skip reading the written data back before publishing");
   sub->add_option("--sort-by", args->request.write.sort_by,
                   "Columns ordering rows inside each partition, e.g. \"ts,id\"");
+  AddLogFileOption(*sub, args->log_file);
   auto* compression =
       sub->add_option("--compression", args->request.write.compression,
                       "Parquet compression: snappy, zstd, gzip, lz4, brotli, uncompressed")

@@ -7,7 +7,9 @@
 
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/logged_command.h"
 #include "cli/progress.h"
+#include "cli/run_output.h"
 #include "duckpart/error.h"
 #include "duckpart/retain.h"
 
@@ -17,6 +19,7 @@ namespace {
 struct RetainArgs {
   RetainRequest request;
   bool no_verify = false;
+  std::string log_file;
 };
 
 nlohmann::json RetainJson(const RetainReport& r, const std::string& target) {
@@ -66,15 +69,24 @@ std::string Target(const RetainRequest& r) { return r.to_db.empty() ? r.target :
 
 int RunRetain(RetainArgs& args, const GlobalOptions& global) {
   args.request.verify = !args.no_verify;
+  RunLog log(args.log_file);
+  log.Start("retain", {{"target", Target(args.request)}, {"dry_run", args.request.dry_run}});
   SignalCancel signals;
-  const OperationControl control{.cancel = &signals.token(), .max_attempts = 1};
-  const RetainReport report = RetainDataset(args.request, control);
-  for (const auto& w : report.outcome.warnings) std::cerr << "duckpart: warning: " << w << "\n";
-  if (global.json)
-    PrintJson(RetainJson(report, Target(args.request)));
-  else if (!global.quiet)
-    PrintRetain(report, Target(args.request));
-  return 0;
+  return Logged(log, signals, [&] {
+    const OperationControl control{
+        .cancel = &signals.token(),
+        .on_phase_done = [&log](const ProgressSnapshot& s) { log.Phase(s); },
+        .on_warning = [&log](const std::string& w) { log.Warning(w); },
+        .max_attempts = 1};
+    const RetainReport report = RetainDataset(args.request, control);
+    PrintWarnings(report.outcome, &log);
+    const nlohmann::json result = RetainJson(report, Target(args.request));
+    if (global.json)
+      PrintJson(result);
+    else if (!global.quiet)
+      PrintRetain(report, Target(args.request));
+    return result;
+  });
 }
 
 }  // namespace
@@ -124,6 +136,7 @@ Command AddRetainCommand(CLI::App& root, const GlobalOptions& global) {
   sub->add_option("--memory-limit", r.engine.memory_limit, "DuckDB memory limit")
       ->capture_default_str();
   sub->add_flag("--no-verify", args->no_verify, "Skip the checks of the new version");
+  AddLogFileOption(*sub, args->log_file);
   return {sub, [args, &global] { return RunRetain(*args, global); }};
 }
 

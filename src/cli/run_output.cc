@@ -77,11 +77,15 @@ void PrintTableResult(const TableRunResult& r, bool verified) {
   for (const auto& w : r.plan.balance.warnings) std::cout << "warning: " << w << "\n";
 }
 
-void PrintWarnings(const Outcome& outcome, RunLog* log) {
-  for (const auto& w : outcome.warnings) {
+void PrintWarnings(const std::vector<std::string>& warnings, RunLog* log) {
+  for (const auto& w : warnings) {
     std::cerr << "duckpart: warning: " << w << "\n";
     if (log) log->Warning(w);
   }
+}
+
+void PrintWarnings(const Outcome& outcome, RunLog* log) {
+  PrintWarnings(outcome.warnings, log);
   if (outcome.cancelled_during_commit) {
     const std::string w = "interrupted during the commit; the new version was published";
     std::cerr << "duckpart: warning: " << w << "\n";

@@ -25,5 +25,7 @@ nlohmann::ordered_json TableResultJson(const TableRunResult& r, const Outcome& o
 void PrintTableResult(const TableRunResult& r, bool verified);
 // The outcome's warnings (and an interrupt during the commit) on stderr, and into `log`.
 void PrintWarnings(const Outcome& outcome, RunLog* log = nullptr);
+// Other warnings of a command (an operation's own notes) on stderr, and into `log`.
+void PrintWarnings(const std::vector<std::string>& warnings, RunLog* log = nullptr);
 
 }  // namespace duckpart::cli

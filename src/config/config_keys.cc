@@ -45,6 +45,16 @@ ConfigKey Ratio(std::string name, std::string def, double hi, std::string doc) {
           .max = hi};
 }
 
+ConfigKey Seconds(std::string name, std::string def, std::string doc) {
+  return {.name = std::move(name),
+          .section = "thresholds",
+          .type = ConfigType::kDuration,
+          .default_value = std::move(def),
+          .description = std::move(doc),
+          .min = 0,
+          .max = kMaxSeconds};
+}
+
 ConfigKey Feature(const std::string& name, bool on, std::vector<std::string> deps,
                   std::string doc) {
   return {.name = "features." + name,
@@ -126,7 +136,21 @@ std::vector<ConfigKey> ThresholdKeys() {
       Int("max_partitions", "thresholds", "10000", "", 1, 10'000'000,
           "partition count above which a plan warns"),
       Ratio("memory_warn_ratio", "0.8", 1,
-            "peak memory over the limit above which an operation warns"),
+            "share of the memory limit above which a recorded operation's peak memory makes "
+            "monitor warn"),
+      Ratio("memory_critical_ratio", "0.95", 1,
+            "share of the memory limit above which a recorded operation's peak memory is "
+            "critical in monitor"),
+      Int("failures_warn", "thresholds", "1", "", 1, 1000,
+          "failed operations since the last successful write from which monitor warns"),
+      Int("failures_critical", "thresholds", "3", "", 1, 1000,
+          "failed operations since the last successful write from which monitor is critical"),
+      Seconds("slow_operation_warn", "1h",
+              "duration of a recent operation above which monitor warns"),
+      Seconds("slow_operation_critical", "6h",
+              "duration of a recent operation above which monitor is critical"),
+      Int("recent_operations", "thresholds", "10", "", 1, 1000,
+          "how many of the newest recorded operations the slow and memory checks read"),
       Size("free_space_min", "thresholds", "1GiB", "",
            "free space on a target or temp filesystem below which it warns"),
       Ratio("open_files_ratio", "0.5", 1,

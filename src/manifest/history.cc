@@ -21,7 +21,10 @@ json ToJson(const HistoryRecord& h) {
           {"bytes_removed", h.bytes_removed},
           {"checksum_added", h.checksum_added},
           {"partitions_touched", h.partitions_touched},
-          {"seconds", h.seconds}};
+          {"seconds", h.seconds},
+          {"peak_memory_bytes", h.peak_memory_bytes},
+          {"spill_bytes", h.spill_bytes},
+          {"memory_limit_bytes", h.memory_limit_bytes}};
 }
 
 HistoryRecord HistoryRecordFromJson(const json& j) {
@@ -39,6 +42,9 @@ HistoryRecord HistoryRecordFromJson(const json& j) {
     h.checksum_added = j.value("checksum_added", "0");
     h.partitions_touched = j.value("partitions_touched", int64_t{0});
     h.seconds = j.value("seconds", 0.0);
+    h.peak_memory_bytes = j.value("peak_memory_bytes", int64_t{0});
+    h.spill_bytes = j.value("spill_bytes", int64_t{0});
+    h.memory_limit_bytes = j.value("memory_limit_bytes", int64_t{0});
     return h;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed history record in the manifest: ") + e.what());

@@ -81,6 +81,26 @@ const char* HealthName(Health h) {
   return "critical";
 }
 
+namespace {
+
+// The thresholds of the history checks, each critical one checked against its warning one.
+void HistoryThresholds(const Config& c, MonitorThresholds& t) {
+  t.failures_warn = c.Integer("failures_warn");
+  t.failures_critical = c.Integer("failures_critical");
+  t.slow_operation_warn = c.Seconds("slow_operation_warn");
+  t.slow_operation_critical = c.Seconds("slow_operation_critical");
+  t.memory_warn_ratio = c.Number("memory_warn_ratio");
+  t.memory_critical_ratio = c.Number("memory_critical_ratio");
+  t.recent_operations = c.Integer("recent_operations");
+  Order("failures_warn", "failures_critical", t.failures_critical >= t.failures_warn);
+  Order("slow_operation_warn", "slow_operation_critical",
+        t.slow_operation_critical >= t.slow_operation_warn);
+  Order("memory_warn_ratio", "memory_critical_ratio",
+        t.memory_critical_ratio >= t.memory_warn_ratio);
+}
+
+}  // namespace
+
 MonitorThresholds ThresholdsFromConfig(const Config& c) {
   MonitorThresholds t{.cv_warn = c.Number("cv_warn"),
                       .cv_critical = c.Number("cv_critical"),
@@ -92,6 +112,7 @@ MonitorThresholds ThresholdsFromConfig(const Config& c) {
                       .free_space_critical = c.Bytes("free_space_critical"),
                       .versions_max = c.Integer("versions_max"),
                       .lock_max_age = c.Seconds("lock_max_age")};
+  HistoryThresholds(c, t);
   Order("cv_warn", "cv_critical", t.cv_critical >= t.cv_warn);
   Order("freshness_max_age", "freshness_critical_age",
         t.freshness_critical_age >= t.freshness_max_age);

@@ -68,6 +68,10 @@ struct PerTarget {
   Value value;
 };
 
+std::optional<double> Optional(const std::optional<int64_t>& v) {
+  return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+}
+
 const std::vector<PerTarget>& Gauges() {
   static const std::vector<PerTarget> g = {
       {"duckpart_partitions", "Partitions of the dataset's published version.",
@@ -106,6 +110,21 @@ const std::vector<PerTarget>& Gauges() {
        [](const TargetHealth& t) { return std::optional<double>(t.leftover_bytes); }},
       {"duckpart_store_locked", "1 while a live process holds the store's lock.",
        [](const TargetHealth& t) { return std::optional<double>(t.locked ? 1 : 0); }},
+      {"duckpart_failed_operations", "Failed operations since the last successful write.",
+       [](const TargetHealth& t) {
+         return t.kind == "parquet" ? std::optional<double>(t.failed_operations) : std::nullopt;
+       }},
+      {"duckpart_last_operation_duration_seconds", "Seconds the newest recorded operation took.",
+       [](const TargetHealth& t) { return t.last_operation_seconds; }},
+      {"duckpart_operation_peak_memory_bytes",
+       "Highest peak DuckDB memory of the recent recorded operations.",
+       [](const TargetHealth& t) { return Optional(t.peak_memory_bytes); }},
+      {"duckpart_operation_peak_memory_ratio",
+       "That peak memory as a share of the memory limit its operation ran under.",
+       [](const TargetHealth& t) { return t.peak_memory_ratio; }},
+      {"duckpart_operation_spill_bytes",
+       "Highest bytes spilled to the temp directory by the recent recorded operations.",
+       [](const TargetHealth& t) { return Optional(t.spill_bytes); }},
   };
   return g;
 }

@@ -40,6 +40,11 @@ nlohmann::json TargetJson(const TargetHealth& t) {
           {"leftovers", t.leftovers},
           {"leftover_bytes", t.leftover_bytes},
           {"locked", t.locked},
+          {"failed_operations", t.failed_operations},
+          {"last_operation_seconds", OrNull(t.last_operation_seconds)},
+          {"peak_memory_bytes", OrNull(t.peak_memory_bytes)},
+          {"peak_memory_ratio", OrNull(t.peak_memory_ratio)},
+          {"spill_bytes", OrNull(t.spill_bytes)},
           {"checks", checks}};
 }
 

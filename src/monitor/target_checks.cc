@@ -16,6 +16,7 @@
 #include "duckpart/table_run.h"
 #include "duckpart/validate.h"
 #include "monitor/checks.h"
+#include "monitor/history_checks.h"
 #include "monitor/last_write.h"
 #include "ops/failure.h"
 #include "ops/store_status.h"
@@ -140,6 +141,7 @@ TargetHealth CheckParquetTarget(const MonitorTarget& target, const CheckContext&
   h.checks.push_back(CheckLeftovers(st));
   h.checks.push_back(CheckLock(st, FileAge(st.store + "/lock", ctx.now_unix), t));
   h.checks.push_back(CheckVersions(h.versions_kept, t, target.dir));
+  AddHistoryChecks(HistoryOf(m), ops::ReadFailures(target.dir), t, h);
   if (ctx.deep) {
     h.checks.push_back(Validate([&] { return ValidateDataset(target.dir, nullptr, ctx.engine); },
                                 "duckpart validate " + target.dir));

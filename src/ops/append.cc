@@ -59,6 +59,8 @@ AppendReport AppendDataset(const AppendRequest& request, const OperationControl&
                            .small_file_bytes = request.small_file_bytes});
   ops::DriveOptions drive{.control = control, .verify = options.verify};
   drive.space_path = StoreDirOf(target);
+  drive.failure_log = target;
+  drive.operation = "append";
   report.outcome = ops::Drive(
       request.source, engine, op,
       [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<ops::Target> {

@@ -8,6 +8,8 @@
 #include "db/database.h"
 #include "duckpart/error.h"
 #include "ops/failure.h"
+#include "ops/failure_log.h"
+#include "ops/memory_sampler.h"
 #include "plan/workspace_access.h"
 
 namespace duckpart {
@@ -177,6 +179,7 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
                   Change* committed) {
   const auto start = Clock::now();
   Attempt attempt(ws, options, target);
+  MemorySampler sampler(WorkspaceDatabase(ws));
   Change change;
   // Before any phase: bad input changes nothing and reports no progress.
   try {
@@ -191,10 +194,13 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
   change.started = start;
   attempt.Run(Phase::kStage, 0, [&] { target.Stage(change); });
   attempt.Run(Phase::kWrite, RowsToWrite(change), [&] { target.Write(change); });
+  sampler.Sample();
   if (options.verify)
     attempt.Run(Phase::kVerify, RowsToVerify(change), [&] { target.Verify(change); });
+  RecordMemory(sampler, MemoryLimitBytes(ws.engine().memory_limit), change.record);
   CommitPhase(attempt, target, change, options.control);
   Outcome& out = attempt.outcome();
+  WarnMemory(sampler.peak(), change.record.memory_limit_bytes, out.warnings);
   out.committed = true;
   out.cancelled_during_commit = Cancelled(options.control);
   out.version = change.version;
@@ -203,6 +209,53 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
   if (committed) *committed = std::move(change);
   return out;
 }
+
+namespace {
+
+void DriveWithRetries(const SourceOptions& source, const EngineOptions& engine, Operation& op,
+                      const TargetFactory& make_target, const DriveOptions& options,
+                      const CommittedCallback& on_committed, const RetryPolicy& policy,
+                      Outcome& outcome) {
+  RunVoidWithRetries(
+      [&](const duckpart::Attempt& a) {
+        EngineOptions e = engine;
+        if (a.threads > 0) e.threads = a.threads;
+        Workspace ws(source, e);
+        if (const std::string sql = AttemptSettingsSql(a); !sql.empty())
+          WorkspaceConnection(ws).Execute(sql);
+        std::unique_ptr<Target> target = make_target(ws, a);
+        Change change;
+        outcome = DriveOnce(ws, op, *target, options, &change);
+        outcome.attempts = a.number;
+        if (on_committed) on_committed(*target, change, outcome);
+      },
+      policy, options.control.on_warning);
+}
+
+// DriveWithRetries; a failure once an attempt reached its stage phase is logged in the
+// dataset's store (ops/failure_log.h). One before it (bad input, a refusal of the plan)
+// changed nothing, and leaves nothing behind, not even a log line.
+void DriveAndLog(const SourceOptions& source, const EngineOptions& engine, Operation& op,
+                 const TargetFactory& make_target, const DriveOptions& options,
+                 const CommittedCallback& on_committed, const RetryPolicy& policy,
+                 Outcome& outcome) {
+  const auto start = Clock::now();
+  bool staged = false;
+  DriveOptions watched = options;
+  watched.control.on_phase = [&staged, &options](Phase phase) {
+    if (phase != Phase::kPlan) staged = true;
+    if (options.control.on_phase) options.control.on_phase(phase);
+  };
+  try {
+    DriveWithRetries(source, engine, op, make_target, watched, on_committed, policy, outcome);
+  } catch (const Error& e) {
+    if (staged && !options.failure_log.empty())
+      LogFailure(options.failure_log, options.operation, e, Since(start));
+    throw;
+  }
+}
+
+}  // namespace
 
 Outcome Drive(const SourceOptions& source, const EngineOptions& engine, Operation& op,
               const TargetFactory& make_target, const DriveOptions& options,
@@ -220,20 +273,7 @@ Outcome Drive(const SourceOptions& source, const EngineOptions& engine, Operatio
   policy.space_path = options.space_path;
   policy.outcome_note = options.outcome_note;
   Outcome outcome;
-  RunVoidWithRetries(
-      [&](const duckpart::Attempt& a) {
-        EngineOptions e = engine;
-        if (a.threads > 0) e.threads = a.threads;
-        Workspace ws(source, e);
-        if (const std::string sql = AttemptSettingsSql(a); !sql.empty())
-          WorkspaceConnection(ws).Execute(sql);
-        std::unique_ptr<Target> target = make_target(ws, a);
-        Change change;
-        outcome = DriveOnce(ws, op, *target, options, &change);
-        outcome.attempts = a.number;
-        if (on_committed) on_committed(*target, change, outcome);
-      },
-      policy, control.on_warning);
+  DriveAndLog(source, engine, op, make_target, options, on_committed, policy, outcome);
   outcome.total_seconds = Since(start);
   return outcome;
 }

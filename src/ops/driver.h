@@ -24,6 +24,10 @@ struct DriveOptions {
   // Spill space for disk-full messages, and what a final failure left (see RetryPolicy).
   std::string space_path;
   std::string outcome_note = "nothing was published and the previous version is intact";
+  // The dataset whose store logs the operation when it fails from its stage phase on
+  // (ops/failure_log.h), under the name `operation`; empty: no log (partition tables).
+  std::string failure_log;
+  std::string operation = "run";
 };
 
 // Runs one attempt over an existing workspace. Throws (InputError, CheckFailed,

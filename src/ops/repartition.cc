@@ -148,7 +148,7 @@ RunReport RepartitionDataset(const RepartitionRequest& request, const OperationC
   const VersionSource version = CurrentVersion(request);
   const RunRequest run = ResolveRunRequest(RunFor(request, version));
   RepartitionOperation op(run, version.manifest);
-  return ops::DriveRun(run, op, control);
+  return ops::DriveRun(run, op, control, "repartition");
 }
 
 }  // namespace duckpart

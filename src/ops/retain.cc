@@ -78,6 +78,8 @@ RetainReport RetainDataset(const RetainRequest& request, const OperationControl&
                           request.window, request.allow_empty);
   ops::DriveOptions drive{.control = control, .verify = request.verify};
   drive.space_path = StoreDirOf(target);
+  drive.failure_log = target;
+  drive.operation = "retain";
   report.outcome = ops::Drive(
       kNoRows, engine, op,
       [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<ops::Target> {

@@ -118,12 +118,15 @@ RunReport RunDataset(const RunRequest& unresolved, const OperationControl& contr
 
 namespace ops {
 
-RunReport DriveRun(const RunRequest& request, Operation& op, const OperationControl& control) {
+RunReport DriveRun(const RunRequest& request, Operation& op, const OperationControl& control,
+                   const char* operation) {
   const bool parquet = request.parquet.has_value();
   ops::DriveOptions options =
       DriveOptionsFor(control, parquet ? request.parquet->verify : request.tables->verify);
   if (parquet) {
     options.space_path = StoreDirOf(request.parquet->target);
+    options.failure_log = request.parquet->target;
+    options.operation = operation;
   } else {
     options.space_path = fs::absolute(request.tables->database).parent_path().string();
     options.outcome_note = "the transaction was rolled back and the database is as it was";

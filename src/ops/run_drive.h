@@ -8,7 +8,9 @@
 namespace duckpart::ops {
 
 // Drives `op` over the request's target (resolved by ResolveRunRequest) with the
-// request's source and engine; throws and returns like RunDataset.
-RunReport DriveRun(const RunRequest& request, Operation& op, const OperationControl& control);
+// request's source and engine; throws and returns like RunDataset. A failure is logged
+// under `operation` in a Parquet dataset's store (ops/failure_log.h).
+RunReport DriveRun(const RunRequest& request, Operation& op, const OperationControl& control,
+                   const char* operation = "run");
 
 }  // namespace duckpart::ops

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "duckpart/error.h"
+#include "ops/failure_log.h"
 #include "store/fault.h"
 #include "store/fs.h"
 #include "store/version_retention.h"
@@ -179,7 +180,7 @@ std::optional<StoreItem> Classify(const fs::path& path, const StoreStatus& st,
                  .name = fs::path(st.store).filename().string() + "/" + name};
   std::error_code ec;
   const bool dir = fs::symlink_status(path, ec).type() == fs::file_type::directory;
-  if (name == "lock" || name == "_duckpart_store") return std::nullopt;
+  if (name == "lock" || name == "_duckpart_store" || name == kFailureLogName) return std::nullopt;
   if (name == "tmp" && dir) {
     item.kind = Kind::kSpill;
   } else if (!dir && name == "_duckpart_store.tmp") {

@@ -327,6 +327,9 @@ void ParquetTarget::Commit(ops::Change& change) {
   if (!manifest_.history.empty()) {
     manifest_.history.back().seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - change.started).count();
+    manifest_.history.back().peak_memory_bytes = change.record.peak_memory_bytes;
+    manifest_.history.back().spill_bytes = change.record.spill_bytes;
+    manifest_.history.back().memory_limit_bytes = change.record.memory_limit_bytes;
   }
   WriteManifest(data_.string(), manifest_);
   store::Step(store::StepKind::kRename,

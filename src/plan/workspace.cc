@@ -1,4 +1,6 @@
 #include <filesystem>
+#include <mutex>
+#include <unordered_map>
 
 #include "db/database.h"
 #include "db/error_text.h"
@@ -12,6 +14,34 @@ namespace duckpart {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The database of every open workspace, for WorkspaceDatabase. (The public header names the
+// workspace's connection for the library through a friend; its database stays out of it, so
+// the library's own code finds it here.)
+class DatabaseRegistry {
+ public:
+  void Add(const Workspace* ws, const db::Database& database) {
+    std::lock_guard<std::mutex> lock(mu_);
+    databases_[ws] = &database;
+  }
+  void Remove(const Workspace* ws) {
+    std::lock_guard<std::mutex> lock(mu_);
+    databases_.erase(ws);
+  }
+  const db::Database& Of(const Workspace* ws) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return *databases_.at(ws);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<const Workspace*, const db::Database*> databases_;  // guarded by mu_
+};
+
+DatabaseRegistry& Databases() {
+  static DatabaseRegistry registry;
+  return registry;
+}
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
@@ -127,11 +157,14 @@ Workspace::Workspace(const SourceOptions& source, const EngineOptions& engine)
   } catch (const db::DbError&) {
     throw InputError("unknown --timezone '" + engine.timezone + "'");
   }
+  Databases().Add(this, *database_);  // last: a workspace that failed to open is never listed
 }
 
-Workspace::~Workspace() = default;
+Workspace::~Workspace() { Databases().Remove(this); }
 
 db::Connection& WorkspaceConnection(Workspace& ws) { return *ws.conn_; }
+
+const db::Database& WorkspaceDatabase(Workspace& ws) { return Databases().Of(&ws); }
 
 const ColumnInfo* Workspace::FindColumn(const std::string& name) const {
   for (const auto& c : columns_) {

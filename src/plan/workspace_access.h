@@ -9,5 +9,7 @@ namespace duckpart {
 
 // The connection of the workspace's in-memory DuckDB (the source ATTACHed as "src").
 db::Connection& WorkspaceConnection(Workspace& ws);
+// The workspace's database, for a second connection (e.g. ops/memory_sampler.h).
+const db::Database& WorkspaceDatabase(Workspace& ws);
 
 }  // namespace duckpart

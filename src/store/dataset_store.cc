@@ -66,6 +66,7 @@ std::string NowUtcText() {
 
 bool IsOwnEntry(const std::string& name, bool dir) {
   if (name == "lock" || name == kMarker || name == std::string(kMarker) + ".tmp") return !dir;
+  if (name == "failures.jsonl" || name == "failures.jsonl.tmp") return !dir;  // ops/failure_log.h
   if (name == "tmp") return dir;
   return dir && (name.rfind("staging-", 0) == 0 || DatasetStore::ParseVersionName(name));
 }

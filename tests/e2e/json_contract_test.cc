@@ -92,6 +92,38 @@ TEST_F(JsonContract, WritingCommandsMatchTheirSchemas) {
   Json({"repartition", "--to-db", t / "rp.db", "--by", "bucket(3, id)"}, "run");
 }
 
+TEST_F(JsonContract, LifecycleCommandsMatchTheirSchemas) {
+  TempDir t;
+  const std::string life = t / "life";
+  Json({"run", "--db", db_, "--table", "events", "--by", "month(ts)", "--to", life}, "run");
+  const json a =
+      Json({"append", life, "--db", db_, "--table", "events", "--batch-id", "b1"}, "append");
+  EXPECT_EQ(a["rows_added"], 5'000);
+  EXPECT_EQ(Json({"append", life, "--db", db_, "--table", "events", "--batch-id", "b1", "--if-new"},
+                 "append")["skipped"],
+            true);
+  Json({"retain", life, "--older-than", "2023-07-01", "--dry-run"}, "retain");
+  const json r = Json({"retain", life, "--older-than", "2023-07-01"}, "retain");
+  EXPECT_EQ(r["committed"], true);
+  const json h = Json({"history", life}, "history");
+  EXPECT_EQ(h["history"].size(), 3u);
+  EXPECT_EQ(h["history"][0]["memory_limit_bytes"], 1'000'000'000);
+  Json({"path", life}, "path");
+  Json({"repartition", life, "--by", "bucket(4, id)"}, "run");
+}
+
+TEST_F(JsonContract, MonitorMatchesItsSchemaWhateverItFinds) {
+  for (const std::vector<std::string>& target :
+       {std::vector<std::string>{ds_}, std::vector<std::string>{"--to-db", tdb_}}) {
+    std::vector<std::string> args = {"monitor"};
+    args.insert(args.end(), target.begin(), target.end());
+    args.push_back("--json");
+    const RunResult r = RunDuckpart(args);
+    EXPECT_LE(r.exit_code, 1) << r.err;  // 1: a threshold this machine's disk may not meet
+    EXPECT_EQ(SchemaProblems("monitor", r.out), "") << target.back();
+  }
+}
+
 TEST_F(JsonContract, ReadingCommandsMatchTheirSchemas) {
   Json({"plan", "--db", db_, "--table", "events", "--by", "month(ts), bucket(4, user_id)"}, "plan");
   Json({"plan", "--db", db_, "--table", "events", "--by", "quantile(4, amount)"}, "plan");
@@ -121,6 +153,16 @@ TEST_F(JsonContract, FailuresOfEveryKindMatchTheErrorSchema) {
       {"query", ds_, "SELECT 1; SELECT 2"},
       {"info", "--to-db", *dir_ / "missing.db"},
       {"backup", "--db", db_, "--table", "nope", "--to", *dir_ / "x.parquet"},
+      {"append", ds_, "--db", db_, "--table", "nope"},
+      {"append", *dir_ / "nothing", "--db", db_, "--table", "events"},
+      {"retain", ds_, "--keep", "0"},
+      {"retain", *dir_ / "nothing", "--keep", "3"},
+      {"history", *dir_ / "nothing"},
+      {"monitor", *dir_ / "nothing"},
+      {"path", *dir_ / "nothing"},
+      {"path", ds_, "--version", "99"},
+      {"repartition", *dir_ / "nothing", "--by", "day(ts)"},
+      {"repartition", ds_, "--by", "day(nope)"},
   };
   for (auto args : failing) {
     args.push_back("--json");

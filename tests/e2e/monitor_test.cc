@@ -100,12 +100,13 @@ TEST(Monitor, AHealthyDatasetIsAllOkAndExitsZero) {
   EXPECT_EQ(t["partitions"], 4);
   EXPECT_EQ(t["version"], 1);
   EXPECT_EQ(t["versions_kept"], 1);
-  for (const char* name : {"readable", "balance", "small_files", "files", "leftovers", "lock",
-                           "freshness", "free_space", "versions"})
+  for (const char* name :
+       {"readable", "balance", "small_files", "files", "leftovers", "lock", "freshness",
+        "free_space", "versions", "failures", "slow_operations", "memory"})
     EXPECT_EQ(Status(r, name), "ok") << name;
   const RunResult human = Monitor({ds}, kCalm);
   EXPECT_EQ(human.exit_code, 0);
-  EXPECT_NE(human.out.find("1 target: 9 ok, 0 warning, 0 critical"), std::string::npos)
+  EXPECT_NE(human.out.find("1 target: 12 ok, 0 warning, 0 critical"), std::string::npos)
       << human.out;
 }
 

@@ -34,7 +34,10 @@ TEST(History, RecordsSurviveTheManifestRoundTrip) {
                 .bytes_added = 99,
                 .checksum_added = "18446744073709551617",
                 .partitions_touched = 1,
-                .seconds = 0.25}};
+                .seconds = 0.25,
+                .peak_memory_bytes = 123'456,
+                .spill_bytes = 7,
+                .memory_limit_bytes = 1'000'000}};
   EXPECT_EQ(ManifestFromJson(ToJson(m)).history, m.history);
 }
 
