@@ -126,7 +126,7 @@ std::vector<ConfigKey> WritingKeys() {
   };
 }
 
-// The thresholds of plan, analyze, doctor and monitor, and the monitor's interval.
+// The thresholds of plan, analyze and monitor over partitions, files and operations.
 std::vector<ConfigKey> ThresholdKeys() {
   return {
       Ratio("cv_warn", "0.5", 100, "partition row-count CV above which balance warns"),
@@ -151,6 +151,13 @@ std::vector<ConfigKey> ThresholdKeys() {
               "duration of a recent operation above which monitor is critical"),
       Int("recent_operations", "thresholds", "10", "", 1, 1000,
           "how many of the newest recorded operations the slow and memory checks read"),
+  };
+}
+
+// The thresholds of the machine and the store (space, open files, freshness, versions,
+// locks) and the monitor's interval.
+std::vector<ConfigKey> MachineKeys() {
+  return {
       Size("free_space_min", "thresholds", "1GiB", "",
            "free space on a target or temp filesystem below which it warns"),
       Ratio("open_files_ratio", "0.5", 1,
@@ -207,7 +214,7 @@ std::vector<ConfigKey> FeatureKeys() {
 
 std::vector<ConfigKey> MakeKeys() {
   std::vector<ConfigKey> keys;
-  for (auto group : {EngineKeys, WritingKeys, ThresholdKeys, FeatureKeys}) {
+  for (auto group : {EngineKeys, WritingKeys, ThresholdKeys, MachineKeys, FeatureKeys}) {
     for (auto& k : group()) keys.push_back(std::move(k));
   }
   return keys;
