@@ -8,6 +8,7 @@
 #include "duckpart/error.h"
 #include "manifest/from_plan.h"
 #include "store/fs.h"
+#include "util/utc_time.h"
 
 namespace duckpart {
 
@@ -166,15 +167,7 @@ void WriteManifest(const std::string& dataset_dir, const Manifest& m) {
   store::WriteFileDurably((dir / "manifest.json").string(), ManifestText(m));
 }
 
-std::string NowUtc() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string NowUtc() { return util::NowUtc(); }
 
 }  // namespace duckpart
 

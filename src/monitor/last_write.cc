@@ -27,17 +27,7 @@ std::optional<int64_t> ParseUtc(const std::string& iso) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
-std::string FormatUtc(int64_t unix_time) {
-  const auto t = static_cast<std::time_t>(unix_time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 LastWriteTime LastWrite(const Manifest& manifest) {
-  // The seam (see last_write.h): the published version's time, until a history exists.
   return {.at = manifest.created_at, .unix_time = ParseUtc(manifest.created_at)};
 }
 

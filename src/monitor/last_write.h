@@ -1,11 +1,8 @@
 // When a dataset was last written successfully: what the freshness check measures.
 //
-// The seam for the operation history: today a dataset records only the time its current
-// version was published (the manifest's `created_at`), which is the last successful write of
-// every writing command (run, and later append, rebalance, retain), since each publishes a
-// new version. When the manifest gains its `history` of operations (branch `lifecycle`),
-// LastWrite should take the newest committed operation from it instead (and skip operations
-// that change no data, should any be recorded); callers need no change.
+// Every writing command (run, append, retain, rebalance, repartition) publishes a new
+// version, so the time the current version was published (the manifest's `created_at`) is
+// the time of the last successful write; the history's newest record says the same.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +10,7 @@
 #include <string>
 
 #include "duckpart/manifest.h"
+#include "util/utc_time.h"
 
 namespace duckpart::monitor {
 
@@ -28,7 +26,7 @@ LastWriteTime LastWrite(const Manifest& manifest);
 // nullopt for anything else.
 std::optional<int64_t> ParseUtc(const std::string& iso);
 
-// "YYYY-MM-DDTHH:MM:SSZ" of seconds since the epoch.
-std::string FormatUtc(int64_t unix_time);
+// "YYYY-MM-DDTHH:MM:SSZ" of seconds since the epoch (util::FormatUtc).
+using util::FormatUtc;
 
 }  // namespace duckpart::monitor

@@ -112,12 +112,7 @@ DatasetInfo DescribeTables(const std::string& database, const std::string& schem
   db::Database mem(
       db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = engine.threads});
   db::Connection conn(mem);
-  try {
-    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " +
-                 db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
-  } catch (const db::DbError& e) {
-    throw InputError("cannot open database '" + database + "': " + e.what());
-  }
+  tables::AttachReadOnly(conn, database);
   const std::string stored = ChooseSchema(conn, database, schema);
   if (!tables::IsDuckpartSchema(conn, kTableTargetAlias, stored)) {
     throw InputError("schema " + stored + " in '" + database +

@@ -11,6 +11,7 @@
 #include "duckpart/error.h"
 #include "duckpart/run.h"
 #include "store/dataset_store.h"
+#include "util/utc_time.h"
 
 namespace duckpart::ops {
 namespace {
@@ -53,15 +54,6 @@ json ToJson(const FailedOperation& f) {
 
 }  // namespace
 
-std::string NowUtcIso() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 void LogFailure(const std::string& dataset, const FailedOperation& failure) noexcept {
   try {
     const fs::path path = LogPath(dataset);
@@ -84,7 +76,7 @@ void LogFailure(const std::string& dataset, const std::string& operation, const 
   if (error.code() != ExitCode::kCheckFailed && error.code() != ExitCode::kRuntime) return;
   try {
     LogFailure(dataset, {.operation = operation,
-                         .time = NowUtcIso(),
+                         .time = util::NowUtc(),
                          .kind = ExitCodeName(error.code()),
                          .exit_code = static_cast<int>(error.code()),
                          .message = error.what(),

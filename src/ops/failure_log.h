@@ -40,9 +40,6 @@ struct FailedOperation {
 inline constexpr size_t kMaxFailuresKept = 100;
 inline constexpr const char* kFailureLogName = "failures.jsonl";
 
-// "2026-12-01T15:04:05Z" now.
-std::string NowUtcIso();
-
 // Appends `failure` to the log of the dataset at `dataset` when its store exists. Never
 // throws: a log that cannot be written is skipped (the failure itself is reported anyway).
 void LogFailure(const std::string& dataset, const FailedOperation& failure) noexcept;

@@ -99,12 +99,7 @@ TableRunOptions OpenTablesDataset(const std::string& database, const std::string
   if (o.schema.empty()) o.schema = OnlySchema(database, engine);
   db::Database mem(db::DatabaseOptions{.memory_limit = engine.memory_limit, .threads = 1});
   db::Connection conn(mem);
-  try {
-    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " +
-                 db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
-  } catch (const db::DbError& e) {
-    throw InputError("cannot open database '" + database + "': " + e.what());
-  }
+  tables::AttachReadOnly(conn, database);
   const Manifest m =
       tables::ReadTablesBase(conn, {.catalog = kTableTargetAlias, .schema = o.schema});
   const tables::TableCatalog cat = tables::ReadTableCatalog(conn, kTableTargetAlias, o.schema);

@@ -18,6 +18,7 @@
 #include "store/fault.h"
 #include "store/fs.h"
 #include "store/version_retention.h"
+#include "util/utc_time.h"
 
 namespace duckpart::store {
 namespace fs = std::filesystem;
@@ -53,15 +54,6 @@ std::optional<fs::path> LinkedStore(const fs::path& link) {
   }
   if (!DatasetStore::ParseVersionName(text.filename().string())) return std::nullopt;
   return link.parent_path() / store;
-}
-
-std::string NowUtcText() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 bool IsOwnEntry(const std::string& name, bool dir) {
@@ -120,7 +112,7 @@ void DatasetStore::Mark(std::optional<int64_t> published) const {
     j = nlohmann::json::parse(in, nullptr, false);
   }
   if (!j.is_object() || j.value("format", "") != kMarkerFormat) {
-    j = {{"format", kMarkerFormat}, {"format_version", 1}, {"created_at", NowUtcText()}};
+    j = {{"format", kMarkerFormat}, {"format_version", 1}, {"created_at", util::NowUtc()}};
   }
   if (published) j["published"] = *published;
   WriteFileDurably((store_ / kMarker).string(), j.dump() + "\n");

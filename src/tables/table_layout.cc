@@ -211,4 +211,13 @@ bool SameDatabaseFile(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+void AttachReadOnly(db::Connection& conn, const std::string& database) {
+  try {
+    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " +
+                 db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
+  } catch (const db::DbError& e) {
+    throw InputError("cannot open database '" + database + "': " + e.what());
+  }
+}
+
 }  // namespace duckpart::tables

@@ -60,6 +60,10 @@ TableCatalog ReadTableCatalog(db::Connection& conn, const std::string& catalog,
                               const std::string& schema);
 
 // True when both paths name the same existing file.
+// ATTACHes the database file `database` read-only as kTableTargetAlias; an InputError
+// names the file when DuckDB cannot open it.
+void AttachReadOnly(db::Connection& conn, const std::string& database);
+
 bool SameDatabaseFile(const std::string& a, const std::string& b);
 
 }  // namespace duckpart::tables

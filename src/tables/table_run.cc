@@ -8,6 +8,7 @@
 #include "db/database_file.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
+#include "tables/table_layout.h"
 #include "util/format.h"
 
 namespace duckpart {
@@ -83,12 +84,7 @@ std::vector<std::string> ListTableDatasets(const std::string& database,
                                        .threads = engine.threads,
                                        .temp_directory = engine.temp_directory});
   db::Connection conn(mem);
-  try {
-    conn.Execute("ATTACH " + db::QuoteLiteral(database) + " AS " +
-                 db::QuoteIdent(kTableTargetAlias) + " (READ_ONLY)");
-  } catch (const db::DbError& e) {
-    throw InputError("cannot open database '" + database + "': " + e.what());
-  }
+  tables::AttachReadOnly(conn, database);
   db::Result r =
       conn.Query("SELECT DISTINCT schema_name FROM duckdb_tables() WHERE database_name = " +
                  db::QuoteLiteral(kTableTargetAlias) +
