@@ -49,9 +49,17 @@ MemoryPeak MemorySampler::peak() const {
 }
 
 void MemorySampler::Loop(std::chrono::milliseconds interval) {
+  const auto start = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
-    wake_.wait_for(lock, interval);
+    // About kSamplesPerElapsed samples over the time so far, between `interval` and
+    // kMaxMemorySampleInterval apart: a short operation is seen finely, and a long one is
+    // not slowed or enlarged by a query every 100 ms (measured: 100,000 partitions under
+    // 256MB peaked 50 MiB higher when sampled every 100 ms throughout than every second).
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    wake_.wait_for(lock, std::clamp(elapsed / kSamplesPerElapsed, interval,
+                                    std::max(interval, kMaxMemorySampleInterval)));
     if (stop_) break;
     lock.unlock();
     Sample();

@@ -7,10 +7,11 @@
 //   ... run the phases, calling sampler.Sample() at their ends ...
 //   MemoryPeak peak = sampler.peak();
 //
-// Samples are taken every kMemorySampleInterval on a thread with its own connection (a
-// query of the two table functions takes well under a millisecond), and whenever the
-// driver calls Sample() at a phase boundary. A peak shorter than the interval can be
-// missed: the figure is a lower bound of the true peak, never above it.
+// Samples are taken on a thread with its own connection (a query of the two table
+// functions takes well under a millisecond): every kMemorySampleInterval at first, then
+// about kSamplesPerElapsed over the time elapsed, at most kMaxMemorySampleInterval apart;
+// and whenever the driver calls Sample() at a phase boundary. A peak shorter than the interval can
+// be missed: the figure is a lower bound of the true peak, never above it.
 #pragma once
 
 #include <chrono>
@@ -32,13 +33,15 @@ struct MemoryPeak {
 };
 
 inline constexpr std::chrono::milliseconds kMemorySampleInterval{100};
+inline constexpr std::chrono::milliseconds kMaxMemorySampleInterval{1000};
+inline constexpr int kSamplesPerElapsed = 20;
 // Peak memory above this share of the memory limit warns on the terminal.
 inline constexpr double kMemoryWarnRatio = 0.8;
 
 class MemorySampler {
  public:
-  // Opens its own connection to `database` and samples every `interval` until destroyed
-  // (a zero interval: only when Sample() is called). `database` must outlive the sampler.
+  // Opens its own connection to `database` and samples, at least `interval` apart, until
+  // destroyed (a zero interval: only when Sample() is called). `database` must outlive the sampler.
   // Throws db::DbError when the connection cannot be made.
   explicit MemorySampler(const db::Database& database,
                          std::chrono::milliseconds interval = kMemorySampleInterval);
