@@ -103,7 +103,7 @@ TEST(FaultSeam, EveryDurableStepOfAParquetReplaceFailsOrDiesLeavingOneWholeVersi
   ASSERT_EQ(RunDuckpart(ParquetRun(src.db[0], "month(ts)", base, false)).exit_code, 0);
   const auto seen = [&](const std::string& target) {
     const Stats s = GlobStats(target);
-    return s == src.stats[0] ? Seen::kOld : s == src.stats[1] ? Seen::kNew : Seen::kMix;
+    return SeenOf(s, src.stats[0], src.stats[1]);
   };
   TrialEveryStep(dir,
                  {.fresh = [&](const std::string& name) { return CopyDataset(base, dir / name); },
@@ -141,7 +141,7 @@ TEST(FaultSeam, EveryDurableStepOfATablesReplaceFailsOrDiesLeavingOneWholeVersio
   ASSERT_EQ(RunDuckpart(TablesRun(src.db[0], "month(ts)", base)).exit_code, 0);
   const auto seen = [&](const std::string& to) {
     const Stats s = TableStats(to, "main.events_partitioned");
-    return s == src.stats[0] ? Seen::kOld : s == src.stats[1] ? Seen::kNew : Seen::kMix;
+    return SeenOf(s, src.stats[0], src.stats[1]);
   };
   // The COMMIT is the last step: no failure or crash at any step shows the new version.
   TrialEveryStep(
@@ -188,7 +188,7 @@ TEST(FaultSeam, EveryDurableStepOfABackupReplaceLeavesTheOldOrTheNewFile) {
   };
   const auto seen = [&](const std::string& file) {
     const Stats s = FileStats(file);
-    return s == src.stats[0] ? Seen::kOld : s == src.stats[1] ? Seen::kNew : Seen::kMix;
+    return SeenOf(s, src.stats[0], src.stats[1]);
   };
   TrialEveryStep(dir, {.fresh =
                            [&](const std::string& name) {
@@ -221,7 +221,7 @@ TEST(FaultSeam, EveryDurableStepOfARestoreLeavesTheOldOrTheNewTable) {
       0);
   const auto seen = [&](const std::string& db) {
     const Stats s = TableStats(db, "events");
-    return s == src.stats[0] ? Seen::kOld : s == src.stats[1] ? Seen::kNew : Seen::kMix;
+    return SeenOf(s, src.stats[0], src.stats[1]);
   };
   TrialEveryStep(dir, {.fresh =
                            [&](const std::string& name) {

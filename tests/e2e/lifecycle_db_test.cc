@@ -307,7 +307,7 @@ void TrialEveryStepOf(const TempDir& dir, const std::string& base,
   ASSERT_NE(old_content, new_content);
   const auto seen = [&](const std::string& to) {
     const Content c = ViewContent(to);
-    return c == old_content ? Seen::kOld : c == new_content ? Seen::kNew : Seen::kMix;
+    return SeenOf(c, old_content, new_content);
   };
   TrialEveryStep(dir, {.fresh =
                            [&](const std::string& name) {

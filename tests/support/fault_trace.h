@@ -35,8 +35,10 @@ inline int CountSteps(const std::vector<std::string>& args, const std::string& t
 // Which version a target shows: the old one, the new one, or a mix of them (or neither).
 enum class Seen { kOld, kNew, kMix };
 
-inline const char* SeenName(Seen s) {
-  return s == Seen::kOld ? "the old version" : s == Seen::kNew ? "the new version" : "a mix";
+// Which version `value` (what a reader saw) is, given what the old and the new one hold.
+template <class T>
+Seen SeenOf(const T& value, const T& old_value, const T& new_value) {
+  return value == old_value ? Seen::kOld : value == new_value ? Seen::kNew : Seen::kMix;
 }
 
 struct StepTrial {
