@@ -25,7 +25,6 @@
 #include "plan/write_budget.h"
 #include "store/fault.h"
 #include "store/version_retention.h"
-#include "util/checksum_sum.h"
 
 namespace duckpart {
 namespace fs = std::filesystem;
@@ -286,21 +285,11 @@ void ParquetTarget::Write(ops::Change& change) {
 }
 
 void ParquetTarget::Verify(ops::Change& change) {
-  Manifest read = manifest_;
-  if (change.base_version) {
-    // What the base version's files prove by identity is not read again.
-    const auto ids =
-        PartitionsToRead(change, manifest_, store_.VersionDir(*change.base_version), data_);
-    read.partitions.clear();
-    read.total_rows = 0;
-    read.total_checksum = "0";
-    for (const auto& p : manifest_.partitions) {
-      if (!std::binary_search(ids.begin(), ids.end(), p.id)) continue;
-      read.partitions.push_back(p);
-      read.total_rows += p.rows;
-      read.total_checksum = util::AddChecksums(read.total_checksum, p.checksum);
-    }
-  }
+  // What the base version's files prove by identity is not read again.
+  const Manifest read =
+      change.base_version
+          ? FilesToVerify(change, manifest_, store_.VersionDir(*change.base_version), data_)
+          : manifest_;
   ops::WorkMeter& work = meter();
   const VerifyReport report = VerifyParquet(WorkspaceConnection(ws_), data_.string(), read,
                                             [&work](size_t batch, size_t batches, int64_t rows) {

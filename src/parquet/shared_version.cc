@@ -7,6 +7,7 @@
 
 #include "duckpart/error.h"
 #include "store/fault.h"
+#include "util/checksum_sum.h"
 
 namespace duckpart::parquet {
 namespace fs = std::filesystem;
@@ -80,18 +81,38 @@ Plan WrittenPlan(const ops::Change& change) {
   return w;
 }
 
-std::vector<int64_t> PartitionsToRead(const ops::Change& change, const Manifest& built,
-                                      const fs::path& base, const fs::path& root) {
-  std::set<int64_t> read;
-  for (const auto& w : change.written) read.insert(w.id);
+Manifest FilesToVerify(const ops::Change& change, const Manifest& built, const fs::path& base,
+                       const fs::path& root) {
+  std::map<int64_t, const Partition*> written;
+  for (const auto& w : change.written) written[w.id] = &w;
+  Manifest read = built;
+  read.partitions.clear();
+  read.total_rows = 0;
+  read.total_checksum = "0";
   for (const auto& p : built.partitions) {
-    const auto it = change.shared_files.find(p.id);
-    if (it == change.shared_files.end() || read.count(p.id)) continue;
-    for (const auto& f : it->second) {
-      if (!SameFile(base / BasePath(change, f.path), root / f.path, f.bytes)) read.insert(p.id);
+    const auto shared = change.shared_files.find(p.id);
+    bool same = true;
+    std::set<std::string> shared_paths;
+    if (shared != change.shared_files.end()) {
+      for (const auto& f : shared->second) {
+        same = same && SameFile(base / BasePath(change, f.path), root / f.path, f.bytes);
+        shared_paths.insert(f.path);
+      }
     }
+    const auto w = written.find(p.id);
+    if (same && w == written.end()) continue;  // proved by identity
+    Partition r = p;
+    if (same) {  // only what was written for it
+      std::erase_if(r.files,
+                    [&](const PartitionFile& f) { return shared_paths.count(f.path) > 0; });
+      r.rows = w->second->rows;
+      r.checksum = w->second->checksum;
+    }
+    read.total_rows += r.rows;
+    read.total_checksum = util::AddChecksums(read.total_checksum, r.checksum);
+    read.partitions.push_back(std::move(r));
   }
-  return {read.begin(), read.end()};
+  return read;
 }
 
 }  // namespace duckpart::parquet

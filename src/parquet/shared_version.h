@@ -25,11 +25,13 @@ std::vector<Partition> ShareFiles(const ops::Change& change, const std::vector<P
 // and the partitioned COPY.
 Plan WrittenPlan(const ops::Change& change);
 
-// The partitions verification must read: the written ones, and any whose files are not
-// the base version's own (same file, same size) — copies, or damage. The others are
-// proved equal to the base manifest by identity.
-std::vector<int64_t> PartitionsToRead(const ops::Change& change, const Manifest& built,
-                                      const std::filesystem::path& base,
-                                      const std::filesystem::path& root);
+// What verification must read of the new version `built`, as a manifest of those files
+// and the rows and checksum they must hold: of a partition whose shared files are all the
+// base version's own (same file, same size), only the files written for it, against the
+// change's written rows (an append's new rows; the shared files are proved by identity,
+// and the base version was proved when it was made); of any other partition (a shared
+// file copied or damaged) every file, against the partition's whole rows.
+Manifest FilesToVerify(const ops::Change& change, const Manifest& built,
+                       const std::filesystem::path& base, const std::filesystem::path& root);
 
 }  // namespace duckpart::parquet
