@@ -119,8 +119,11 @@ void RunSweep(const Config& c, json& doc, std::string& md) {
   doc["sweep"] = {{"runs", c.sweep_runs}, {"cases", all}};
 }
 
-// The warning when the load average before the runs shows a busy machine.
-void AddLoadSummary(const RunContext& rc, json& doc, std::string& md) {
+// The warning when the load average before the runs shows a busy machine. The 1-minute
+// average sampled before a run still holds the runs before it (each child keeps up to
+// --threads CPUs busy), so the harness's own share is taken off first: other processes
+// are competing when the rest passes 3/4 of the usable CPUs.
+void AddLoadSummary(const Config& c, const RunContext& rc, json& doc, std::string& md) {
   const auto& samples = LoadSamples();
   if (samples.empty()) return;
   const double max_load = *std::max_element(samples.begin(), samples.end());
@@ -128,14 +131,22 @@ void AddLoadSummary(const RunContext& rc, json& doc, std::string& md) {
   for (double v : samples) sum += v;
   const double mean_load = sum / static_cast<double>(samples.size());
   const int cpus = rc.machine.value("cpus_usable", 0);
-  doc["loadavg_1m_during"] = {{"mean", mean_load}, {"max", max_load}};
-  if (cpus > 0 && mean_load > cpus * 0.75) {
+  const double own = std::min(c.engine.threads, cpus);
+  doc["loadavg_1m_during"] = {{"mean", mean_load}, {"max", max_load}, {"own_threads", own}};
+  if (cpus > 0 && mean_load - own > cpus * 0.75) {
     md += fmt::format(
         "\n**Warning: the machine was busy.** The 1-minute load average before each run was "
-        "{:.1f} on average (at most {:.1f}) on {} usable CPUs, so other processes competed "
-        "with the measured ones: times are inflated and noisy, and the ratios only roughly "
-        "comparable. Rerun on an idle machine before quoting them.\n",
-        mean_load, max_load, cpus);
+        "{:.1f} on average (at most {:.1f}) on {} usable CPUs, {:.1f} more than the harness's "
+        "own {} threads, so other processes competed with the measured ones: times are "
+        "inflated and noisy, and the ratios only roughly comparable. Rerun on an idle machine "
+        "before quoting them.\n",
+        mean_load, max_load, cpus, mean_load - own, c.engine.threads);
+  } else if (cpus > 0) {
+    md += fmt::format(
+        "\nThe 1-minute load average before each run was {:.1f} on average (at most {:.1f}) "
+        "on {} usable CPUs, the harness's own runs ({} threads) included: no other work "
+        "competed to speak of.\n",
+        mean_load, max_load, cpus, c.engine.threads);
   }
 }
 
@@ -144,14 +155,14 @@ std::string ThreeLoads(const std::string& loadavg) {
   return loadavg.substr(0, loadavg.find(' ', loadavg.find(' ', loadavg.find(' ') + 1) + 1));
 }
 
-void AddFooter(const RunContext& rc, double total, json& doc, std::string& md) {
+void AddFooter(const Config& c, const RunContext& rc, double total, json& doc, std::string& md) {
   const std::string load_after = Trim(ReadFile("/proc/loadavg"));
   doc["total_seconds"] = total;
   doc["loadavg_before"] = rc.load_before;
   doc["loadavg_after"] = load_after;
   doc["cleanup_seconds"] = CleanupSeconds();
   if (Interrupted()) doc["interrupted"] = true;
-  AddLoadSummary(rc, doc, md);
+  AddLoadSummary(c, rc, doc, md);
   md += fmt::format(
       "\nTime outside the measured runs: {} deleting outputs between runs (not measured).\n",
       HumanSeconds(CleanupSeconds()));
@@ -186,7 +197,7 @@ int RunParent(Config& c) {
   std::string md = MarkdownHead(c, rc);
   if (!c.sweep_only && !RunMainMatrix(c, doc, md)) return 1;
   if (c.sweep || c.sweep_only) RunSweep(c, doc, md);
-  AddFooter(rc, Since(t_start), doc, md);
+  AddFooter(c, rc, Since(t_start), doc, md);
   Save(c, doc, md);
   RemoveAll(c.results_dir / "bin");  // the pinned copy of duckpart (~50 MB) is no longer needed
   std::cout << md;

@@ -37,11 +37,11 @@ std::string Describe(FileKind kind) {
     case FileKind::kParquet:
       return "a Parquet file";
     case FileKind::kOther:
-      return "not a DuckDB database";
+      return "a file of another kind";
     case FileKind::kNotAFile:
       return "not a regular file";
   }
-  return "not a DuckDB database";
+  return "a file of another kind";
 }
 
 namespace {

@@ -115,7 +115,7 @@ std::vector<size_t> OlderThan(db::Connection& conn, const Manifest& m, size_t fi
 
 // The cutoff of --keep N[unit]: the start of the current unit, less N-1 units.
 int64_t KeepCutoff(db::Connection& conn, const ResolvedField& f, const std::string& keep) {
-  static const std::regex kKeep(R"((\d{1,7})([hdwmy]?))");
+  static const std::regex kKeep(R"((\d{1,18})([hdwmy]?))");
   std::smatch mt;
   if (!std::regex_match(keep, mt, kKeep)) {
     throw InputError("--keep '" + keep +
