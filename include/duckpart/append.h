@@ -34,6 +34,9 @@ struct AppendRequest {
   std::string to_db, schema;
   std::string batch_id;  // recorded in the history; a batch id seen before is refused
   bool if_new = false;   // a batch id seen before: do nothing and succeed
+  // Columns of the new rows the dataset lacks are added as nullable columns (rows written
+  // before read them as NULL; readers of the files unite them by name) instead of refused.
+  bool allow_new_columns = false;
   // A partition holding more than this many files under small_file_bytes gets a warning.
   int64_t small_files_warning = 16;
   int64_t small_file_bytes = 32LL * 1024 * 1024;
@@ -48,7 +51,8 @@ struct AppendReport {
   int64_t partitions_touched = 0;  // existing partitions that got rows
   int64_t partitions_created = 0;  // new partitions
   int64_t files_added = 0;
-  std::vector<std::string> warnings;  // small files, an identical re-append
+  std::vector<std::string> columns_added;  // allow_new_columns: the columns added
+  std::vector<std::string> warnings;       // small files, an identical re-append
 };
 
 // Checks the request before any work: the dataset exists and is duckpart's, the batch id

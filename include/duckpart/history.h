@@ -26,9 +26,10 @@ struct HistoryRecord {
   std::string batch_id;   // append --batch-id; empty when none was given
   int64_t rows_added = 0, rows_removed = 0;
   int64_t bytes_added = 0, bytes_removed = 0;
-  std::string checksum_added = "0";  // content checksum of the rows added
-  int64_t partitions_touched = 0;    // partitions written, created or dropped
-  double seconds = 0;                // from planning to the commit
+  std::string checksum_added = "0";        // content checksum of the rows added
+  int64_t partitions_touched = 0;          // partitions written, created or dropped
+  std::vector<std::string> columns_added;  // append --allow-new-columns: the new columns
+  double seconds = 0;                      // from planning to the commit
   // Sampled by the driver from planning to the end of verification (ops/memory_sampler.h):
   // the highest DuckDB memory use and spilled bytes seen, and the memory limit (0: unknown).
   int64_t peak_memory_bytes = 0, spill_bytes = 0, memory_limit_bytes = 0;

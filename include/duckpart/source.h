@@ -43,6 +43,11 @@ struct EngineOptions {
 struct ColumnInfo {
   std::string name;
   std::string type;  // DuckDB's type name, e.g. "TIMESTAMP WITH TIME ZONE", "DECIMAL(12,2)"
+  // In a dataset's schema: the version whose append added the column (append
+  // --allow-new-columns), 0 for a column of the first version. Added columns come last, in
+  // the order added; files written before hold no such column (read as NULL), and the
+  // row checksum leaves out trailing added columns that are NULL (see RowHashSql).
+  int64_t added_in = 0;
 };
 
 class Workspace {

@@ -36,9 +36,21 @@ void CompareColumns(Workspace& ws, const Manifest& m, const std::string& what,
   }
 }
 
+// The columns to hash the source's rows over: the dataset's schema when the source has
+// its columns (so that rows hash as the dataset's do, added columns included: RowHashSql),
+// else the source's own (CompareColumns names the difference).
+std::vector<ColumnInfo> HashedColumns(const Workspace& ws, const std::vector<ColumnInfo>& schema) {
+  if (ws.columns().size() != schema.size()) return ws.columns();
+  for (const auto& c : schema) {
+    if (!ws.FindColumn(c.name)) return ws.columns();
+  }
+  return schema;
+}
+
 }  // namespace
 
-KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields) {
+KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields,
+                          const std::vector<ColumnInfo>& schema) {
   std::string labels, group;
   for (size_t i = 0; i < fields.size(); ++i) {
     labels += plan::LabelOf(fields[i].label_sql, fields[i].key_sql) + " AS __dp_l" +
@@ -48,8 +60,8 @@ KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& field
   db::Result q = WorkspaceConnection(ws).Query(
       "SELECT " + group +
       ", count(*), CAST(sum(CAST(__dp_h AS HUGEINT)) AS VARCHAR) FROM (SELECT " + labels +
-      RowHashSql(ws.columns(), "s") + " AS __dp_h FROM " + ws.relation() + " AS s) GROUP BY " +
-      group);
+      RowHashSql(HashedColumns(ws, schema), "s") + " AS __dp_h FROM " + ws.relation() +
+      " AS s) GROUP BY " + group);
   const size_t n = fields.size();
   KeyCounts counts;
   for (uint64_t row = 0; row < q.RowCount(); ++row) {
@@ -61,19 +73,16 @@ KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& field
 }
 
 std::string CastRowHashSql(const std::vector<ColumnInfo>& columns) {
-  std::string sql = "hash(";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    sql += (i ? ", " : "") + std::string("CAST(r.") + db::QuoteIdent(columns[i].name) + " AS " +
-           columns[i].type + ")";
-  }
-  return sql + ")";
+  return RowHashSqlOf(columns, [](const ColumnInfo& c) {
+    return "CAST(r." + db::QuoteIdent(c.name) + " AS " + c.type + ")";
+  });
 }
 
 std::vector<ValidationProblem> CompareWithSource(Workspace& ws, const Manifest& m,
                                                  const std::vector<Partition>& partitions,
                                                  const std::string& what) {
   std::vector<ValidationProblem> problems;
-  KeyCounts src = SourceKeyCounts(ws, m.fields);
+  KeyCounts src = SourceKeyCounts(ws, m.fields, m.schema);
   for (const auto& p : partitions) {
     auto it = src.find(p.keys);
     if (it == src.end()) {

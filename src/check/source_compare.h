@@ -15,10 +15,12 @@
 
 namespace duckpart::check {
 
-// Rows and content checksum per partition key (the path values).
+// Rows and content checksum per partition key (the path values), the source's rows hashed
+// as the dataset of `schema` hashes them (its added columns: RowHashSql).
 using KeyCounts =
     std::map<std::vector<std::optional<std::string>>, std::pair<int64_t, std::string>>;
-KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields);
+KeyCounts SourceKeyCounts(Workspace& ws, const std::vector<ResolvedField>& fields,
+                          const std::vector<ColumnInfo>& schema);
 
 // hash(CAST(r.c1 AS T1), ...): the row hash of the planner, over values read back.
 std::string CastRowHashSql(const std::vector<ColumnInfo>& columns);

@@ -32,6 +32,7 @@ nlohmann::json AppendJson(const AppendReport& r, const std::string& target) {
           {"partitions_touched", r.partitions_touched},
           {"partitions_created", r.partitions_created},
           {"files_added", r.files_added},
+          {"columns_added", r.columns_added},
           {"rows", r.manifest.total_rows},
           {"partitions", r.manifest.partitions.size()},
           {"bytes", r.manifest.total_bytes},
@@ -55,6 +56,13 @@ void PrintAppend(const AppendReport& r, const std::string& target, bool verified
       FormatCount(static_cast<int64_t>(r.manifest.partitions.size())),
       FormatCount(r.manifest.total_rows), FormatBytes(r.manifest.total_bytes),
       verified ? "verified" : "NOT verified (--no-verify)", r.outcome.total_seconds);
+  if (!r.columns_added.empty()) {
+    std::string names;
+    for (const auto& c : r.columns_added) names += (names.empty() ? "" : ", ") + c;
+    std::cout << fmt::format(
+        "  new column{} {}: older rows read NULL{}\n", r.columns_added.size() > 1 ? "s" : "", names,
+        tables ? "" : " (outside readers: read_parquet(..., union_by_name = true))");
+  }
 }
 
 std::string Target(const AppendRequest& r) { return r.to_db.empty() ? r.parquet.target : r.to_db; }
@@ -91,7 +99,9 @@ Command AddAppendCommand(CLI::App& root, const GlobalOptions& global) {
       "published atomically, that shares every unchanged file");
   sub->footer(
       "The new rows must have the dataset's columns (names and types; a type that casts "
-      "without loss is accepted). Range and quantile fields keep the dataset's cuts: values "
+      "without loss is accepted); with --allow-new-columns, columns the dataset lacks are "
+      "added, and rows written before read them as NULL (outside readers of the files: "
+      "union_by_name = true). Range and quantile fields keep the dataset's cuts: values "
       "beyond the outer cuts go to the outer ranges. Each touched partition gets one new "
       "file; the others are shared with the previous version (hard links in the store). "
       "With --to-db, one transaction inserts into the touched partition tables, creates the "
@@ -109,6 +119,9 @@ Command AddAppendCommand(CLI::App& root, const GlobalOptions& global) {
   AddEngineOptions(*sub, r.engine);
   sub->add_option("--batch-id", r.batch_id,
                   "Record this batch in the dataset's history; the same id again is refused");
+  sub->add_flag("--allow-new-columns", r.allow_new_columns,
+                "Add columns the dataset lacks (nullable; older rows read them as NULL) "
+                "instead of refusing them");
   sub->add_flag("--if-new", r.if_new,
                 "With --batch-id: a batch appended before is skipped (exit 0), not refused");
   sub->add_option("--small-files-warning", r.small_files_warning,

@@ -40,7 +40,8 @@ Command AddPathCommand(CLI::App& root, const GlobalOptions& global) {
       "`run --replace` publishes another: version folders never change, and a superseded one "
       "stays for the writer's --version-grace (default 10m). A glob through the dataset link "
       "itself gives no such promise during a write: it never reads torn bytes, but may fail "
-      "with a missing file or mix two versions.");
+      "with a missing file or mix two versions. After `append --allow-new-columns` the "
+      "older files lack the added columns: add union_by_name = true.");
   auto args = std::make_shared<PathArgs>();
   sub->add_option("dir", args->dir, "Dataset folder")->required();
   sub->add_option("--version", args->version, "An earlier version the store keeps")

@@ -10,21 +10,23 @@ namespace duckpart {
 using nlohmann::json;
 
 json ToJson(const HistoryRecord& h) {
-  return {{"version", h.version},
-          {"operation", h.operation},
-          {"time", h.time},
-          {"source", h.source},
-          {"batch_id", h.batch_id},
-          {"rows_added", h.rows_added},
-          {"rows_removed", h.rows_removed},
-          {"bytes_added", h.bytes_added},
-          {"bytes_removed", h.bytes_removed},
-          {"checksum_added", h.checksum_added},
-          {"partitions_touched", h.partitions_touched},
-          {"seconds", h.seconds},
-          {"peak_memory_bytes", h.peak_memory_bytes},
-          {"spill_bytes", h.spill_bytes},
-          {"memory_limit_bytes", h.memory_limit_bytes}};
+  json j = {{"version", h.version},
+            {"operation", h.operation},
+            {"time", h.time},
+            {"source", h.source},
+            {"batch_id", h.batch_id},
+            {"rows_added", h.rows_added},
+            {"rows_removed", h.rows_removed},
+            {"bytes_added", h.bytes_added},
+            {"bytes_removed", h.bytes_removed},
+            {"checksum_added", h.checksum_added},
+            {"partitions_touched", h.partitions_touched},
+            {"seconds", h.seconds},
+            {"peak_memory_bytes", h.peak_memory_bytes},
+            {"spill_bytes", h.spill_bytes},
+            {"memory_limit_bytes", h.memory_limit_bytes}};
+  if (!h.columns_added.empty()) j["columns_added"] = h.columns_added;
+  return j;
 }
 
 HistoryRecord HistoryRecordFromJson(const json& j) {
@@ -41,6 +43,7 @@ HistoryRecord HistoryRecordFromJson(const json& j) {
     h.bytes_removed = j.value("bytes_removed", int64_t{0});
     h.checksum_added = j.value("checksum_added", "0");
     h.partitions_touched = j.value("partitions_touched", int64_t{0});
+    h.columns_added = j.value("columns_added", std::vector<std::string>{});
     h.seconds = j.value("seconds", 0.0);
     h.peak_memory_bytes = j.value("peak_memory_bytes", int64_t{0});
     h.spill_bytes = j.value("spill_bytes", int64_t{0});

@@ -7,6 +7,7 @@
 
 #include "duckpart/error.h"
 #include "manifest/from_plan.h"
+#include "plan/keys.h"
 #include "store/fs.h"
 #include "util/utc_time.h"
 
@@ -18,7 +19,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kFormat = "duckpart-manifest";
-constexpr int kFormatVersion = 1;
+// Version 2: a column added by append --allow-new-columns (schema member "added_in"),
+// which changes how rows are hashed; a manifest without one is written as version 1, so
+// older duckparts still read every other dataset.
+constexpr int kFormatVersion = 2;
 
 json PartitionToJson(const Partition& p) {
   json keys = json::array(), files = json::array();
@@ -57,10 +61,13 @@ Partition PartitionFromJson(const json& j) {
 json ToJson(const Manifest& m) {
   json fields = json::array(), schema = json::array(), parts = json::array();
   for (const auto& f : m.fields) fields.push_back(ToJson(f));
-  for (const auto& c : m.schema) schema.push_back({{"name", c.name}, {"type", c.type}});
+  for (const auto& c : m.schema) {
+    schema.push_back({{"name", c.name}, {"type", c.type}});
+    if (c.added_in > 0) schema.back()["added_in"] = c.added_in;
+  }
   for (const auto& p : m.partitions) parts.push_back(PartitionToJson(p));
   json out = {{"format", kFormat},
-              {"format_version", kFormatVersion},
+              {"format_version", HasAddedColumns(m.schema) ? kFormatVersion : 1},
               {"version", m.version},
               {"created_at", m.created_at},
               {"source", m.source},
@@ -114,7 +121,8 @@ Manifest ManifestFromJson(const json& j) {
       for (size_t i = 0; i < m.fields.size(); ++i) m.spec.fields[i] = m.fields[i].field;
     }
     for (const auto& c : j.at("schema")) {
-      m.schema.push_back({c.at("name").get<std::string>(), c.at("type").get<std::string>()});
+      m.schema.push_back({c.at("name").get<std::string>(), c.at("type").get<std::string>(),
+                          c.value("added_in", int64_t{0})});
     }
     m.total_rows = j.at("total_rows").get<int64_t>();
     m.total_checksum = j.at("total_checksum").get<std::string>();

@@ -55,6 +55,7 @@ AppendReport AppendDataset(const AppendRequest& request, const OperationControl&
   const std::string target = options.target;
   ops::AppendOperation op([target] { return ops::CurrentParquetVersion(target); },
                           {.batch_id = request.batch_id,
+                           .allow_new_columns = request.allow_new_columns,
                            .small_files_warning = request.small_files_warning,
                            .small_file_bytes = request.small_file_bytes});
   ops::DriveOptions drive{.control = control, .verify = options.verify};
@@ -71,6 +72,7 @@ AppendReport AppendDataset(const AppendRequest& request, const OperationControl&
         report.manifest = static_cast<parquet::ParquetTarget&>(t).manifest();
         report.rows_added = change.record.rows_added;
         report.files_added = NewFiles(report.manifest, change.version);
+        report.columns_added = change.record.columns_added;
       });
   report.partitions_touched = op.touched();
   report.partitions_created = op.created();

@@ -30,12 +30,13 @@ std::string L(size_t i) { return "__dp_l" + std::to_string(i); }
 
 // One pass over the new rows: keys, labels, rows and checksum per key, numbered
 // (__dp_idx) in the order read back, in the temporary table __dp_append_keys.
-std::vector<KeyGroup> GroupNewRows(Workspace& ws, const Manifest& base, const std::string& rows) {
+std::vector<KeyGroup> GroupNewRows(Workspace& ws, const std::vector<ResolvedField>& fields,
+                                   const std::vector<ColumnInfo>& schema, const std::string& rows) {
   std::string keys, group, labels, out;
-  for (size_t i = 0; i < base.fields.size(); ++i) {
-    keys += base.fields[i].key_sql + " AS " + K(i) + ", ";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    keys += fields[i].key_sql + " AS " + K(i) + ", ";
     group += (i ? ", " : "") + K(i);
-    labels += plan::LabelOf(base.fields[i].label_sql, K(i)) + " AS " + L(i) + ", ";
+    labels += plan::LabelOf(fields[i].label_sql, K(i)) + " AS " + L(i) + ", ";
     out += L(i) + ", ";
   }
   db::Connection& conn = WorkspaceConnection(ws);
@@ -43,12 +44,12 @@ std::vector<KeyGroup> GroupNewRows(Workspace& ws, const Manifest& base, const st
       "CREATE OR REPLACE TEMP TABLE __dp_append_keys AS SELECT " + group + ", " + labels +
       "rows, checksum, CAST(row_number() OVER () - 1 AS BIGINT) AS __dp_idx FROM (SELECT " + group +
       ", count(*) AS rows, sum(CAST(__dp_h AS HUGEINT)) AS checksum FROM (SELECT " + keys +
-      RowHashSql(base.schema, "s") + " AS __dp_h FROM " + rows + " AS s) GROUP BY " + group + ")");
+      RowHashSql(schema, "s") + " AS __dp_h FROM " + rows + " AS s) GROUP BY " + group + ")");
   db::Result r = conn.Query("SELECT " + out +
                             "rows, CAST(checksum AS VARCHAR) FROM __dp_append_keys ORDER BY "
                             "__dp_idx");
   std::vector<KeyGroup> groups;
-  const size_t n = base.fields.size();
+  const size_t n = fields.size();
   for (uint64_t row = 0; row < r.RowCount(); ++row) {
     KeyGroup g;
     for (size_t i = 0; i < n; ++i) g.keys.push_back(r.GetOptionalString(row, i));
@@ -177,12 +178,15 @@ Change AppendOperation::Plan(Workspace& ws) {
     throw InputError("batch '" + settings_.batch_id + "' was already appended (version " +
                      std::to_string(h->version) + "); add --if-new to skip a batch seen before");
   }
-  const std::string rows = ConformedRowsSql(ws, m.schema);
-  const std::vector<KeyGroup> groups = GroupNewRows(ws, m, rows);
+  // Both targets number a version on a base as the base's next.
+  const ConformedRows conformed =
+      ConformRows(ws, m, {.allow = settings_.allow_new_columns, .version = base.version + 1});
+  const std::string& rows = conformed.sql;
+  const std::vector<KeyGroup> groups = GroupNewRows(ws, m.fields, conformed.schema, rows);
   Change change;
   change.base_version = base.version;
-  change.plan =
-      duckpart::Plan{.spec = m.spec, .source = m.source, .schema = m.schema, .fields = m.fields};
+  change.plan = duckpart::Plan{
+      .spec = m.spec, .source = m.source, .schema = conformed.schema, .fields = m.fields};
   change.plan.transform_version = m.transform_version;
   std::vector<int64_t> ids = MergeGroups(m, groups, change, touched_, created_);
   if (created_ > 0) RenumberInKeyOrder(WorkspaceConnection(ws), m.fields, change, ids);
@@ -192,7 +196,8 @@ Change AppendOperation::Plan(Workspace& ws) {
   r = HistoryRecord{.operation = "append",
                     .source = ws.source().Describe(),
                     .batch_id = settings_.batch_id,
-                    .partitions_touched = touched_ + created_};
+                    .partitions_touched = touched_ + created_,
+                    .columns_added = conformed.added};
   for (const auto& w : change.written) {
     r.rows_added += w.rows;
     r.checksum_added = util::AddChecksums(r.checksum_added, w.checksum);

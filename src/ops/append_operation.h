@@ -34,6 +34,9 @@ using BaseLoader = std::function<BaseVersion()>;
 
 struct AppendSettings {
   std::string batch_id;  // recorded in the history; refused when already there
+  // Columns of the new rows the dataset lacks are added (nullable; older rows read NULL)
+  // instead of refused.
+  bool allow_new_columns = false;
   // A partition holding more files than this under small_file_bytes is named in a warning.
   int64_t small_files_warning = 16;
   int64_t small_file_bytes = 32LL * 1024 * 1024;
@@ -61,9 +64,24 @@ class AppendOperation : public Operation {
   int64_t touched_ = 0, created_ = 0;
 };
 
-// The new rows as a relation with exactly the dataset's columns in its order, each cast
-// to the dataset's type. Throws InputError naming the first column that is missing, extra,
-// or whose values do not cast losslessly (an example value in the message).
-std::string ConformedRowsSql(Workspace& ws, const std::vector<ColumnInfo>& schema);
+// Whether, and as of which version, columns the dataset lacks may be added.
+struct NewColumns {
+  bool allow = false;
+  int64_t version = 0;  // ColumnInfo::added_in of an added column
+};
+
+// The new rows conformed to the dataset: `sql`, a relation with exactly the columns of
+// `schema` in its order (the dataset's, each cast to the dataset's type, then any added
+// ones, named in `added`).
+struct ConformedRows {
+  std::string sql;
+  std::vector<ColumnInfo> schema;
+  std::vector<std::string> added;
+};
+
+// Throws InputError naming the first column that is missing, extra (unless
+// new_columns.allow; an extra one named like a partition field always), or whose values
+// do not cast losslessly (an example value in the message).
+ConformedRows ConformRows(Workspace& ws, const Manifest& m, const NewColumns& new_columns);
 
 }  // namespace duckpart::ops

@@ -8,6 +8,7 @@
 #include "db/sql.h"
 #include "duckpart/error.h"
 #include "ops/append_operation.h"
+#include "plan/field_names.h"
 #include "plan/workspace_access.h"
 
 namespace duckpart::ops {
@@ -17,22 +18,38 @@ std::string Cut80(const std::string& value) {
   return value.size() > 80 ? value.substr(0, 80) + "..." : value;
 }
 
-void CheckNames(const Workspace& ws, const std::vector<ColumnInfo>& schema) {
-  for (const auto& c : schema) {
+// The new rows' columns the dataset lacks, checked against its schema and fields; throws
+// InputError for a column of the dataset the rows lack, or for an extra one unless
+// `new_columns`.
+std::vector<ColumnInfo> ExtraColumns(const Workspace& ws, const Manifest& m,
+                                     const NewColumns& new_columns) {
+  for (const auto& c : m.schema) {
     if (!ws.FindColumn(c.name)) {
       throw InputError("the new rows have no column '" + c.name + "' (" + c.type +
                        ") of the dataset; select it in the source (NULL AS \"" + c.name +
                        "\" for none)");
     }
   }
+  std::vector<ColumnInfo> extra;
   for (const auto& c : ws.columns()) {
     bool known = false;
-    for (const auto& d : schema) known |= d.name == c.name;
-    if (!known) {
+    for (const auto& d : m.schema) known |= d.name == c.name;
+    if (known) continue;
+    if (!new_columns.allow) {
       throw InputError("column '" + c.name + "' (" + c.type +
-                       ") of the new rows is not in the dataset; leave it out of the source");
+                       ") of the new rows is not in the dataset; leave it out of the source, " +
+                       "or add --allow-new-columns to add it (older rows read it as NULL)");
     }
+    for (const auto& f : m.fields) {
+      if (plan::SameName(f.field.Name(), c.name)) {
+        throw InputError("new column '" + c.name + "' is named like the partition field '" +
+                         f.field.Name() + "', whose value Hive readers take from the path; " +
+                         "rename it in the source");
+      }
+    }
+    extra.push_back({c.name, c.type, new_columns.version});
   }
+  return extra;
 }
 
 // Refuses a column whose values change when cast to the dataset's type and back.
@@ -60,10 +77,14 @@ void CheckLossless(Workspace& ws, const ColumnInfo& from, const std::string& to_
 
 }  // namespace
 
-std::string ConformedRowsSql(Workspace& ws, const std::vector<ColumnInfo>& schema) {
-  CheckNames(ws, schema);
+ConformedRows ConformRows(Workspace& ws, const Manifest& m, const NewColumns& new_columns) {
+  ConformedRows out{.schema = m.schema};
+  for (auto& c : ExtraColumns(ws, m, new_columns)) {
+    out.added.push_back(c.name);
+    out.schema.push_back(std::move(c));
+  }
   std::string select;
-  for (const auto& c : schema) {
+  for (const auto& c : out.schema) {
     const ColumnInfo* have = ws.FindColumn(c.name);
     const std::string q = db::QuoteIdent(c.name);
     select += select.empty() ? "" : ", ";
@@ -74,7 +95,8 @@ std::string ConformedRowsSql(Workspace& ws, const std::vector<ColumnInfo>& schem
     CheckLossless(ws, *have, c.type);
     select += "CAST(s." + q + " AS " + c.type + ") AS " + q;
   }
-  return "(SELECT " + select + " FROM " + ws.relation() + " AS s)";
+  out.sql = "(SELECT " + select + " FROM " + ws.relation() + " AS s)";
+  return out;
 }
 
 }  // namespace duckpart::ops

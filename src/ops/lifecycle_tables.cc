@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "db/database.h"
 #include "db/database_file.h"
@@ -10,6 +11,7 @@
 #include "ops/append_operation.h"
 #include "ops/driver.h"
 #include "ops/preflight.h"
+#include "ops/retain_archive.h"
 #include "ops/retain_operation.h"
 #include "plan/workspace_access.h"
 #include "tables/table_layout.h"
@@ -65,11 +67,19 @@ struct TablesBinding {
   TableRunOptions options;
   tables::TablesTarget* current = nullptr;
 
-  BaseLoader Loader() {
-    return [this] {
+  // With `pinned` (after an archive), the base must still be that version, so that the
+  // retain drops exactly the partitions that were archived.
+  BaseLoader Loader(std::optional<int64_t> pinned = std::nullopt) {
+    return [this, pinned] {
       if (!current) throw RuntimeFailure("no target to read the base version from");
       Manifest m = current->ReadBase();
       const int64_t version = m.version;
+      if (pinned && version != *pinned) {
+        throw BusyError(
+            "schema " + options.schema + " changed to version " + std::to_string(version) +
+            " after its partitions of version " + std::to_string(*pinned) +
+            " were archived; nothing was dropped: check the archive, then retain again");
+      }
       return BaseVersion{std::move(m), version};
     };
   }
@@ -120,6 +130,7 @@ AppendReport AppendToTables(const AppendRequest& request, const OperationControl
     return report;
   }
   AppendOperation op(binding.Loader(), {.batch_id = request.batch_id,
+                                        .allow_new_columns = request.allow_new_columns,
                                         .small_files_warning = kMaxSmallFilesWarning,
                                         .small_file_bytes = 0});
   report.outcome =
@@ -128,6 +139,7 @@ AppendReport AppendToTables(const AppendRequest& request, const OperationControl
             [&](Target& t, Change& change, const Outcome&) {
               report.manifest = static_cast<tables::TablesTarget&>(t).manifest();
               report.rows_added = change.record.rows_added;
+              report.columns_added = change.record.columns_added;
             });
   report.partitions_touched = op.touched();
   report.partitions_created = op.created();
@@ -136,9 +148,17 @@ AppendReport AppendToTables(const AppendRequest& request, const OperationControl
   return report;
 }
 
+// The dropped partition tables' rows, read through a union of the tables themselves (the
+// database as a read-only source), in the manifest's types: partition tables keep them.
+DroppedRows DroppedTableRows(const RetainRequest& r, const std::string& schema,
+                             const std::vector<Partition>& dropped, const Manifest& base) {
+  std::vector<std::string> names;
+  for (const auto& p : dropped) names.push_back(p.table);
+  return {r.to_db + "#" + schema,
+          {.db_path = r.to_db, .query = tables::ViewSelectSql(schema, names, base.schema)}};
+}
+
 RetainReport RetainTables(const RetainRequest& request, const OperationControl& control) {
-  if (!request.archive.empty())
-    throw InputError("--archive works on Parquet datasets (DIR), not with --to-db");
   RetainReport report;
   report.dry_run = request.dry_run;
   Manifest base;
@@ -152,8 +172,17 @@ RetainReport RetainTables(const RetainRequest& request, const OperationControl& 
   }
   SumDropped(report);
   report.manifest = base;
+  const bool archive = !request.archive.empty();
+  if (archive) CheckArchive(request.to_db, base, request.archive);
   if (request.dry_run || report.dropped.empty()) return report;
-  RetainOperation op(binding.Loader(), request.window, request.allow_empty);
+  if (archive) {
+    const BaseVersion at{base, base.version};
+    report.archive =
+        ArchiveDropped(DroppedTableRows(request, binding.options.schema, report.dropped, base), at,
+                       report.dropped, request.archive, request.engine, control);
+  }
+  RetainOperation op(binding.Loader(archive ? std::optional(base.version) : std::nullopt),
+                     request.window, request.allow_empty);
   report.outcome = Drive(kNoRows, engine, op, binding.Factory(),
                          TablesDrive(control, request.verify, request.to_db),
                          [&](Target& t, Change&, const Outcome&) {

@@ -69,8 +69,9 @@ RetainReport RetainDataset(const RetainRequest& request, const OperationControl&
   report.manifest = base.manifest;
   if (request.dry_run || report.dropped.empty()) return report;
   if (archive) {
-    report.archive = ops::ArchiveDropped(request.target, base, report.dropped, request.archive,
-                                         request.engine, control);
+    report.archive =
+        ops::ArchiveDropped(ops::DroppedParquetRows(request.target, base, report.dropped), base,
+                            report.dropped, request.archive, request.engine, control);
   }
   const RunOptions options{.target = request.target, .replace = true, .verify = request.verify};
   const std::string target = request.target;

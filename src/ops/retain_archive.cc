@@ -9,7 +9,9 @@
 #include "ops/parquet_base.h"
 #include "ops/run_drive.h"
 #include "ops/run_operation.h"
+#include "plan/keys.h"
 #include "plan/type_table.h"
+#include "plan/workspace_access.h"
 #include "store/dataset_store.h"
 #include "util/checksum_sum.h"
 
@@ -66,19 +68,6 @@ std::string BatchId(const std::string& source_dir, int64_t version, const Droppe
   return "retain of " + path + tail;
 }
 
-// The dropped partitions' files in the base version's own folder, in the manifest's types.
-std::string DroppedRowsSql(const std::string& source_dir, const BaseVersion& base,
-                           const std::vector<Partition>& dropped) {
-  const fs::path root = store::DatasetStore(source_dir).VersionDir(base.version);
-  std::string files;
-  for (const auto& p : dropped) {
-    for (const auto& f : p.files)
-      files += (files.empty() ? "" : ", ") + db::QuoteLiteral((root / f.path).string());
-  }
-  return "SELECT " + plan::ReadBackSelectSql(base.manifest.schema) + " FROM read_parquet([" +
-         files + "], hive_partitioning = false, union_by_name = true)";
-}
-
 std::optional<BaseVersion> ExistingArchive(const std::string& dest) {
   if (!fs::exists(fs::symlink_status(dest))) return std::nullopt;
   return CurrentParquetVersion(dest);  // InputError when it is not a dataset
@@ -94,32 +83,71 @@ int64_t Create(const std::string& dest, const Manifest& source, const SourceOpti
   return DriveRun(run, op, control).parquet.manifest.version;
 }
 
+// The archive's record of the dropped rows, in the archive's own hashing: when the dataset
+// has added columns, its checksums leave out trailing NULL ones (RowHashSql) and the
+// archive's may not, so the rows are read once to tie the two: their checksum in the
+// dataset's hashing must be the dropped partitions' (`sum`), and the one in the archive's
+// hashing is what the archive must have recorded. Otherwise the two hash alike: `sum`.
+std::string ExpectedInArchive(const SourceOptions& rows, const Manifest& source,
+                              const Manifest& archive, const Dropped& sum,
+                              const EngineOptions& engine) {
+  if (!HasAddedColumns(source.schema) && !HasAddedColumns(archive.schema)) return sum.checksum;
+  Workspace ws(rows, engine);
+  db::Result r = WorkspaceConnection(ws).Query(
+      "SELECT CAST(" + ChecksumSql(source.schema, "s") + " AS VARCHAR), CAST(" +
+      ChecksumSql(archive.schema, "s") + " AS VARCHAR) FROM " + ws.relation() + " AS s");
+  if (r.GetString(0, 0) != sum.checksum) {
+    throw CheckFailed(
+        "the dropped partitions' files do not hold the rows their manifest records "
+        "(checksum " +
+        r.GetString(0, 0) + ", expected " + sum.checksum +
+        "); nothing was dropped: run `duckpart validate` on the dataset");
+  }
+  return r.GetString(0, 1);
+}
+
 }  // namespace
 
-void CheckArchive(const std::string& source_dir, const Manifest& source, const std::string& dest) {
-  if (Canonical(dest) == Canonical(source_dir))
+void CheckArchive(const std::string& source, const Manifest& manifest, const std::string& dest) {
+  if (Canonical(dest) == Canonical(source))
     throw InputError("--archive '" + dest + "' is the dataset itself; name another folder");
   const auto existing = ExistingArchive(dest);
-  if (existing && ToString(existing->manifest.spec) != ToString(source.spec)) {
+  if (existing && ToString(existing->manifest.spec) != ToString(manifest.spec)) {
     throw InputError("--archive '" + dest + "' is partitioned by " +
                      ToString(existing->manifest.spec) + ", the dataset by " +
-                     ToString(source.spec) + "; archive into a dataset of the same spec");
+                     ToString(manifest.spec) + "; archive into a dataset of the same spec");
   }
 }
 
-ArchiveReport ArchiveDropped(const std::string& source_dir, const BaseVersion& base,
+DroppedRows DroppedParquetRows(const std::string& source_dir, const BaseVersion& base,
+                               const std::vector<Partition>& dropped) {
+  const fs::path root = store::DatasetStore(source_dir).VersionDir(base.version);
+  std::string files;
+  for (const auto& p : dropped) {
+    for (const auto& f : p.files)
+      files += (files.empty() ? "" : ", ") + db::QuoteLiteral((root / f.path).string());
+  }
+  return {
+      source_dir,
+      {.query = "SELECT " + plan::ReadBackSelectSql(base.manifest.schema) + " FROM read_parquet([" +
+                files + "], hive_partitioning = false, union_by_name = true)"}};
+}
+
+ArchiveReport ArchiveDropped(const DroppedRows& from, const BaseVersion& base,
                              const std::vector<Partition>& dropped, const std::string& dest,
                              const EngineOptions& engine, const OperationControl& control) {
   const Dropped sum = Sum(dropped);
-  ArchiveReport report{.dest = dest, .batch_id = BatchId(source_dir, base.version, sum)};
-  const SourceOptions rows{.query = DroppedRowsSql(source_dir, base, dropped),
-                           .description = "partitions retained away from version " +
-                                          std::to_string(base.version) + " of " + source_dir};
+  ArchiveReport report{.dest = dest, .batch_id = BatchId(from.dataset, base.version, sum)};
+  SourceOptions rows = from.rows;
+  rows.description = "partitions retained away from version " + std::to_string(base.version) +
+                     " of " + from.dataset;
   const auto existing = ExistingArchive(dest);
   if (existing && FindBatch(existing->manifest.history, report.batch_id)) {
     report.skipped = true;
   } else if (existing) {
-    AppendRequest append{.source = rows, .engine = engine, .batch_id = report.batch_id};
+    // The dataset's added columns are added to the archive too.
+    AppendRequest append{
+        .source = rows, .engine = engine, .batch_id = report.batch_id, .allow_new_columns = true};
     append.parquet.target = dest;
     AppendDataset(append, control);
   } else {
@@ -127,7 +155,8 @@ ArchiveReport ArchiveDropped(const std::string& source_dir, const BaseVersion& b
   }
   const BaseVersion now = CurrentParquetVersion(dest);
   const HistoryRecord* h = FindBatch(now.manifest.history, report.batch_id);
-  if (!h || h->rows_added != sum.rows || h->checksum_added != sum.checksum) {
+  const std::string expected = ExpectedInArchive(rows, base.manifest, now.manifest, sum, engine);
+  if (!h || h->rows_added != sum.rows || h->checksum_added != expected) {
     throw CheckFailed("--archive '" + dest + "' does not record the dropped rows (" +
                       std::to_string(sum.rows) + " rows, checksum " + sum.checksum +
                       "); nothing was dropped from the dataset");

@@ -21,16 +21,29 @@
 
 namespace duckpart::ops {
 
-// Throws InputError (nothing changed) when DEST is the source itself, exists and is not a
-// duckpart dataset, or is one with another spec than the source's.
-void CheckArchive(const std::string& source_dir, const Manifest& source, const std::string& dest);
+// Throws InputError (nothing changed) when DEST is the source itself (a dataset folder or a
+// database file), exists and is not a duckpart dataset, or is one with another spec than
+// the source's.
+void CheckArchive(const std::string& source, const Manifest& manifest, const std::string& dest);
 
-// Puts the rows of `dropped` (partitions of `base`, read from its own version folder in the
-// manifest's types) into DEST: appended under its spec, or DEST created by a run with the
-// source's spec; nothing when DEST's history holds the batch already. Then proves DEST's
-// record of the batch holds exactly the dropped rows and checksum (CheckFailed otherwise).
-// Throws as AppendDataset and RunDataset do.
-ArchiveReport ArchiveDropped(const std::string& source_dir, const BaseVersion& base,
+// Where the dropped rows are read from: the dataset they leave (its folder, or its
+// database file and schema; it names the archive's batch) and the rows themselves, in the
+// manifest's types.
+struct DroppedRows {
+  std::string dataset;
+  SourceOptions rows;
+};
+
+// The dropped partitions of a Parquet dataset, read from the base version's own folder.
+DroppedRows DroppedParquetRows(const std::string& source_dir, const BaseVersion& base,
+                               const std::vector<Partition>& dropped);
+
+// Puts the dropped rows into DEST: appended under its spec (columns the dataset added are
+// added there too), or DEST created by a run with the source's spec; nothing when DEST's
+// history holds the batch already. Then proves DEST's record of the batch holds exactly
+// the dropped partitions' rows and checksum (CheckFailed otherwise). Throws as
+// AppendDataset and RunDataset do.
+ArchiveReport ArchiveDropped(const DroppedRows& from, const BaseVersion& base,
                              const std::vector<Partition>& dropped, const std::string& dest,
                              const EngineOptions& engine, const OperationControl& control);
 

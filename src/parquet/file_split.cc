@@ -17,7 +17,8 @@ constexpr int64_t kMaxFilesPerPartition = 10'000;
 std::string FileList(const std::vector<fs::path>& files) {
   std::string list;
   for (const auto& f : files) list += (list.empty() ? "" : ", ") + db::QuoteLiteral(f.string());
-  return "read_parquet([" + list + "], hive_partitioning = false)";
+  // By name: after append --allow-new-columns a partition's older files lack a column.
+  return "read_parquet([" + list + "], hive_partitioning = false, union_by_name = true)";
 }
 
 std::vector<fs::path> FilesIn(const fs::path& dir) {

@@ -75,16 +75,27 @@ std::vector<ColumnInfo> Describe(db::Connection& conn, const std::string& files)
   return cols;
 }
 
+// Whether files' columns are the schema's, in order and stored as their types; a column
+// added by a later append may be absent (files written before it lack it).
+bool SameColumns(const std::vector<ColumnInfo>& cols, const std::vector<ColumnInfo>& schema) {
+  size_t i = 0;
+  for (const auto& want : schema) {
+    if (i < cols.size() && cols[i].name == want.name) {
+      if (!StoredAs(cols[i].type, want.type)) return false;
+      ++i;
+    } else if (want.added_in == 0) {
+      return false;
+    }
+  }
+  return i == cols.size();
+}
+
 void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& m,
                  ValidationReport& r) {
   bool same = true;
   for (const auto& batch : parquet::ManifestFileBatches(root, m)) {
     try {
-      const auto cols = Describe(conn, batch);
-      same = same && cols.size() == m.schema.size();
-      for (size_t i = 0; same && i < cols.size(); ++i) {
-        same = cols[i].name == m.schema[i].name && StoredAs(cols[i].type, m.schema[i].type);
-      }
+      same = same && SameColumns(Describe(conn, batch), m.schema);
     } catch (const db::DbError&) {
       return;  // unreadable or missing files are named by the data check
     }
@@ -98,6 +109,7 @@ void CheckSchema(db::Connection& conn, const std::string& root, const Manifest& 
           auto it = std::find_if(cols.begin(), cols.end(),
                                  [&](const ColumnInfo& c) { return c.name == want.name; });
           if (it == cols.end()) {
+            if (want.added_in > 0) continue;  // written before the column was added
             r.problems.push_back(ValidationProblem::Make(
                 "schema", p.path, "file " + f.path + " lacks column " + want.name));
           } else if (!StoredAs(it->type, want.type)) {

@@ -155,8 +155,9 @@ void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files
       "sum(CAST(" +
       check::CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
       MisplacedSql(m) + ") AS bad FROM (SELECT " + plan::ReadBackSelectSql(m.schema) +
-      " FROM read_parquet([" + files +
-      "], filename = true, hive_partitioning = false)) AS r JOIN __dp_expect AS e "
+      " FROM read_parquet([" + files + "], filename = true, hive_partitioning = false" +
+      plan::UnionByNameOption(m.schema) +
+      ")) AS r JOIN __dp_expect AS e "
       "ON r.filename = e.__dp_file GROUP BY ALL");
 }
 

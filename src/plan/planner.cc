@@ -230,13 +230,35 @@ std::string RowsWithPartitionSql(const std::string& relation,
   return "SELECT s.*, k.__dp_pid FROM " + relation + " AS s" + KeysJoinSql(fields);
 }
 
-std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
-  std::string sql = "hash(";
+std::string RowHashSqlOf(const std::vector<ColumnInfo>& columns,
+                         const std::function<std::string(const ColumnInfo&)>& expr) {
+  std::vector<std::string> exprs;
+  size_t base = columns.size();  // columns before the first added one
   for (size_t i = 0; i < columns.size(); ++i) {
-    sql += (i ? ", " : "") + (qualifier.empty() ? "" : qualifier + ".") +
-           db::QuoteIdent(columns[i].name);
+    exprs.push_back(expr(columns[i]));
+    if (columns[i].added_in > 0 && base == columns.size()) base = i;
   }
-  return sql + ")";
+  const auto hash_of = [&](size_t n) {
+    std::string sql = "hash(";
+    for (size_t i = 0; i < n; ++i) sql += (i ? ", " : "") + exprs[i];
+    return sql + ")";
+  };
+  if (base == columns.size()) return hash_of(columns.size());
+  std::string sql = "CASE";
+  for (size_t last = columns.size(); last > base; --last)
+    sql += " WHEN " + exprs[last - 1] + " IS NOT NULL THEN " + hash_of(last);
+  return sql + " ELSE " + hash_of(base) + " END";
+}
+
+std::string RowHashSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {
+  return RowHashSqlOf(columns, [&](const ColumnInfo& c) {
+    return (qualifier.empty() ? "" : qualifier + ".") + db::QuoteIdent(c.name);
+  });
+}
+
+bool HasAddedColumns(const std::vector<ColumnInfo>& columns) {
+  return std::any_of(columns.begin(), columns.end(),
+                     [](const ColumnInfo& c) { return c.added_in > 0; });
 }
 
 std::string ChecksumSql(const std::vector<ColumnInfo>& columns, const std::string& qualifier) {

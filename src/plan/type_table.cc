@@ -5,6 +5,7 @@
 #include "db/database.h"
 #include "db/sql.h"
 #include "duckpart/error.h"
+#include "plan/keys.h"
 #include "plan/workspace_access.h"
 
 namespace duckpart::plan {
@@ -235,6 +236,10 @@ std::string ReadBackSelectSql(const std::vector<ColumnInfo>& schema) {
         (replaced.empty() ? "" : ", ") + std::string("CAST(") + q + " AS " + c.type + ") AS " + q;
   }
   return replaced.empty() ? "*" : "* REPLACE (" + replaced + ")";
+}
+
+std::string UnionByNameOption(const std::vector<ColumnInfo>& schema) {
+  return HasAddedColumns(schema) ? ", union_by_name = true" : "";
 }
 
 void CheckParquetTypes(Workspace& ws) {

@@ -49,6 +49,9 @@ Comparison ParquetComparison(const std::string& type);
 // `*` with the columns Parquet reads back as another type replaced by their CAST. For
 // reading a dataset's files back: placement and checksums then see the source's values.
 std::string ReadBackSelectSql(const std::vector<ColumnInfo>& schema);
+// ", union_by_name = true" for read_parquet over a dataset's files when its schema has
+// added columns (files written before lack them: read as NULL), "" otherwise.
+std::string UnionByNameOption(const std::vector<ColumnInfo>& schema);
 
 // Before any work on a Parquet target: throws InputError naming the first column whose
 // values the Parquet writer would not keep (a HUGEINT beyond DOUBLE's exact integers, an

@@ -10,6 +10,7 @@
 #include "duckpart/query.h"
 #include "plan/field_names.h"
 #include "plan/transform.h"
+#include "plan/type_table.h"
 #include "query/column_reader.h"
 #include "query/dataset_view.h"
 #include "query/statement_kind.h"
@@ -46,7 +47,7 @@ std::string DatasetViewSql(const std::string& root, const Manifest& m) {
     return "CREATE VIEW dataset AS SELECT " + cols + " WHERE false";
   }
   return "CREATE VIEW dataset AS SELECT *" + derived + " FROM read_parquet([" + files +
-         "], hive_partitioning = false)";
+         "], hive_partitioning = false" + plan::UnionByNameOption(m.schema) + ")";
 }
 
 }  // namespace query

@@ -164,6 +164,18 @@ void WriteDeltaTables(db::Connection& conn, const TablesPlace& place, const ops:
     store::Step(store::StepKind::kRemove, "DROP TABLE " + p.table + " (in the transaction)");
     conn.Execute("DROP TABLE " + Qualified(place, p.table));
   }
+  // Columns this version adds (append --allow-new-columns): every table kept gets them,
+  // NULL in its rows, before the new rows go in.
+  for (const auto& c : change.plan.schema) {
+    if (c.added_in != change.version) continue;
+    store::Step(store::StepKind::kWrite,
+                "ADD COLUMN " + c.name + " to every kept table (in the transaction)");
+    for (const auto& p : base_tables) {
+      if (!kept.count(Lower(p.table))) continue;
+      conn.Execute("ALTER TABLE " + Qualified(place, p.table) + " ADD COLUMN " +
+                   db::QuoteIdent(c.name) + " " + c.type);
+    }
+  }
   const std::set<int64_t> written = WrittenIds(change);
   int64_t index = 0;
   for (const auto& p : tables) {

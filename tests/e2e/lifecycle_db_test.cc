@@ -271,11 +271,77 @@ TEST_F(LifecycleDb, BadRetainsAreRefusedWithTheDatabaseUnchanged) {
            {"retain", "--to-db", to, "--older-than", "not a date"},
            {"retain", "--to-db", to, "--keep", "0"},
            {"retain", "--to-db", to, "--where", "nosuch < 3"},
-           {"retain", "--to-db", to, "--archive", dir_ / "arch", "--older-than", "2023-03-01"}}) {
+           {"retain", "--to-db", to, "--archive", to, "--older-than", "2023-03-01"},
+           {"retain", "--to-db", to, "--archive", src_, "--older-than", "2023-03-01"}}) {
     SCOPED_TRACE(args[3] + " " + args[4]);
     const RunResult r = RunDuckpart(args);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(ObjectListing(to), before);
+  }
+}
+
+TEST_F(LifecycleDb, RetainArchiveMovesTheDroppedTablesIntoAParquetDatasetFirst) {
+  const std::string to = Made("t.db", "ts < TIMESTAMP '2023-05-01'", "month(ts)");
+  const std::string arch = dir_ / "arch";
+  const RunResult r = RunDuckpart(
+      {"retain", "--to-db", to, "--archive", arch, "--older-than", "2023-03-01", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["archive"]["version"], 1);
+  const std::string dropped = "ts < TIMESTAMP '2023-03-01'";
+  EXPECT_EQ(ParquetContent(arch), SourceContent(src_, dropped));
+  EXPECT_EQ(ManifestJson(arch)["spec"], "month(ts)");
+  EXPECT_EQ(ViewContent(to),
+            SourceContent(src_, "ts >= TIMESTAMP '2023-03-01' AND ts < TIMESTAMP '2023-05-01'"));
+  ASSERT_EQ(RunDuckpart({"validate", arch}).exit_code, 0);
+  // The next retain appends to the same archive.
+  ASSERT_EQ(RunDuckpart({"retain", "--to-db", to, "--archive", arch, "--older-than", "2023-04-01",
+                         "--quiet"})
+                .exit_code,
+            0);
+  EXPECT_EQ(ParquetContent(arch), SourceContent(src_, "ts < TIMESTAMP '2023-04-01'"));
+  EXPECT_EQ(ManifestJson(arch)["history"].size(), 2u);
+}
+
+// In the DUCKPART_TRIALS filter (FaultSeam.Every*): a crash at every step of a retain
+// --to-db --archive leaves every row in the database or the archive, and the same retain
+// run again (after recover of the archive) completes it with each row exactly once.
+TEST(FaultSeam, EveryStepOfAnArchivingRetainOnTablesDiesLeavingEveryRowInOnePlaceOrMore) {
+  TempDir dir;
+  const std::string src = MakeDemo(dir / "src", 2000);
+  const std::string base = dir / "base.db";
+  ASSERT_EQ(RunDuckpart(RunToDb(src, "ts < TIMESTAMP '2023-05-01'", "month(ts)", base)).exit_code,
+            0);
+  const auto retain = [](const std::string& to, const std::string& arch) {
+    return std::vector<std::string>{"retain", "--to-db",      to,           "--archive",
+                                    arch,     "--older-than", "2023-03-01", "--quiet"};
+  };
+  const auto copy = [&](const std::string& name) {
+    fs::copy_file(base, dir / name);
+    return dir / name;
+  };
+  const int steps = CountSteps(retain(copy("traced.db"), dir / "ta"), dir / "trace");
+  ASSERT_GE(steps, 4);
+  const int64_t all = SourceContent(src, "ts < TIMESTAMP '2023-05-01'").rows;
+  for (int n = 1; n <= steps; ++n) {
+    SCOPED_TRACE("crash at step " + std::to_string(n));
+    const std::string to = copy("t" + std::to_string(n) + ".db");
+    const std::string arch = dir / ("a" + std::to_string(n));
+    const RunResult r = RunDuckpart(retain(to, arch), {"DUCKPART_FAULT_AT=" + std::to_string(n),
+                                                       "DUCKPART_FAULT_ACTION=crash"});
+    ASSERT_EQ(r.exit_code, 128 + 9) << r.err;
+    const int64_t archived = fs::exists(fs::symlink_status(arch)) ? ParquetContent(arch).rows : 0;
+    EXPECT_GE(ViewContent(to).rows + archived, all) << "before any recover: nothing lost";
+    if (fs::exists(fs::symlink_status(arch)) || fs::exists(StoreOf(arch)))
+      ASSERT_EQ(RunDuckpart({"recover", arch}).exit_code, 0);
+    const RunResult again = RunDuckpart(retain(to, arch));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(ViewContent(to),
+              SourceContent(src, "ts >= TIMESTAMP '2023-03-01' AND ts < TIMESTAMP '2023-05-01'"));
+    EXPECT_EQ(ParquetContent(arch), SourceContent(src, "ts < TIMESTAMP '2023-03-01'"));
+    ExpectValid(to, SourceContent(src,
+                                  "ts >= TIMESTAMP '2023-03-01' AND "
+                                  "ts < TIMESTAMP '2023-05-01'")
+                        .rows);
   }
 }
 

@@ -19,18 +19,6 @@
 namespace duckpart::testing {
 namespace {
 
-namespace fs = std::filesystem;
-
-// Copies a dataset (its link and its store) to a fresh path beside it.
-std::string CopyDataset(const std::string& from, const std::string& to) {
-  const fs::path f(from), t(to);
-  fs::copy(StoreOf(from), StoreOf(to), fs::copy_options::recursive);
-  fs::create_symlink(fs::read_symlink(f).string().replace(0, f.filename().string().size() + 1,
-                                                          "." + t.filename().string()),
-                     t);
-  return to;
-}
-
 // Every step of `command(target)` over copies of `base`, failed and crashed.
 void TrialEveryStepOf(const TempDir& dir, const std::string& base,
                       const std::function<std::vector<std::string>(const std::string&)>& command,

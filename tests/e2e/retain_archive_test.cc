@@ -90,15 +90,6 @@ TEST_F(RetainArchive, AnArchiveOfAnotherSpecOrTheDatasetItselfIsRefusedUnchanged
   }
 }
 
-// Copies a dataset (its store and its link) to `to`.
-std::string CopyDataset(const std::string& from, const std::string& to) {
-  fs::copy(StoreOf(from), StoreOf(to), fs::copy_options::recursive);
-  fs::create_symlink("." + fs::path(to).filename().string() + ".duckpart/" +
-                         fs::read_symlink(from).filename().string(),
-                     to);
-  return to;
-}
-
 int64_t RowsIn(const std::string& ds) {
   return fs::exists(fs::symlink_status(ds)) ? ParquetContent(ds).rows : 0;
 }

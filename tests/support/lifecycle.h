@@ -40,6 +40,17 @@ inline Snapshot SnapshotOf(const std::string& dataset_dir) {
   return s;
 }
 
+// Copies a dataset (its link and its store) to a fresh path beside it.
+inline std::string CopyDataset(const std::string& from, const std::string& to) {
+  const std::filesystem::path f(from), t(to);
+  std::filesystem::copy(StoreOf(from), StoreOf(to), std::filesystem::copy_options::recursive);
+  std::filesystem::create_symlink(
+      std::filesystem::read_symlink(f).string().replace(0, f.filename().string().size() + 1,
+                                                        "." + t.filename().string()),
+      t);
+  return to;
+}
+
 // The inode of a file (0 when it cannot be read).
 inline ino_t InodeOf(const std::filesystem::path& p) {
   struct stat st {};
