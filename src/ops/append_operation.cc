@@ -181,7 +181,12 @@ Change AppendOperation::Plan(Workspace& ws) {
   // Both targets number a version on a base as the base's next.
   const ConformedRows conformed =
       ConformRows(ws, m, {.allow = settings_.allow_new_columns, .version = base.version + 1});
-  const std::string& rows = conformed.sql;
+  // The new rows are read from the source once, into a temporary table (kept within the
+  // memory limit, spilled to the temp folder past it): grouping and the write read it, not
+  // the source again (a query run, or files parsed, twice).
+  WorkspaceConnection(ws).Execute(
+      "CREATE OR REPLACE TEMP TABLE __dp_append_rows AS SELECT * FROM " + conformed.sql);
+  const std::string rows = "temp.main.__dp_append_rows";
   const std::vector<KeyGroup> groups = GroupNewRows(ws, m.fields, conformed.schema, rows);
   Change change;
   change.base_version = base.version;
