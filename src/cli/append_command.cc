@@ -49,9 +49,11 @@ void PrintAppend(const AppendReport& r, const std::string& target, bool verified
   }
   const char* added = tables ? "tables created" : "files added";
   std::cout << fmt::format(
-      "Appended {} rows to {} (version {}): {} partitions touched, {} new, {} {}\n"
+      "Appended {} rows to {} (version {}): {} touched, {} new, {} {}\n"
       "  now {} partitions, {} rows, {}; {} in {:.1f} s\n",
-      FormatCount(r.rows_added), target, r.manifest.version, FormatCount(r.partitions_touched),
+      FormatCount(r.rows_added), target, r.manifest.version,
+      FormatCount(r.partitions_touched) +
+          (r.partitions_touched == 1 ? " partition" : " partitions"),
       FormatCount(r.partitions_created), FormatCount(r.files_added), added,
       FormatCount(static_cast<int64_t>(r.manifest.partitions.size())),
       FormatCount(r.manifest.total_rows), FormatBytes(r.manifest.total_bytes),

@@ -63,7 +63,10 @@ std::string Versions(const std::vector<int64_t>& versions) {
 
 std::string Columns(const DatasetInfo& i) {
   std::string s;
-  for (const auto& c : i.columns) s += (s.empty() ? "" : ", ") + c.name + " " + c.type;
+  for (const auto& c : i.columns) {
+    s += (s.empty() ? "" : ", ") + c.name + " " + c.type +
+         (c.added_in > 0 ? " (added in version " + std::to_string(c.added_in) + ")" : "");
+  }
   return fmt::format("{}: {}", i.columns.size(), s);
 }
 
