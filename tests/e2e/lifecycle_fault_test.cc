@@ -19,21 +19,11 @@
 namespace duckpart::testing {
 namespace {
 
-// Every step of `command(target)` over copies of `base`, failed and crashed.
+// Every step of `command(target)` over copies of `base`, read by a plain glob reader.
 void TrialEveryStepOf(const TempDir& dir, const std::string& base,
                       const std::function<std::vector<std::string>(const std::string&)>& command,
                       const Content& old_content, const Content& new_content) {
-  ASSERT_NE(old_content, new_content);
-  const auto seen = [&](const std::string& target) {
-    const Content c = ParquetContent(target);
-    return SeenOf(c, old_content, new_content);
-  };
-  TrialEveryStep(dir,
-                 {.fresh = [&](const std::string& name) { return CopyDataset(base, dir / name); },
-                  .command = command,
-                  .seen = seen,
-                  .settle = RecoverValidateCleanup(seen),
-                  .min_steps = 8});
+  TrialEveryStepOnCopies(dir, base, command, ParquetContent, old_content, new_content);
 }
 
 TEST(FaultSeam, EveryDurableStepOfAnAppendFailsOrDiesLeavingOneWholeVersion) {

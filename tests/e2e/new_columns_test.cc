@@ -237,15 +237,9 @@ TEST(FaultSeam, EveryDurableStepOfAWideningAppendFailsOrDiesLeavingOneWholeVersi
   const Content old_content = WideSourceContent(db, "id % 3 = 2 AND ts < '2023-04-01'", false);
   const Content new_content = WideSourceContent(
       db, "(id % 3 = 2 AND ts < '2023-04-01') OR (id % 3 = 0 AND ts < '2023-05-01')", false);
-  const auto seen = [&](const std::string& target) {
-    return SeenOf(WideParquetContent(target, {"note"}), old_content, new_content);
-  };
-  TrialEveryStep(dir,
-                 {.fresh = [&](const std::string& name) { return CopyDataset(base, dir / name); },
-                  .command = append,
-                  .seen = seen,
-                  .settle = RecoverValidateCleanup(seen),
-                  .min_steps = 8});
+  TrialEveryStepOnCopies(
+      dir, base, append, [](const std::string& t) { return WideParquetContent(t, {"note"}); },
+      old_content, new_content);
 }
 
 }  // namespace

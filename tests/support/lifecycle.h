@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "support/dataset.h"
+#include "support/fault_trace.h"
 #include "support/run_binary.h"
 
 namespace duckpart::testing {
@@ -49,6 +51,26 @@ inline std::string CopyDataset(const std::string& from, const std::string& to) {
                                                         "." + t.filename().string()),
       t);
   return to;
+}
+
+// Every step of `command(target)` over copies of the dataset `base`, failed and crashed
+// (TrialEveryStep): `content` reads a target, which must hold `old_content` or, past the
+// commit point, `new_content` (they must differ).
+inline void TrialEveryStepOnCopies(
+    const TempDir& dir, const std::string& base,
+    const std::function<std::vector<std::string>(const std::string&)>& command,
+    const std::function<Content(const std::string&)>& content, const Content& old_content,
+    const Content& new_content) {
+  ASSERT_NE(old_content, new_content);
+  const auto seen = [&](const std::string& target) {
+    return SeenOf(content(target), old_content, new_content);
+  };
+  TrialEveryStep(dir,
+                 {.fresh = [&](const std::string& name) { return CopyDataset(base, dir / name); },
+                  .command = command,
+                  .seen = seen,
+                  .settle = RecoverValidateCleanup(seen),
+                  .min_steps = 8});
 }
 
 // The inode of a file (0 when it cannot be read).
