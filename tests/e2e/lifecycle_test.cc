@@ -133,7 +133,9 @@ TEST_F(Lifecycle, AnAppendTouchingEveryPartitionAddsOneFileToEach) {
   const RunResult a = RunDuckpart(AppendOn(ds, db_, "id % 2 = 1", {"--json"}));
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(json::parse(a.out)["partitions_touched"].get<size_t>(), parts);
-  for (const auto& p : ManifestJson(ds)["partitions"]) EXPECT_EQ(p["files"].size(), 2u) << p;
+  const json m = ManifestJson(ds);  // held: a member of a temporary would dangle
+  ASSERT_EQ(m["partitions"].size(), parts);
+  for (const auto& p : m["partitions"]) EXPECT_EQ(p["files"].size(), 2u) << p;
   EXPECT_EQ(ParquetContent(ds), SourceContent(db_));
 }
 

@@ -9,12 +9,15 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/dataset.h"
 #include "support/fault_trace.h"
 #include "support/lifecycle.h"
+#include "support/node_readers.h"
 #include "support/run_binary.h"
 #include "support/temp_dir.h"
 
@@ -219,6 +222,55 @@ TEST_F(NewColumns, PartitionTablesGetTheColumnInOneTransaction) {
       s.conn().Query(std::string("SELECT count(*), CAST(coalesce(sum(hash(") + kEventColumns +
                      ", note, score)::HUGEINT), 0) AS VARCHAR) FROM t." + db::QuoteIdent(view));
   EXPECT_EQ((Content{r.GetInt64(0, 0), r.GetString(0, 1)}), WideSourceContent(db_, "true"));
+}
+
+// Polars' name of a DuckDB type of the demo's columns and the added ones.
+std::string PolarsType(const std::string& type) {
+  if (type == "BIGINT") return "Int64";
+  if (type == "INTEGER") return "Int32";
+  if (type == "VARCHAR") return "Utf8";
+  if (type == "TIMESTAMP") return "Datetime(us)";
+  if (type.rfind("DECIMAL", 0) == 0) return "Decimal" + type.substr(7);
+  throw std::invalid_argument("no Polars type for " + type);
+}
+
+// Other readers read a widened dataset back whole when they unite its files by name:
+// DuckDB 1.5 with union_by_name, Polars with the dataset's schema and missingColumns.
+TEST_F(NewColumns, NodeReadersReadAWidenedDatasetBackByName) {
+  if (!HaveNode()) GTEST_SKIP() << "node is not installed: the node readers were NOT checked";
+  WidenTwice();
+  // In the dataset's column order (Polars matches a schema in order).
+  nlohmann::ordered_json schema = nlohmann::ordered_json::object();
+  const json manifest = ManifestJson(ds_);
+  for (const auto& c : manifest["schema"])
+    schema[c["name"].get<std::string>()] = PolarsType(c["type"]);
+  const std::string glob = ParquetGlob(ds_);
+  const std::vector<std::pair<std::string, std::vector<std::string>>> reads = {
+      {"read_duckdb.js",
+       {"SELECT * FROM read_parquet(" + db::QuoteLiteral(glob) +
+        ", hive_partitioning = false, union_by_name = true)"}},
+      {"read_polars.js",
+       {glob,
+        nlohmann::ordered_json{
+            {"hivePartitioning", false}, {"missingColumns", "insert"}, {"schema", schema}}
+            .dump()}}};
+  for (size_t i = 0; i < reads.size(); ++i) {
+    SCOPED_TRACE(reads[i].first);
+    const std::string out = dir_ / ("read" + std::to_string(i) + ".parquet");
+    std::vector<std::string> args{out};
+    args.insert(args.end(), reads[i].second.begin(), reads[i].second.end());
+    ASSERT_EQ(RunNode(reads[i].first, args), "");
+    // Every row with its values, the added ones included, as the appends gave them.
+    Session s;
+    s.AttachReadOnly(db_);
+    const std::string source = std::string("SELECT id, ts, amount, ") + kNote + " AS note, " +
+                               kScore + " AS score FROM src.events";
+    const std::string read =
+        "SELECT id, ts, amount, note, score FROM read_parquet(" + db::QuoteLiteral(out) + ")";
+    EXPECT_EQ(s.Int("SELECT count(*) FROM read_parquet(" + db::QuoteLiteral(out) + ")"), kRows);
+    EXPECT_EQ(s.Int("SELECT count(*) FROM ((" + read + ") EXCEPT ALL (" + source + "))"), 0);
+    EXPECT_EQ(s.Int("SELECT count(*) FROM ((" + source + ") EXCEPT ALL (" + read + "))"), 0);
+  }
 }
 
 TEST(FaultSeam, EveryDurableStepOfAWideningAppendFailsOrDiesLeavingOneWholeVersion) {

@@ -26,6 +26,7 @@
 #include "plan/transform.h"
 #include "query/dataset_view.h"
 #include "support/dataset.h"
+#include "support/node_readers.h"
 #include "support/run_binary.h"
 #include "support/temp_dir.h"
 
@@ -52,20 +53,6 @@ CREATE TABLE t AS SELECT
   (['2024-1-1', '2024-01-02', NULL])[i % 3 + 1] AS dstr,
   i * 37 % 1000 - 500 AS n
 FROM range(280) r(i))";
-
-bool HaveNode() { return std::system("command -v node >/dev/null 2>&1") == 0; }
-
-std::string ReadersDir() { return DUCKPART_READERS_DIR; }
-
-// Runs `node SCRIPT args...` in tests/readers; "" on success, else what it printed.
-std::string RunNode(const std::string& script, const std::vector<std::string>& args) {
-  TempDir io;
-  std::string cmd = "cd " + ShellQuote(ReadersDir()) + " && node " + ShellQuote(script);
-  for (const auto& a : args) cmd += " " + ShellQuote(a);
-  cmd += " >" + ShellQuote(io / "out") + " 2>" + ShellQuote(io / "err") + " </dev/null";
-  if (std::system(cmd.c_str()) == 0) return "";
-  return "node " + script + " failed: " + ReadFile(io / "err") + ReadFile(io / "out");
-}
 
 struct Dataset {
   std::string dir, db;

@@ -148,7 +148,9 @@ TEST(Rebalance, EveryNewPartitionLandsWithinHalfAndTwiceTheTarget) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_TRUE(j["committed"].get<bool>());
-  for (const auto& p : ManifestJson(d.target)["partitions"]) {
+  const json m = ManifestJson(d.target);  // held: a member of a temporary would dangle
+  ASSERT_FALSE(m["partitions"].empty());
+  for (const auto& p : m["partitions"]) {
     EXPECT_GE(p["rows"].get<int64_t>(), 350) << p["path"];
     EXPECT_LE(p["rows"].get<int64_t>(), 1400) << p["path"];
   }
@@ -242,7 +244,9 @@ TEST(Rebalance, ASpecWithoutARangeFieldIsOnlyCompactedAndSaysSo) {
   EXPECT_NE(j["notes"][0].get<std::string>().find("only compacts files"), std::string::npos);
   EXPECT_EQ(j["partitions_after"], 3);
   for (const auto& g : j["groups"]) EXPECT_EQ(g["kind"], "compact");
-  for (const auto& p : ManifestJson(target)["partitions"]) EXPECT_EQ(p["files"].size(), 1u);
+  const json m = ManifestJson(target);  // held: a member of a temporary would dangle
+  ASSERT_EQ(m["partitions"].size(), 3u);
+  for (const auto& p : m["partitions"]) EXPECT_EQ(p["files"].size(), 1u);
   EXPECT_EQ(RunDuckpart({"validate", target, "--db", source, "--table", "events"}).exit_code, 0);
 }
 

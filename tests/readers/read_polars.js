@@ -1,15 +1,24 @@
 // Reads a duckpart dataset with Polars (node) and writes what it read as Parquet.
 //   node read_polars.js OUT.parquet SOURCE '{"hivePartitioning": true}'
-// SOURCE is a glob or a folder, the options those of pl.scanParquet; "hiveSchema" maps
-// names to type names ({"tag_identity": "Utf8"}). Prints Polars' version on stdout.
+// SOURCE is a glob or a folder, the options those of pl.scanParquet; "hiveSchema" and
+// "schema" map names to type names ({"tag_identity": "Utf8"}; also "Datetime(us)" and
+// "Decimal(12,2)"). Prints Polars' version on stdout.
 const pl = require('nodejs-polars');
+
+function TypeOf(name) {
+  const call = /^(\w+)\((.*)\)$/.exec(name);
+  if (!call) return pl[name];
+  const args = call[2].split(',').map((a) => a.trim()).map((a) => (/^\d+$/.test(a) ? Number(a) : a));
+  return pl[call[1]](...args);
+}
 
 function Options(json) {
   const options = JSON.parse(json || '{}');
-  if (options.hiveSchema) {
+  for (const key of ['hiveSchema', 'schema']) {
+    if (!options[key]) continue;
     const schema = {};
-    for (const [name, type] of Object.entries(options.hiveSchema)) schema[name] = pl[type];
-    options.hiveSchema = schema;
+    for (const [name, type] of Object.entries(options[key])) schema[name] = TypeOf(type);
+    options[key] = schema;
   }
   return options;
 }
