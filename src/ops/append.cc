@@ -3,10 +3,8 @@
 
 #include "duckpart/error.h"
 #include "ops/append_operation.h"
-#include "ops/driver.h"
 #include "ops/lifecycle_tables.h"
 #include "ops/parquet_base.h"
-#include "parquet/parquet_target.h"
 #include "store/dataset_store.h"
 
 namespace duckpart {
@@ -58,22 +56,14 @@ AppendReport AppendDataset(const AppendRequest& request, const OperationControl&
                            .allow_new_columns = request.allow_new_columns,
                            .small_files_warning = request.small_files_warning,
                            .small_file_bytes = request.small_file_bytes});
-  ops::DriveOptions drive{.control = control, .verify = options.verify};
-  drive.space_path = StoreDirOf(target);
-  drive.failure_log = target;
-  drive.operation = "append";
-  report.outcome = ops::Drive(
-      request.source, engine, op,
-      [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<ops::Target> {
-        return std::make_unique<parquet::ParquetTarget>(ws, options, a);
-      },
-      drive,
-      [&](ops::Target& t, ops::Change& change, const Outcome&) {
-        report.manifest = static_cast<parquet::ParquetTarget&>(t).manifest();
-        report.rows_added = change.record.rows_added;
-        report.files_added = NewFiles(report.manifest, change.version);
-        report.columns_added = change.record.columns_added;
-      });
+  report.outcome = ops::DriveOnParquet(request.source, engine, op, options, control, "append",
+                                       [&](const Manifest& m, ops::Change& change) {
+                                         report.manifest = m;
+                                         report.rows_added = change.record.rows_added;
+                                         report.files_added =
+                                             NewFiles(report.manifest, change.version);
+                                         report.columns_added = change.record.columns_added;
+                                       });
   report.partitions_touched = op.touched();
   report.partitions_created = op.created();
   report.warnings = op.warnings();

@@ -4,6 +4,8 @@
 
 #include "duckpart/error.h"
 #include "duckpart/run.h"
+#include "ops/driver.h"
+#include "parquet/parquet_target.h"
 #include "store/dataset_store.h"
 
 namespace duckpart::ops {
@@ -22,6 +24,25 @@ BaseVersion CurrentParquetVersion(const std::string& target) {
 
 std::string DefaultTempDirectory(const std::string& target) {
   return (std::filesystem::path(StoreDirOf(target)) / "tmp").string();
+}
+
+Outcome DriveOnParquet(const SourceOptions& source, const EngineOptions& engine, Operation& op,
+                       const RunOptions& options, const OperationControl& control,
+                       const std::string& operation,
+                       const std::function<void(const Manifest&, Change&)>& committed) {
+  DriveOptions drive{.control = control, .verify = options.verify};
+  drive.space_path = StoreDirOf(options.target);
+  drive.failure_log = options.target;
+  drive.operation = operation;
+  return Drive(
+      source, engine, op,
+      [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<Target> {
+        return std::make_unique<parquet::ParquetTarget>(ws, options, a);
+      },
+      drive,
+      [&](Target& t, Change& change, const Outcome&) {
+        committed(static_cast<parquet::ParquetTarget&>(t).manifest(), change);
+      });
 }
 
 }  // namespace duckpart::ops

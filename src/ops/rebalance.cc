@@ -9,10 +9,8 @@
 
 #include "duckpart/error.h"
 #include "duckpart/run.h"
-#include "ops/driver.h"
 #include "ops/parquet_base.h"
 #include "ops/rebalance_operation.h"
-#include "parquet/parquet_target.h"
 #include "plan/range_key.h"
 #include "store/dataset_store.h"
 #include "util/byte_size.h"
@@ -142,17 +140,8 @@ Outcome Drive(const RebalanceRequest& request, const EngineOptions& engine,
               ops::RebalanceOperation& op, RebalanceReport& report,
               const OperationControl& control) {
   const RunOptions options{.target = request.target, .replace = true, .verify = request.verify};
-  ops::DriveOptions drive{.control = control, .verify = request.verify};
-  drive.space_path = StoreDirOf(request.target);
-  return ops::Drive(
-      kNoRows, engine, op,
-      [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<ops::Target> {
-        return std::make_unique<parquet::ParquetTarget>(ws, options, a);
-      },
-      drive,
-      [&](ops::Target& t, ops::Change&, const Outcome&) {
-        report.manifest = static_cast<parquet::ParquetTarget&>(t).manifest();
-      });
+  return ops::DriveOnParquet(kNoRows, engine, op, options, control, "rebalance",
+                             [&](const Manifest& m, ops::Change&) { report.manifest = m; });
 }
 
 }  // namespace

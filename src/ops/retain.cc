@@ -3,12 +3,10 @@
 
 #include "duckpart/error.h"
 #include "duckpart/run.h"
-#include "ops/driver.h"
 #include "ops/lifecycle_tables.h"
 #include "ops/parquet_base.h"
 #include "ops/retain_archive.h"
 #include "ops/retain_operation.h"
-#include "parquet/parquet_target.h"
 #include "plan/workspace_access.h"
 
 namespace duckpart {
@@ -77,19 +75,9 @@ RetainReport RetainDataset(const RetainRequest& request, const OperationControl&
   const std::string target = request.target;
   ops::RetainOperation op(Loader(target, archive ? std::optional(base.version) : std::nullopt),
                           request.window, request.allow_empty);
-  ops::DriveOptions drive{.control = control, .verify = request.verify};
-  drive.space_path = StoreDirOf(target);
-  drive.failure_log = target;
-  drive.operation = "retain";
-  report.outcome = ops::Drive(
-      kNoRows, engine, op,
-      [&](Workspace& ws, const Attempt& a) -> std::unique_ptr<ops::Target> {
-        return std::make_unique<parquet::ParquetTarget>(ws, options, a);
-      },
-      drive,
-      [&](ops::Target& t, ops::Change&, const Outcome&) {
-        report.manifest = static_cast<parquet::ParquetTarget&>(t).manifest();
-      });
+  report.outcome =
+      ops::DriveOnParquet(kNoRows, engine, op, options, control, "retain",
+                          [&](const Manifest& m, ops::Change&) { report.manifest = m; });
   report.dropped = op.dropped();
   report.rows_dropped = report.bytes_dropped = 0;
   Sum(report);

@@ -148,6 +148,21 @@ TEST_F(OpsRecord, FailedOperationsWarnThenGoCriticalUntilTheNextSuccessfulWrite)
   EXPECT_EQ(m["targets"][0]["failed_operations"], 0);
 }
 
+// Every writing command on a Parquet dataset logs its failure, rebalance as append.
+TEST_F(OpsRecord, AFailedRebalanceIsLoggedAsEveryWriteIs) {
+  const std::string ds = SmallRun();
+  ASSERT_EQ(Append(ds).exit_code, 0);  // two files per partition: something to compact
+  const std::string before = ManifestText(ds);
+  const RunResult r = RunDuckpart({"rebalance", ds, "--compact", "--quiet"},
+                                  {"DUCKPART_FAULT_AT=1", "DUCKPART_FAULT_ACTION=fail"});
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(ManifestText(ds), before);
+  const json m = MonitorJson(ds, Calm({}), 1);
+  EXPECT_EQ(m["targets"][0]["failed_operations"], 1);
+  EXPECT_NE(Check(m, "failures")["detail"].get<std::string>().find("rebalance"), std::string::npos)
+      << Check(m, "failures");
+}
+
 TEST_F(OpsRecord, SlowOperationsWarnAndGoCriticalByTheirThresholds) {
   const std::string ds = SmallRun();
   EXPECT_EQ(Check(MonitorJson(ds, kCalm, 0), "slow_operations")["status"], "ok");
