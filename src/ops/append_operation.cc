@@ -179,8 +179,9 @@ Change AppendOperation::Plan(Workspace& ws) {
                      std::to_string(h->version) + "); add --if-new to skip a batch seen before");
   }
   // Both targets number a version on a base as the base's next.
+  const int64_t version = base.version + 1;
   const ConformedRows conformed =
-      ConformRows(ws, m, {.allow = settings_.allow_new_columns, .version = base.version + 1});
+      ConformRows(ws, m, {.allow = settings_.allow_new_columns, .version = version});
   // The new rows are read from the source once, into a temporary table (kept within the
   // memory limit, spilled to the temp folder past it): grouping and the write read it, not
   // the source again (a query run, or files parsed, twice).
@@ -201,8 +202,10 @@ Change AppendOperation::Plan(Workspace& ws) {
   r = HistoryRecord{.operation = "append",
                     .source = ws.source().Describe(),
                     .batch_id = settings_.batch_id,
-                    .partitions_touched = touched_ + created_,
-                    .columns_added = conformed.added};
+                    .partitions_touched = touched_ + created_};
+  for (const auto& c : conformed.schema) {
+    if (c.added_in == version) r.columns_added.push_back(c.name);
+  }
   for (const auto& w : change.written) {
     r.rows_added += w.rows;
     r.checksum_added = util::AddChecksums(r.checksum_added, w.checksum);

@@ -72,11 +72,10 @@ struct NewColumns {
 
 // The new rows conformed to the dataset: `sql`, a relation with exactly the columns of
 // `schema` in its order (the dataset's, each cast to the dataset's type, then any added
-// ones, named in `added`).
+// ones, with added_in = new_columns.version).
 struct ConformedRows {
   std::string sql;
   std::vector<ColumnInfo> schema;
-  std::vector<std::string> added;
 };
 
 // Throws InputError naming the first column that is missing, extra (unless

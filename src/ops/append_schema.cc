@@ -79,10 +79,7 @@ void CheckLossless(Workspace& ws, const ColumnInfo& from, const std::string& to_
 
 ConformedRows ConformRows(Workspace& ws, const Manifest& m, const NewColumns& new_columns) {
   ConformedRows out{.schema = m.schema};
-  for (auto& c : ExtraColumns(ws, m, new_columns)) {
-    out.added.push_back(c.name);
-    out.schema.push_back(std::move(c));
-  }
+  for (auto& c : ExtraColumns(ws, m, new_columns)) out.schema.push_back(std::move(c));
   std::string select;
   for (const auto& c : out.schema) {
     const ColumnInfo* have = ws.FindColumn(c.name);
