@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <optional>
 
 #include "db/database.h"
 #include "db/database_file.h"
@@ -67,19 +66,11 @@ struct TablesBinding {
   TableRunOptions options;
   tables::TablesTarget* current = nullptr;
 
-  // With `pinned` (after an archive), the base must still be that version, so that the
-  // retain drops exactly the partitions that were archived.
-  BaseLoader Loader(std::optional<int64_t> pinned = std::nullopt) {
-    return [this, pinned] {
+  BaseLoader Loader() {
+    return [this] {
       if (!current) throw RuntimeFailure("no target to read the base version from");
       Manifest m = current->ReadBase();
       const int64_t version = m.version;
-      if (pinned && version != *pinned) {
-        throw BusyError(
-            "schema " + options.schema + " changed to version " + std::to_string(version) +
-            " after its partitions of version " + std::to_string(*pinned) +
-            " were archived; nothing was dropped: check the archive, then retain again");
-      }
       return BaseVersion{std::move(m), version};
     };
   }
@@ -181,8 +172,9 @@ RetainReport RetainTables(const RetainRequest& request, const OperationControl& 
         ArchiveDropped(DroppedTableRows(request, binding.options.schema, report.dropped, base), at,
                        report.dropped, request.archive, request.engine, control);
   }
-  RetainOperation op(binding.Loader(archive ? std::optional(base.version) : std::nullopt),
-                     request.window, request.allow_empty);
+  BaseLoader load = binding.Loader();
+  if (archive) load = ArchivedVersionOnly(load, base.version, "schema " + binding.options.schema);
+  RetainOperation op(load, request.window, request.allow_empty);
   report.outcome = Drive(kNoRows, engine, op, binding.Factory(),
                          TablesDrive(control, request.verify, request.to_db),
                          [&](Target& t, Change&, const Outcome&) {

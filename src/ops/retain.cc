@@ -27,20 +27,6 @@ std::vector<Partition> Drops(const Manifest& m, const RetainRequest& r, const En
   return ops::DroppedPartitions(WorkspaceConnection(ws), m, r.window, r.allow_empty);
 }
 
-// The current version; with `pinned` (after an archive), refused unless it is that one, so the
-// retain drops exactly the partitions that were archived.
-ops::BaseLoader Loader(const std::string& target, std::optional<int64_t> pinned) {
-  return [target, pinned] {
-    ops::BaseVersion b = ops::CurrentParquetVersion(target);
-    if (pinned && b.version != *pinned) {
-      throw BusyError("dataset '" + target + "' changed to version " + std::to_string(b.version) +
-                      " after its partitions of version " + std::to_string(*pinned) +
-                      " were archived; nothing was dropped: check the archive, then retain again");
-    }
-    return b;
-  };
-}
-
 }  // namespace
 
 std::string RetainWindow::Describe() const {
@@ -73,8 +59,9 @@ RetainReport RetainDataset(const RetainRequest& request, const OperationControl&
   }
   const RunOptions options{.target = request.target, .replace = true, .verify = request.verify};
   const std::string target = request.target;
-  ops::RetainOperation op(Loader(target, archive ? std::optional(base.version) : std::nullopt),
-                          request.window, request.allow_empty);
+  ops::BaseLoader load = [target] { return ops::CurrentParquetVersion(target); };
+  if (archive) load = ops::ArchivedVersionOnly(load, base.version, "dataset '" + target + "'");
+  ops::RetainOperation op(load, request.window, request.allow_empty);
   report.outcome =
       ops::DriveOnParquet(kNoRows, engine, op, options, control, "retain",
                           [&](const Manifest& m, ops::Change&) { report.manifest = m; });

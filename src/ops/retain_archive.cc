@@ -133,6 +133,18 @@ DroppedRows DroppedParquetRows(const std::string& source_dir, const BaseVersion&
                 files + "], hive_partitioning = false, union_by_name = true)"}};
 }
 
+BaseLoader ArchivedVersionOnly(BaseLoader load, int64_t archived, std::string what) {
+  return [load = std::move(load), archived, what = std::move(what)] {
+    BaseVersion b = load();
+    if (b.version != archived) {
+      throw BusyError(what + " changed to version " + std::to_string(b.version) +
+                      " after its partitions of version " + std::to_string(archived) +
+                      " were archived; nothing was dropped: check the archive, then retain again");
+    }
+    return b;
+  };
+}
+
 ArchiveReport ArchiveDropped(const DroppedRows& from, const BaseVersion& base,
                              const std::vector<Partition>& dropped, const std::string& dest,
                              const EngineOptions& engine, const OperationControl& control) {

@@ -43,6 +43,11 @@ DroppedRows DroppedParquetRows(const std::string& source_dir, const BaseVersion&
 // history holds the batch already. Then proves DEST's record of the batch holds exactly
 // the dropped partitions' rows and checksum (CheckFailed otherwise). Throws as
 // AppendDataset and RunDataset do.
+// `load`, refused (BusyError: nothing dropped) unless the version it reads is `archived`,
+// so that the retain after an archive drops exactly the partitions that were archived.
+// `what` names the dataset in the message ("dataset 'out/events'", "schema ev").
+BaseLoader ArchivedVersionOnly(BaseLoader load, int64_t archived, std::string what);
+
 ArchiveReport ArchiveDropped(const DroppedRows& from, const BaseVersion& base,
                              const std::vector<Partition>& dropped, const std::string& dest,
                              const EngineOptions& engine, const OperationControl& control);
