@@ -47,9 +47,7 @@ AppendReport AppendDataset(const AppendRequest& request, const OperationControl&
   }
   RunOptions options = request.parquet;
   options.replace = true;
-  EngineOptions engine = request.engine;
-  if (engine.temp_directory.empty())
-    engine.temp_directory = ops::DefaultTempDirectory(options.target);
+  const EngineOptions engine = ops::WithDatasetSpill(request.engine, options.target);
   const std::string target = options.target;
   ops::AppendOperation op([target] { return ops::CurrentParquetVersion(target); },
                           {.batch_id = request.batch_id,

@@ -22,8 +22,10 @@ BaseVersion CurrentParquetVersion(const std::string& target) {
   return {ReadManifest(store.VersionDir(*version).string()), *version};
 }
 
-std::string DefaultTempDirectory(const std::string& target) {
-  return (std::filesystem::path(StoreDirOf(target)) / "tmp").string();
+EngineOptions WithDatasetSpill(EngineOptions engine, const std::string& target) {
+  if (engine.temp_directory.empty())
+    engine.temp_directory = (std::filesystem::path(StoreDirOf(target)) / "tmp").string();
+  return engine;
 }
 
 Outcome DriveOnParquet(const SourceOptions& source, const EngineOptions& engine, Operation& op,

@@ -14,8 +14,8 @@ namespace duckpart::ops {
 // duckpart dataset, naming `run` as the way to make one.
 BaseVersion CurrentParquetVersion(const std::string& target);
 
-// Drive options for an operation on a Parquet dataset: its store as the spill space.
-std::string DefaultTempDirectory(const std::string& target);
+// `engine` with the dataset's own spill folder (in its store) when it names none.
+EngineOptions WithDatasetSpill(EngineOptions engine, const std::string& target);
 
 // Drives `op` (ops/driver.h) over a ParquetTarget on `options.target` on a base version:
 // the store as the space disk-full messages name, a failure from the stage phase on logged

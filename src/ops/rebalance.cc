@@ -148,9 +148,7 @@ Outcome Drive(const RebalanceRequest& request, const EngineOptions& engine,
 
 RebalanceReport RebalanceDataset(const RebalanceRequest& request, const OperationControl& control) {
   CheckRequest(request);
-  EngineOptions engine = request.engine;
-  if (engine.temp_directory.empty())
-    engine.temp_directory = ops::DefaultTempDirectory(request.target);
+  const EngineOptions engine = ops::WithDatasetSpill(request.engine, request.target);
   RebalanceReport report{.dry_run = request.dry_run,
                          .target_file_bytes = request.target_file_bytes};
   const ops::BaseVersion base = ops::CurrentParquetVersion(request.target);

@@ -40,9 +40,7 @@ RetainReport RetainDataset(const RetainRequest& request, const OperationControl&
   if (request.target.empty() == request.to_db.empty())
     throw InputError("give the dataset to retain: DIR or --to-db FILE, one of them");
   if (!request.to_db.empty()) return ops::RetainTables(request, control);
-  EngineOptions engine = request.engine;
-  if (engine.temp_directory.empty())
-    engine.temp_directory = ops::DefaultTempDirectory(request.target);
+  const EngineOptions engine = ops::WithDatasetSpill(request.engine, request.target);
   RetainReport report;
   report.dry_run = request.dry_run;
   const ops::BaseVersion base = ops::CurrentParquetVersion(request.target);
