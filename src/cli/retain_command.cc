@@ -112,7 +112,8 @@ Command AddRetainCommand(CLI::App& root, const GlobalOptions& global) {
       "archive published, the rows are in both; run the same retain again and it finds the "
       "batch in DEST, appends nothing and finishes the drop (no duplicates). "
       "With --to-db FILE the dataset is partition tables: the dropped tables go and the view "
-      "is rewritten in one transaction, proved before COMMIT.");
+      "is rewritten in one transaction, proved before COMMIT; --archive then reads the "
+      "dropped tables into the Parquet dataset DEST the same way before that transaction.");
   auto args = std::make_shared<RetainArgs>();
   RetainRequest& r = args->request;
   sub->add_option("dir", r.target, "The dataset folder");
