@@ -77,13 +77,51 @@ void ReportUnreadable(db::Connection& conn, const std::string& root, const Manif
   }
 }
 
-void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& report) {
+// Per field i of a file's aggregates in __dp_found: whether every row carries the key
+// its partition's label names (one key value, or NULL in the NULL partition).
+std::string PlacedSql(const Manifest& m) {
+  std::string cond;
+  for (size_t i = 0; i < m.fields.size(); ++i) {
+    const std::string n = std::to_string(i);
+    cond += (i ? " AND " : "") + std::string("f.__dp_same") + n + " AND CASE WHEN e.__dp_l" + n +
+            " IS NULL THEN f.__dp_nn" + n + " = 0 ELSE f.__dp_nn" + n + " = f.n AND f.__dp_min" +
+            n + " = e.__dp_l" + n + " END";
+  }
+  return cond;
+}
+
+// Rows of each partition that belong to another, counted row by row: only in the files
+// whose aggregates already showed a misplaced row (a damaged or foreign dataset).
+std::map<int64_t, int64_t> MisplacedRows(db::Connection& conn, const Manifest& m) {
   db::Result r = conn.Query(
-      "SELECT __dp_pid, sum(n), CAST(sum(c) AS VARCHAR), sum(bad) FROM __dp_found GROUP BY "
-      "__dp_pid");
+      "SELECT f.file FROM __dp_found AS f JOIN __dp_expect AS e ON f.file = "
+      "e.__dp_file WHERE NOT (" +
+      PlacedSql(m) + ")");
+  std::map<int64_t, int64_t> bad;
+  if (r.RowCount() == 0) return bad;
+  std::string files;
+  for (uint64_t i = 0; i < r.RowCount(); ++i)
+    files += (i ? ", " : "") + db::QuoteLiteral(r.GetString(i, 0));
+  db::Result counts = conn.Query(
+      "SELECT e.__dp_pid, count(*) FILTER (WHERE " + MisplacedSql(m) + ") FROM (SELECT " +
+      plan::ReadBackSelectSql(m.schema) + " FROM read_parquet([" + files +
+      "], filename = true, hive_partitioning = false" + plan::UnionByNameOption(m.schema) +
+      ")) AS r JOIN __dp_expect AS e ON r.filename = e.__dp_file GROUP BY e.__dp_pid");
+  for (uint64_t i = 0; i < counts.RowCount(); ++i)
+    bad[counts.GetInt64(i, 0)] = counts.GetInt64(i, 1);
+  return bad;
+}
+
+void ComparePartitions(db::Connection& conn, const Manifest& m, VerifyReport& report) {
+  const auto misplaced = MisplacedRows(conn, m);
+  db::Result r = conn.Query(
+      "SELECT e.__dp_pid, sum(f.n), CAST(sum(f.c) AS VARCHAR) FROM __dp_found AS f JOIN "
+      "__dp_expect AS e ON f.file = e.__dp_file GROUP BY e.__dp_pid");
   std::map<int64_t, std::tuple<int64_t, std::string, int64_t>> found;
   for (uint64_t i = 0; i < r.RowCount(); ++i) {
-    found[r.GetInt64(i, 0)] = {r.GetInt64(i, 1), r.GetString(i, 2), r.GetInt64(i, 3)};
+    const int64_t pid = r.GetInt64(i, 0);
+    const auto bad = misplaced.find(pid);
+    found[pid] = {r.GetInt64(i, 1), r.GetString(i, 2), bad == misplaced.end() ? 0 : bad->second};
   }
   for (const auto& p : m.partitions) {
     auto it = found.find(p.id);
@@ -149,16 +187,31 @@ std::vector<int64_t> BatchRows(const Manifest& m) {
   return rows;
 }
 
+// One row per file: its rows, their checksum, and per field the label of the smallest
+// key, whether all keys are one, and how many are not NULL (PlacedSql judges them).
 void ScanBatch(db::Connection& conn, const Manifest& m, const std::string& files) {
-  conn.Execute(
-      "INSERT INTO __dp_found SELECT e.__dp_file AS file, e.__dp_pid, count(*) AS n, "
-      "sum(CAST(" +
-      check::CastRowHashSql(m.schema) + " AS HUGEINT)) AS c, count(*) FILTER (WHERE " +
-      MisplacedSql(m) + ") AS bad FROM (SELECT " + plan::ReadBackSelectSql(m.schema) +
-      " FROM read_parquet([" + files + "], filename = true, hive_partitioning = false" +
-      plan::UnionByNameOption(m.schema) +
-      ")) AS r JOIN __dp_expect AS e "
-      "ON r.filename = e.__dp_file GROUP BY ALL");
+  std::string keys;
+  for (size_t i = 0; i < m.fields.size(); ++i) {
+    const std::string n = std::to_string(i);
+    const std::string& k = m.fields[i].key_sql;
+    keys += ", " + plan::LabelOf(m.fields[i].label_sql, "min(" + k + ")") + ", min(" + k +
+            ") IS NOT DISTINCT FROM max(" + k + "), count(" + k + ")";
+  }
+  conn.Execute("INSERT INTO __dp_found SELECT r.filename, count(*), sum(CAST(" +
+               check::CastRowHashSql(m.schema) + " AS HUGEINT))" + keys + " FROM (SELECT " +
+               plan::ReadBackSelectSql(m.schema) + " FROM read_parquet([" + files +
+               "], filename = true, hive_partitioning = false" + plan::UnionByNameOption(m.schema) +
+               ")) AS r GROUP BY r.filename");
+}
+
+// __dp_found: what ScanBatch finds, one row per file.
+void CreateFound(db::Connection& conn, const Manifest& m) {
+  std::string cols = "file VARCHAR, n BIGINT, c HUGEINT";
+  for (size_t i = 0; i < m.fields.size(); ++i) {
+    const std::string n = std::to_string(i);
+    cols += ", __dp_min" + n + " VARCHAR, __dp_same" + n + " BOOLEAN, __dp_nn" + n + " BIGINT";
+  }
+  conn.Execute("CREATE OR REPLACE TEMP TABLE __dp_found (" + cols + ")");
 }
 
 }  // namespace
@@ -179,9 +232,7 @@ VerifyReport VerifyParquet(db::Connection& conn, const std::string& root, const 
     return report;
   }
   LoadExpectations(conn, root, m);
-  conn.Execute(
-      "CREATE OR REPLACE TEMP TABLE __dp_found (file VARCHAR, __dp_pid BIGINT, n BIGINT, "
-      "c HUGEINT, bad BIGINT)");
+  CreateFound(conn, m);
   try {
     const std::vector<int64_t> rows = on_batch ? BatchRows(m) : std::vector<int64_t>{};
     for (size_t i = 0; i < batches.size(); ++i) {

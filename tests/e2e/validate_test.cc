@@ -186,6 +186,76 @@ TEST_F(Validate, RowMovedToAnotherPartitionIsMisplaced) {
   EXPECT_TRUE(HasFailLine(r.out, {"category_identity=books", "rows, expected"})) << r.out;
 }
 
+// Placement is judged per file from the least and greatest key and the non-NULL count of
+// each field: these move one row across each edge of that judgement (a NULL key into a
+// value's partition, a value into the NULL partition, a wrong second field).
+class ValidatePlacement : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = MakeDemo(dir_ / "src", 6'000);
+    ds_ = dir_ / "ds";
+    RunResult r = RunDuckpart({"run", "--db", db_, "--query",
+                               "SELECT *, CASE WHEN id % 5 = 0 THEN NULL ELSE id % 3 END AS k "
+                               "FROM events",
+                               "--by", "k, bucket(2, id)", "--to", ds_, "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    manifest_ = ManifestJson(ds_);
+  }
+
+  // The partition whose keys are {k, bucket} ("" for NULL): its path and its one file.
+  std::pair<std::string, std::string> Partition(const std::string& k, const std::string& bucket) {
+    for (const auto& p : manifest_["partitions"]) {
+      const auto& keys = p["keys"];
+      const std::string k0 = keys[0].is_null() ? "" : keys[0].get<std::string>();
+      if (k0 == k && keys[1].get<std::string>() == bucket) {
+        EXPECT_EQ(p["files"].size(), 1u);
+        return {p["path"], (fs::path(ds_) / p["files"][0]["path"].get<std::string>()).string()};
+      }
+    }
+    ADD_FAILURE() << "no partition " << k << "/" << bucket;
+    return {};
+  }
+
+  // Moves the row of least id from `from`'s file to `to`'s; validate names `to`.
+  void ExpectMoveCaught(const std::pair<std::string, std::string>& from,
+                        const std::pair<std::string, std::string>& to) {
+    {
+      Session s;
+      Load(s, "a", from.second);
+      Load(s, "b", to.second);
+      const std::string moved = std::to_string(s.Int("SELECT min(id) FROM a"));
+      WriteParquet(s, "SELECT * FROM a WHERE id <> " + moved, from.second);
+      WriteParquet(s, "SELECT * FROM b UNION ALL SELECT * FROM a WHERE id = " + moved, to.second);
+    }
+    RunResult r = RunDuckpart({"validate", ds_});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_TRUE(HasFailLine(r.out, {to.first + ":", "1 rows belong to another partition"}))
+        << r.out;
+  }
+
+  TempDir dir_;
+  std::string db_, ds_;
+  nlohmann::json manifest_;
+};
+
+TEST_F(ValidatePlacement, ANullKeyInAValuesPartitionIsMisplaced) {
+  ExpectMoveCaught(Partition("", "0"), Partition("1", "0"));
+}
+
+TEST_F(ValidatePlacement, AValueInTheNullPartitionIsMisplaced) {
+  ExpectMoveCaught(Partition("1", "1"), Partition("", "1"));
+}
+
+TEST_F(ValidatePlacement, AWrongSecondFieldIsMisplaced) {
+  ExpectMoveCaught(Partition("2", "0"), Partition("2", "1"));
+}
+
+TEST_F(ValidatePlacement, AnIntactDatasetWithNullKeysPasses) {
+  RunResult r = RunDuckpart({"validate", ds_});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(FailLines(r.out).empty()) << r.out;
+}
+
 TEST_F(Validate, TruncatedFileIsUnreadable) {
   fs::resize_file(books_, fs::file_size(books_) / 2);
   ExpectCaught({"unreadable or truncated", Rel(ds_, books_)});
