@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -192,7 +193,33 @@ bool DuckpartUnknownCommand(const std::string& err) {
          ContainsNoCase(err, "unknown subcommand");
 }
 
-// The phases of `duckpart run --json`: its "phase_seconds" object, and "seconds" as "total".
+// The seconds of `step` within `phase` in a "step_seconds" object (0 when absent).
+double StepSeconds(const json& steps, const char* phase, const char* step) {
+  if (!steps.contains(phase) || !steps[phase].is_object()) return 0;
+  const json& p = steps[phase];
+  return p.contains(step) && p[step].is_number() ? p[step].get<double>() : 0;
+}
+
+// Carves "stats" (the column statistics) out of "plan" and "compaction" (the rewrites of
+// split partitions: merge, sort, split) out of "write", from the steps duckpart timed.
+void CarveSteps(const json& steps, std::map<std::string, double>& out) {
+  if (!steps.is_object()) return;
+  const double stats = StepSeconds(steps, "plan", "stats");
+  const double compaction = StepSeconds(steps, "write", "merge") +
+                            StepSeconds(steps, "write", "sort") +
+                            StepSeconds(steps, "write", "split");
+  if (out.count("plan") && stats > 0) {
+    out["stats"] = stats;
+    out["plan"] = std::max(0.0, out["plan"] - stats);
+  }
+  if (out.count("write")) {
+    out["compaction"] = compaction;
+    out["write"] = std::max(0.0, out["write"] - compaction);
+  }
+}
+
+// The phases of `duckpart run --json`: its "phase_seconds" object, with "stats" and
+// "compaction" carved out of it by its "step_seconds", and "seconds" as "total".
 std::map<std::string, double> Phases(const json& child) {
   std::map<std::string, double> out;
   if (!child.is_object()) return out;
@@ -201,6 +228,7 @@ std::map<std::string, double> Phases(const json& child) {
       if (v.is_number()) out[name] = v.get<double>();
     }
   }
+  if (child.contains("step_seconds")) CarveSteps(child["step_seconds"], out);
   if (child.contains("seconds") && child["seconds"].is_number())
     out["total"] = child["seconds"].get<double>();
   return out;

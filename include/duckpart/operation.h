@@ -76,6 +76,15 @@ struct PhaseTime {
   double seconds = 0;
 };
 
+// The time of one kind of step inside a phase, all its occurrences together: "stats" and
+// "keys" of the plan, "copy", "pass", "place", "merge", "sort", "split" of a Parquet
+// write, "batch" of its verification, "table" and "catalog" of partition tables.
+struct StepTime {
+  Phase phase = Phase::kPlan;
+  std::string step;
+  double seconds = 0;
+};
+
 // What happened to an operation that returned (operations that fail throw).
 struct Outcome {
   bool committed = false;  // the commit point was passed: the new version is published
@@ -83,6 +92,7 @@ struct Outcome {
   int64_t version = 0;                   // the version published
   int attempts = 1;                      // attempts used (retries after out of memory)
   std::vector<PhaseTime> phases;         // in order, as run by the last attempt
+  std::vector<StepTime> steps;           // within those phases, in the order first begun
   double total_seconds = 0;              // all attempts, backoffs included
   std::vector<std::string> warnings;     // e.g. housekeeping after the commit that failed
   double seconds(Phase phase) const;     // the time of one phase (0 when it did not run)

@@ -16,6 +16,12 @@ nlohmann::ordered_json PhaseSeconds(const Outcome& o) {
   return phases;
 }
 
+nlohmann::ordered_json StepSeconds(const Outcome& o) {
+  nlohmann::ordered_json steps = nlohmann::ordered_json::object();
+  for (const auto& t : o.steps) steps[PhaseName(t.phase)][t.step] = t.seconds;
+  return steps;
+}
+
 nlohmann::ordered_json ResultJson(const RunResult& r, const Outcome& o, const std::string& target) {
   return {{"target", target},
           {"kind", "parquet"},
@@ -30,7 +36,8 @@ nlohmann::ordered_json ResultJson(const RunResult& r, const Outcome& o, const st
           {"rewritten_partitions", r.merged_partitions},
           {"attempts", o.attempts},
           {"seconds", r.total_seconds},
-          {"phase_seconds", PhaseSeconds(o)}};
+          {"phase_seconds", PhaseSeconds(o)},
+          {"step_seconds", StepSeconds(o)}};
 }
 
 void PrintResult(const RunResult& r, const std::string& target, bool verified) {
@@ -60,7 +67,8 @@ nlohmann::ordered_json TableResultJson(const TableRunResult& r, const Outcome& o
           {"strategy", r.strategy},
           {"attempts", o.attempts},
           {"seconds", r.total_seconds},
-          {"phase_seconds", PhaseSeconds(o)}};
+          {"phase_seconds", PhaseSeconds(o)},
+          {"step_seconds", StepSeconds(o)}};
 }
 
 void PrintTableResult(const TableRunResult& r, bool verified) {

@@ -15,6 +15,9 @@ class RunLog;
 
 // Seconds per phase, in pipeline order.
 nlohmann::ordered_json PhaseSeconds(const Outcome& o);
+// Seconds per kind of step within each phase: {"plan": {"stats": s, "keys": s, ...},
+// "write": {"copy": s, "place": s, "merge": s}, "verify": {"batch": s}, ...}.
+nlohmann::ordered_json StepSeconds(const Outcome& o);
 // The JSON report of a Parquet run published at `target` (README: Output contract).
 nlohmann::ordered_json ResultJson(const RunResult& r, const Outcome& o, const std::string& target);
 // "Published TARGET (version N): ..." and the plan's balance warnings, on stdout.

@@ -169,7 +169,7 @@ void AppendOperation::Warn(const Change& change) {
   }
 }
 
-Change AppendOperation::Plan(Workspace& ws) {
+Change AppendOperation::Plan(Workspace& ws, WorkMeter& /*meter*/) {
   warnings_.clear();
   touched_ = created_ = 0;
   const BaseVersion base = load_base_();

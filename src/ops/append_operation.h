@@ -48,7 +48,7 @@ class AppendOperation : public Operation {
       : load_base_(std::move(load_base)), settings_(std::move(settings)) {}
   // Throws InputError (nothing changed) for a batch id already appended, a missing or
   // extra column, or a column whose values do not cast losslessly to the dataset's type.
-  Change Plan(Workspace& ws) override;
+  Change Plan(Workspace& ws, WorkMeter& /*meter*/) override;
   // Notes for the user from the last Plan: small files, an identical re-append.
   const std::vector<std::string>& warnings() const { return warnings_; }
   // From the last Plan: partitions touched that existed before, and new ones.

@@ -137,6 +137,7 @@ class Attempt {
   // Records a finished phase and tells the caller, with the phase's last counters.
   void Done(Phase phase, double seconds) {
     outcome_.phases.push_back({phase, seconds});
+    for (auto& step : meter_.TakeSteps(phase)) outcome_.steps.push_back(std::move(step));
     if (!options_.control.on_phase_done) return;
     ProgressSnapshot snap{phase, seconds, std::nullopt};
     meter_.Fill(snap);
@@ -188,7 +189,7 @@ Outcome DriveOnce(Workspace& ws, Operation& op, Target& target, const DriveOptio
     ThrowTranslated(std::current_exception(), options.control.cancel);
   }
   attempt.Run(Phase::kPlan, 0, [&] {
-    change = op.Plan(ws);
+    change = op.Plan(ws, attempt.meter());
     target.CheckPlan(change);
   });
   change.started = start;

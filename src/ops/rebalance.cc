@@ -160,7 +160,8 @@ RebalanceReport RebalanceDataset(const RebalanceRequest& request, const Operatio
                              settings);
   if (request.dry_run) {
     Workspace ws(kNoRows, engine);
-    op.Plan(ws);
+    ops::WorkMeter untimed;
+    op.Plan(ws, untimed);
   } else {
     report.outcome = Drive(request, engine, op, report, control);
   }

@@ -221,7 +221,7 @@ void AddGroup(Build& b, const LayoutGroup& g, size_t index, std::vector<size_t>&
 
 }  // namespace
 
-Change RebalanceOperation::Plan(Workspace& ws) {
+Change RebalanceOperation::Plan(Workspace& ws, WorkMeter& /*meter*/) {
   const Manifest& m = base_.manifest;
   const std::vector<LayoutGroup> groups = PlanLayout(m, settings_.layout);
   Build b{.m = m, .root = root_, .conn = WorkspaceConnection(ws)};

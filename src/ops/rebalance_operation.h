@@ -37,7 +37,7 @@ class RebalanceOperation : public Operation {
       : base_(std::move(base)), root_(std::move(root)), settings_(std::move(settings)) {}
   // Throws InputError when the new cuts exceed the bounds of plan/range_key.h, CheckFailed
   // when a split group's files do not hold the rows and checksum the manifest records.
-  Change Plan(Workspace& ws) override;
+  Change Plan(Workspace& ws, WorkMeter& /*meter*/) override;
   // From the last Plan: what is rewritten, in key order.
   const std::vector<RebalanceGroup>& groups() const { return groups_; }
 

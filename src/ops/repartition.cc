@@ -83,8 +83,8 @@ class RepartitionOperation : public ops::Operation {
   RepartitionOperation(const RunRequest& run, Manifest old)
       : run_(run.spec, run.parquet ? run.parquet->plan : run.tables->plan), old_(std::move(old)) {}
 
-  ops::Change Plan(Workspace& ws) override {
-    ops::Change change = run_.Plan(ws);
+  ops::Change Plan(Workspace& ws, ops::WorkMeter& meter) override {
+    ops::Change change = run_.Plan(ws, meter);
     change.record.operation = "repartition";
     std::string checksum = change.plan.total_checksum;
     if (HasAddedColumns(old_.schema)) {

@@ -25,8 +25,8 @@ class BatchRunOperation : public Operation {
  public:
   BatchRunOperation(Spec spec, std::string batch_id)
       : run_(std::move(spec), PlanOptions{}), batch_id_(std::move(batch_id)) {}
-  Change Plan(Workspace& ws) override {
-    Change change = run_.Plan(ws);
+  Change Plan(Workspace& ws, WorkMeter& meter) override {
+    Change change = run_.Plan(ws, meter);
     change.record.batch_id = batch_id_;
     return change;
   }

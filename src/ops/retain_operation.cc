@@ -22,7 +22,7 @@ std::vector<Partition> DroppedPartitions(db::Connection& conn, const Manifest& m
   return out;
 }
 
-Change RetainOperation::Plan(Workspace& ws) {
+Change RetainOperation::Plan(Workspace& ws, WorkMeter& /*meter*/) {
   const BaseVersion base = load_base_();
   const Manifest& m = base.manifest;
   dropped_ = DroppedPartitions(WorkspaceConnection(ws), m, window_, allow_empty_);

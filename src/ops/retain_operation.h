@@ -16,7 +16,7 @@ class RetainOperation : public Operation {
       : load_base_(std::move(load_base)), window_(std::move(window)), allow_empty_(allow_empty) {}
   // Throws InputError (nothing changed) for a bad window (retain_window.h), one that drops
   // nothing, or one that drops every partition without allow_empty.
-  Change Plan(Workspace& ws) override;
+  Change Plan(Workspace& ws, WorkMeter& /*meter*/) override;
   // The partitions the last Plan dropped, as the base version listed them.
   const std::vector<Partition>& dropped() const { return dropped_; }
 

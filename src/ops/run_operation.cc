@@ -4,9 +4,12 @@
 
 namespace duckpart::ops {
 
-Change RunOperation::Plan(Workspace& ws) {
+Change RunOperation::Plan(Workspace& ws, WorkMeter& meter) {
   Change change;
-  change.plan = MakePlan(ws, spec_, options_);
+  PlanOptions options = options_;
+  options.distinct_estimates = false;  // shown by `plan`, not used by a write
+  options.on_step = [&meter](const char* step) { meter.StartStep(step, 0, 1, 0); };
+  change.plan = MakePlan(ws, spec_, options);
   change.rows_sql = RowsWithPartitionSql(ws.relation(), change.plan.fields);
   change.record = {.operation = "run",
                    .source = change.plan.source,

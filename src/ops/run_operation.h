@@ -13,7 +13,7 @@ class RunOperation : public Operation {
   RunOperation(Spec spec, PlanOptions options) : spec_(std::move(spec)), options_(options) {}
   // Plans the source (one pass: keys, rows and checksums per partition); the rows to
   // write are the source's joined to their partition ids.
-  Change Plan(Workspace& ws) override;
+  Change Plan(Workspace& ws, WorkMeter& meter) override;
 
  private:
   const Spec spec_;

@@ -126,7 +126,8 @@ class Operation {
  public:
   virtual ~Operation() = default;
   // The change; throws InputError when the request does not fit the source or target.
-  virtual Change Plan(Workspace& ws) = 0;
+  // `meter` times the planning's steps (ops/work_meter.h).
+  virtual Change Plan(Workspace& ws, WorkMeter& meter) = 0;
 };
 
 }  // namespace duckpart::ops

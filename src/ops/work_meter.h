@@ -8,14 +8,20 @@
 //   meter.StartStep("pass", i, passes, rows_in_pass);
 //   meter.See(rows_of_partitions_started);        // from a probe, while the step runs
 //   meter.FinishStep();                           // its rows are done
+//   meter.TakeSteps(Phase::kWrite);               // the driver: seconds per kind of step
+//
+// Each kind of step ("pass", "merge", ...) is timed from its StartStep to its FinishStep,
+// or to the next StartStep or TakeSteps when it was not finished.
 //
 // Thread-safe: the target updates it on the phase's thread (and probes on theirs), the
 // driver's watcher reads it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "duckpart/operation.h"
 
@@ -30,6 +36,8 @@ class WorkMeter {
     rows_ = total_ = running_ = rows;
     done_ = seen_ = bytes_ = 0;
     step_.clear();
+    timing_.clear();
+    timed_ = kNone;
   }
   // `rows` more rows of work in this phase (rows rewritten after the write).
   void AddWork(int64_t rows) {
@@ -39,6 +47,9 @@ class WorkMeter {
   // Step `index` (0-based) of `count` begins, working through `rows` rows.
   void StartStep(const char* what, int64_t index, int64_t count, int64_t rows) {
     std::lock_guard<std::mutex> lock(mu_);
+    StopClock();
+    timed_ = IndexOf(what);
+    started_ = Clock::now();
     running_ = rows;
     seen_ = 0;
     step_ = std::string(what) +
@@ -47,6 +58,7 @@ class WorkMeter {
   // The running step is finished: its rows are done.
   void FinishStep() {
     std::lock_guard<std::mutex> lock(mu_);
+    StopClock();
     done_ += running_;
     running_ = seen_ = 0;
   }
@@ -76,6 +88,16 @@ class WorkMeter {
     s.bytes_written = bytes_;
     s.step = step_;
   }
+  // The seconds of each kind of step of the phase so far, as steps of `phase`, in the
+  // order first begun; the running step's clock stops here.
+  std::vector<StepTime> TakeSteps(Phase phase) {
+    std::lock_guard<std::mutex> lock(mu_);
+    StopClock();
+    std::vector<StepTime> out = std::move(timing_);
+    for (auto& t : out) t.phase = phase;
+    timing_.clear();
+    return out;
+  }
 
  private:
   mutable std::mutex mu_;
@@ -86,6 +108,25 @@ class WorkMeter {
   int64_t seen_ = 0;     // guarded by mu_
   int64_t bytes_ = 0;    // guarded by mu_
   std::string step_;     // guarded by mu_
+
+  using Clock = std::chrono::steady_clock;
+  // Callers hold mu_.
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t IndexOf(const char* what) {
+    for (size_t i = 0; i < timing_.size(); ++i) {
+      if (timing_[i].step == what) return i;
+    }
+    timing_.push_back(StepTime{.step = what});
+    return timing_.size() - 1;
+  }
+  void StopClock() {
+    if (timed_ != kNone)
+      timing_[timed_].seconds += std::chrono::duration<double>(Clock::now() - started_).count();
+    timed_ = kNone;
+  }
+  std::vector<StepTime> timing_;  // guarded by mu_
+  size_t timed_ = kNone;          // the running step's index in timing_; guarded by mu_
+  Clock::time_point started_;     // guarded by mu_
 };
 
 }  // namespace duckpart::ops

@@ -77,15 +77,18 @@ std::string OffsetWarning(const std::string& column, int64_t count, const std::s
          db::QuoteIdent(column) + " AS TIMESTAMPTZ) (--timezone then picks the zone of the days)";
 }
 
-std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, int64_t* total,
-                                        std::vector<std::string>& warnings) {
+// Without `distinct`, the estimate of distinct values is 0: counts, minima and maxima come
+// from DuckDB's statistics almost for free, where the estimate hashes every value.
+std::vector<ColumnStats> AnalyseColumns(Workspace& ws, const Spec& spec, bool distinct,
+                                        int64_t* total, std::vector<std::string>& warnings) {
   const auto columns = SpecColumns(spec);
   std::string sql = "SELECT count(*)";
   for (const auto& name : columns) {
     const ColumnInfo* col = ws.FindColumn(name);
     if (!col) return {};  // ResolveField reports it with the list of columns
     const std::string c = db::QuoteIdent(name);
-    sql += ", count(*) - count(" + c + "), approx_count_distinct(" + c + "), CAST(min(" + c +
+    sql += ", count(*) - count(" + c + "), " +
+           (distinct ? "approx_count_distinct(" + c + ")" : std::string("0")) + ", CAST(min(" + c +
            ") AS VARCHAR), CAST(max(" + c + ") AS VARCHAR)";
     if (NeedsTimeCast(spec, name, col->type)) {
       const auto format = plan::DateFormatOf(ws.source(), name);
@@ -277,8 +280,14 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
   plan::CheckDateFormats(ws);
   Plan plan{.spec = spec, .source = ws.source().Describe(), .schema = ws.columns()};
   plan.transform_version = options.transform_version;
+  const auto step = [&options](const char* name) {
+    if (options.on_step) options.on_step(name);
+  };
   std::vector<std::string> column_warnings;
-  plan.stats = AnalyseColumns(ws, spec, &plan.total_rows, column_warnings);
+  step("stats");
+  plan.stats =
+      AnalyseColumns(ws, spec, options.distinct_estimates, &plan.total_rows, column_warnings);
+  step("fields");  // quantile boundaries are computed here
   for (const auto& f : spec.fields) {
     int64_t nonnull = plan.total_rows;
     for (const auto& s : plan.stats) {
@@ -286,6 +295,7 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
     }
     plan.fields.push_back(plan::ResolveField(ws, f, nonnull, options));
   }
+  step("keys");
   try {
     BuildKeysTable(ws, plan.fields);
   } catch (const db::DbError& e) {
@@ -294,6 +304,7 @@ Plan MakePlan(Workspace& ws, const Spec& spec, const PlanOptions& options) {
     }
     throw;
   }
+  step("partitions");
   ReadPartitions(ws, plan);
   DescribeRanges(plan);
   std::vector<int64_t> rows;

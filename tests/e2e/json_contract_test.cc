@@ -70,6 +70,25 @@ TEST_F(JsonContract, TheValidatorRejectsWhatBreaksAContract) {
   EXPECT_NE(SchemaProblems("error", R"({"error": {"kind": "usage", "message": ""}})"), "");
 }
 
+// The steps timed inside the phases lie within them: the plan's statistics and keys
+// pass, the Parquet write's COPY, the verification's batches, the tables' writes.
+TEST_F(JsonContract, RunTimesTheStepsOfItsPhasesWithinThem) {
+  for (const json* run : {&run_, &run_db_}) {
+    const json& steps = (*run)["step_seconds"];
+    const json& phases = (*run)["phase_seconds"];
+    for (const char* step : {"stats", "fields", "keys", "partitions"})
+      EXPECT_TRUE(steps["plan"].contains(step)) << step << " in " << steps.dump();
+    for (const auto& [phase, in_phase] : steps.items()) {
+      double sum = 0;
+      for (const auto& [name, seconds] : in_phase.items()) sum += seconds.get<double>();
+      EXPECT_LE(sum, phases[phase].get<double>() + 1e-6) << phase << ": " << steps.dump();
+    }
+  }
+  EXPECT_TRUE(run_["step_seconds"]["write"].contains("copy")) << run_.dump();
+  EXPECT_TRUE(run_["step_seconds"]["verify"].contains("batch")) << run_.dump();
+  EXPECT_TRUE(run_db_["step_seconds"]["write"].contains("table")) << run_db_.dump();
+}
+
 TEST_F(JsonContract, WritingCommandsMatchTheirSchemas) {
   EXPECT_EQ(run_["kind"], "parquet");
   EXPECT_EQ(run_db_["kind"], "tables");
