@@ -32,8 +32,11 @@ struct RunOptions {
   std::string sort_by;   // comma-separated columns ordering rows inside each partition
   std::string compression = "snappy";
   // With more partitions than this, the input is sorted by partition first, which
-  // bounds memory at any partition count.
-  int64_t sorted_write_threshold = 64;
+  // bounds memory at any partition count. Up to it, the rows go straight to their files:
+  // 100 is DuckDB's default partitioned_write_max_open_files, so every file stays open
+  // and each partition is one file without a sort (measured: 100 buckets of 10M rows,
+  // direct 5.3 s, sorted 7.3 s native and 11.1 s in duckpart).
+  int64_t sorted_write_threshold = 100;
   // A partition whose writer left several files smaller than this in all (two threads
   // meeting at a partition, or a flush) is merged into one file before verification.
   int64_t target_file_size = 512LL * 1024 * 1024;

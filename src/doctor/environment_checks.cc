@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "duckpart/run.h"
 #include "util/format.h"
 
 namespace duckpart::doctor {
@@ -24,9 +25,9 @@ namespace fs = std::filesystem;
 // Files open besides the partition writers: DuckDB's own, the source, spill files, the
 // manifest, the lock.
 constexpr int64_t kBaseOpenFiles = 32;
-// Up to this many partitions a run writes them all at once (RunOptions::sorted_write_threshold);
-// above, rows are sorted by partition and few files are open at a time.
-constexpr int64_t kDirectWritePartitions = 64;
+// Up to this many partitions a run writes them all at once; above, rows are sorted by
+// partition and few files are open at a time.
+const int64_t kDirectWritePartitions = RunOptions{}.sorted_write_threshold;
 
 int64_t MeminfoField(const std::string& text, const std::string& field) {
   const size_t at = text.find(field + ":");

@@ -35,8 +35,10 @@ TEST(DoctorOpenFiles, ASpecOpeningMoreFilesThanTheLimitFails) {
   EXPECT_EQ(CheckOpenFiles(64, 1024, 50, 0.5).status, CheckStatus::kFail);   // 32 + 50 > 64
   EXPECT_EQ(CheckOpenFiles(128, 1024, 50, 0.5).status, CheckStatus::kWarn);  // 82 > 64
   EXPECT_EQ(CheckOpenFiles(1024, 1024, 50, 0.5).status, CheckStatus::kPass);
-  // Above 64 partitions rows are sorted by partition: no more files open at once.
-  EXPECT_EQ(OpenFilesNeeded(100'000), OpenFilesNeeded(64));
+  // Up to 100 partitions every file is open at once; above, rows are sorted by partition
+  // and no more files are open.
+  EXPECT_EQ(OpenFilesNeeded(100) - OpenFilesNeeded(64), 36);
+  EXPECT_EQ(OpenFilesNeeded(100'000), OpenFilesNeeded(100));
   // Without a spec the shortfall is only a warning.
   EXPECT_EQ(CheckOpenFiles(64, 1024, -1, 0.5).status, CheckStatus::kWarn);
   EXPECT_NE(CheckOpenFiles(64, 1024, 50, 0.5).advice.find("ulimit -n 1024"), std::string::npos);
