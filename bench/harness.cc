@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "files.h"
+#include "plot.h"
 #include "preamble.h"
 #include "process.h"
 #include "report.h"
@@ -199,6 +200,8 @@ int RunParent(Config& c) {
   if (c.sweep || c.sweep_only) RunSweep(c, doc, md);
   AddFooter(c, rc, Since(t_start), doc, md);
   Save(c, doc, md);
+  for (const auto& chart : WriteSweepCharts(doc, c.results_dir))
+    std::cerr << "chart: " << chart.string() << "\n";
   RemoveAll(c.results_dir / "bin");  // the pinned copy of duckpart (~50 MB) is no longer needed
   std::cout << md;
   std::cerr << "results: " << (c.results_dir / "results.md").string() << " and results.json\n";

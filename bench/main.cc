@@ -13,6 +13,8 @@
 // JSON), preamble (what a results file says first), harness (the parent), main (flags).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -22,6 +24,7 @@
 #include "child.h"
 #include "granularity.h"
 #include "harness.h"
+#include "plot.h"
 #include "text.h"
 
 namespace {
@@ -43,6 +46,7 @@ struct Flags {
   // Child modes (internal).
   std::string child_db, child_table = "events", child_gran, child_method, child_out, child_grans;
   bool child_generate = false, child_info = false, child_case = false;
+  std::string plot_sweep;  // --plot-sweep FILE: draw the charts of a results.json and stop
 };
 
 void AddDataOptions(CLI::App& app, Config& c, Flags& f) {
@@ -105,6 +109,9 @@ void AddSweepOptions(CLI::App& app, Config& c, Flags& f) {
       ->capture_default_str();
   app.add_option("--sweep-runs", c.sweep_runs, "Runs per sweep case")->capture_default_str();
   app.add_option("--sweep-cases", f.sweep_methods, "Methods of the sweep")->capture_default_str();
+  app.add_option("--plot-sweep", f.plot_sweep,
+                 "Only draw the sweep charts of this results.json (sweep-rows.svg, "
+                 "sweep-partitions.svg beside it); no case runs");
 }
 
 void AddChildOptions(CLI::App& app, Flags& f) {
@@ -191,6 +198,17 @@ void Resolve(Config& c, const Flags& f) {
   ResolvePaths(c, f);
 }
 
+// Draws the sweep charts of a results.json beside it.
+int PlotSweep(const std::string& results_json) {
+  std::ifstream in(results_json);
+  if (!in) throw std::runtime_error("cannot read " + results_json);
+  const auto written = WriteSweepCharts(nlohmann::json::parse(in),
+                                        std::filesystem::path(results_json).parent_path());
+  if (written.empty()) throw std::runtime_error(results_json + " holds no sweep");
+  for (const auto& w : written) std::cout << w.string() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -212,6 +230,7 @@ int main(int argc, char** argv) {
   if (!f.temp_dir.empty()) c.engine.temp_dir = f.temp_dir;
   try {
     if (const int code = RunChildMode(c, f); code >= 0) return code;
+    if (!f.plot_sweep.empty()) return PlotSweep(f.plot_sweep);
     Resolve(c, f);
     return RunParent(c);
   } catch (const std::exception& e) {
