@@ -38,16 +38,16 @@ struct DroppedRows {
 DroppedRows DroppedParquetRows(const std::string& source_dir, const BaseVersion& base,
                                const std::vector<Partition>& dropped);
 
-// Puts the dropped rows into DEST: appended under its spec (columns the dataset added are
-// added there too), or DEST created by a run with the source's spec; nothing when DEST's
-// history holds the batch already. Then proves DEST's record of the batch holds exactly
-// the dropped partitions' rows and checksum (CheckFailed otherwise). Throws as
-// AppendDataset and RunDataset do.
 // `load`, refused (BusyError: nothing dropped) unless the version it reads is `archived`,
 // so that the retain after an archive drops exactly the partitions that were archived.
 // `what` names the dataset in the message ("dataset 'out/events'", "schema ev").
 BaseLoader ArchivedVersionOnly(BaseLoader load, int64_t archived, std::string what);
 
+// Puts the dropped rows into DEST: appended under its spec (columns the dataset added are
+// added there too), or DEST created by a run with the source's spec; nothing when DEST's
+// history holds the batch already. Then proves DEST's record of the batch holds exactly
+// the dropped partitions' rows and checksum (CheckFailed otherwise). Throws as
+// AppendDataset and RunDataset do.
 ArchiveReport ArchiveDropped(const DroppedRows& from, const BaseVersion& base,
                              const std::vector<Partition>& dropped, const std::string& dest,
                              const EngineOptions& engine, const OperationControl& control);
