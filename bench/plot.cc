@@ -17,26 +17,26 @@ using nlohmann::json;
 constexpr double kWidth = 720, kHeight = 440;
 constexpr double kLeft = 70, kRight = 210, kTop = 40, kBottom = 50;  // margins; legend right
 
-// Colours per method, in the order of the tables.
-const std::map<std::string, std::string>& Colours() {
-  static const std::map<std::string, std::string> k = {
-      {"reference", "#7f7f7f"},     {"native_unsorted", "#1f77b4"},
-      {"native_sorted", "#2ca02c"}, {"where_per_partition", "#9467bd"},
-      {"duckpart", "#d62728"},      {"duckpart_novalidate", "#ff7f0e"}};
+// How each known method is drawn: its colour and a legend name shorter than the table's.
+struct Look {
+  std::string colour, label;
+};
+
+const std::map<std::string, Look>& Looks() {
+  static const std::map<std::string, Look> k = {
+      {"reference", {"#7f7f7f", "one unpartitioned COPY"}},
+      {"native_unsorted", {"#1f77b4", "native PARTITION_BY"}},
+      {"native_sorted", {"#2ca02c", "native, sorted by key"}},
+      {"where_per_partition", {"#9467bd", "one COPY per partition"}},
+      {"duckpart", {"#d62728", "duckpart run"}},
+      {"duckpart_novalidate", {"#ff7f0e", "duckpart --no-verify"}}};
   return k;
 }
 
-// A legend's name for a method: short for the known ones, the table's label otherwise.
-std::string ShortLabel(const std::string& method, const std::string& label) {
-  static const std::map<std::string, std::string> k = {
-      {"reference", "one unpartitioned COPY"},
-      {"native_unsorted", "native PARTITION_BY"},
-      {"native_sorted", "native, sorted by key"},
-      {"where_per_partition", "one COPY per partition"},
-      {"duckpart", "duckpart run"},
-      {"duckpart_novalidate", "duckpart --no-verify"}};
-  const auto it = k.find(method);
-  return it == k.end() ? label : it->second;
+// A method's look; an unknown one is black under the table's label.
+Look LookOf(const std::string& method, const std::string& label) {
+  const auto it = Looks().find(method);
+  return it == Looks().end() ? Look{"#000", label} : it->second;
 }
 
 struct Point {
@@ -45,7 +45,8 @@ struct Point {
 };
 
 struct Series {
-  std::string method, label;
+  std::string method;
+  Look look;
   std::vector<Point> points;
 };
 
@@ -57,7 +58,7 @@ std::vector<Series> SeriesOf(const json& cases, const std::string& section, cons
     const std::string method = c.value("method", "");
     if (!by.count(method)) {
       order.push_back(method);
-      by[method] = {method, ShortLabel(method, c.value("method_label", method)), {}};
+      by[method] = {method, LookOf(method, c.value("method_label", method)), {}};
     }
     Point p{.x = c.value(x, 0.0)};
     if (c.contains("median_wall_s") && c["median_wall_s"].is_number())
@@ -127,13 +128,12 @@ bool Flat(const Series& s, const std::string& x) {
 
 std::string Line(const Series& s, const LogAxis& xa, const LogAxis& ya, size_t index, bool flat) {
   const double x0 = kLeft, x1 = kWidth - kRight, y0 = kHeight - kBottom, y1 = kTop;
-  const auto it = Colours().find(s.method);
-  const std::string colour = it == Colours().end() ? "#000" : it->second;
+  const std::string& colour = s.look.colour;
   const double ly = kTop + 14 + 20 * static_cast<double>(index);
   const std::string legend = fmt::format(
       R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="{3}" stroke-width="2"/><text x="{4}" y="{5}">{6}</text>)",
       kWidth - kRight + 12, ly, kWidth - kRight + 32, colour, kWidth - kRight + 38, ly + 4,
-      s.label.substr(0, 26));
+      s.look.label.substr(0, 26));
   if (flat && s.points[0].seconds) {
     const double y = ya.Map(std::max(*s.points[0].seconds, ya.lo), y0, y1);
     return fmt::format(
