@@ -76,9 +76,10 @@ struct PhaseTime {
   double seconds = 0;
 };
 
-// The time of one kind of step inside a phase, all its occurrences together: "stats" and
-// "keys" of the plan, "copy", "pass", "place", "merge", "sort", "split" of a Parquet
-// write, "batch" of its verification, "table" and "catalog" of partition tables.
+// The time of one kind of step inside a phase, all its occurrences together: "stats",
+// "fields", "keys" and "partitions" of a run's plan, "copy", "pass", "place", "merge",
+// "sort", "split" of a Parquet write, "batch" of its verification, "table" and "catalog"
+// of partition tables.
 struct StepTime {
   Phase phase = Phase::kPlan;
   std::string step;
